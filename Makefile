@@ -1,0 +1,43 @@
+# rvrun: `make test` sets up everything on a fresh Debian 12 machine and runs the suite.
+SHELL := /bin/bash
+CARGO ?= cargo
+GUESTS := $(CURDIR)/build/guests
+TOOLCHAIN_STAMP := toolchain/.venv/.ready
+
+.PHONY: all build release toolchain programs test bench fmt clippy clean sample
+
+all: build
+
+$(TOOLCHAIN_STAMP): toolchain/setup.sh
+	bash toolchain/setup.sh
+	touch $@
+
+toolchain: $(TOOLCHAIN_STAMP)
+
+build:
+	$(CARGO) build
+
+release:
+	$(CARGO) build --release
+
+programs: toolchain
+	$(MAKE) -C tests/programs OUT=$(GUESTS)
+
+test: programs
+	RVRUN_GUESTS=$(GUESTS) $(CARGO) test --release
+
+sample: programs release
+	./target/release/rvrun run $(GUESTS)/c-musl/hello
+
+bench: programs release
+	bash tests/bench.sh $(GUESTS)
+
+fmt:
+	$(CARGO) fmt --all
+
+clippy:
+	$(CARGO) clippy --all-targets -- -D warnings
+
+clean:
+	$(CARGO) clean
+	rm -rf build

@@ -1,0 +1,94 @@
+//! Everything a run depends on. A run is a pure function of this value, the program and
+//! the contents of the mounted files and stdin.
+
+use std::path::PathBuf;
+
+/// Default virtual start time: 2024-01-01T00:00:00Z.
+pub const DEFAULT_EPOCH: u64 = 1_704_067_200;
+/// Default virtual clock rate: one retired instruction is one nanosecond.
+pub const DEFAULT_CLOCK_HZ: u64 = 1_000_000_000;
+
+/// A host file or directory copied into the guest filesystem at start-up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mount {
+    /// Path on the host.
+    pub host: PathBuf,
+    /// Absolute path in the guest.
+    pub guest: String,
+    /// The guest may not modify it.
+    pub read_only: bool,
+}
+
+impl Mount {
+    /// Parses `HOST_PATH:GUEST_PATH[:ro]`.
+    pub fn parse(s: &str) -> Result<Mount, String> {
+        let (rest, read_only) = match s.strip_suffix(":ro") {
+            Some(r) => (r, true),
+            None => (s.strip_suffix(":rw").unwrap_or(s), false),
+        };
+        let (host, guest) = rest
+            .rsplit_once(':')
+            .ok_or_else(|| format!("mount '{s}' is not HOST_PATH:GUEST_PATH[:ro]"))?;
+        if host.is_empty() || !guest.starts_with('/') {
+            return Err(format!("mount '{s}': the guest path must be absolute and the host path non-empty"));
+        }
+        Ok(Mount { host: PathBuf::from(host), guest: guest.to_string(), read_only })
+    }
+}
+
+/// The inputs of one run besides the program file.
+#[derive(Clone, Debug)]
+pub struct RunConfig {
+    /// argv, including argv[0].
+    pub argv: Vec<String>,
+    /// The guest environment, `KEY=VALUE` strings, in the order given.
+    pub env: Vec<String>,
+    /// Seed of the one random stream (getrandom, /dev/urandom, AT_RANDOM).
+    pub seed: u64,
+    /// Virtual time at the first instruction, in seconds since the Unix epoch.
+    pub epoch: u64,
+    /// Retired instructions per virtual second.
+    pub clock_hz: u64,
+    /// Host files copied into the guest filesystem.
+    pub mounts: Vec<Mount>,
+    /// The guest's initial working directory.
+    pub cwd: String,
+    /// Where files the guest created or changed are written after it exits.
+    pub out_dir: Option<PathBuf>,
+    /// Stop after this many instructions (exit status 125).
+    pub max_insns: Option<u64>,
+    /// Answer unknown syscalls with ENOSYS instead of stopping.
+    pub allow_unsupported: bool,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            argv: Vec::new(),
+            env: Vec::new(),
+            seed: 0,
+            epoch: DEFAULT_EPOCH,
+            clock_hz: DEFAULT_CLOCK_HZ,
+            mounts: Vec::new(),
+            cwd: "/".to_string(),
+            out_dir: None,
+            max_insns: None,
+            allow_unsupported: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mount_parsing() {
+        let m = Mount::parse("data/x.json:/in/x.json:ro").unwrap();
+        assert_eq!((m.host.to_str().unwrap(), m.guest.as_str(), m.read_only), ("data/x.json", "/in/x.json", true));
+        let m = Mount::parse("d:/d").unwrap();
+        assert!(!m.read_only);
+        assert!(Mount::parse("nocolon").is_err());
+        assert!(Mount::parse("a:relative").is_err());
+    }
+}

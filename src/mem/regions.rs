@@ -1,0 +1,170 @@
+//! The list of mapped regions (the guest's VMAs), kept apart from the page permission table:
+//! it answers "where is there room" and "what is mapped here" for mmap and /proc/self/maps.
+
+use std::collections::BTreeMap;
+
+/// What a region was mapped for (shown in `/proc/self/maps`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegionKind {
+    /// A segment of the program image.
+    Image,
+    /// The brk heap.
+    Heap,
+    /// The main thread's stack.
+    Stack,
+    /// Anonymous mmap.
+    Anon,
+    /// A private mapping of a file (path as the guest named it).
+    File(String),
+    /// A page rvrun provides (the signal return trampoline).
+    Special(&'static str),
+}
+
+/// One mapped range `[start, end)` with uniform permissions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Region {
+    /// First address.
+    pub start: u64,
+    /// One past the last address.
+    pub end: u64,
+    /// Permission bits (`perm::R | W | X`).
+    pub prot: u8,
+    /// What it is.
+    pub kind: RegionKind,
+}
+
+/// Non-overlapping regions keyed by start address.
+#[derive(Default)]
+pub struct RegionMap {
+    map: BTreeMap<u64, Region>,
+}
+
+impl RegionMap {
+    pub fn iter(&self) -> impl Iterator<Item = &Region> {
+        self.map.values()
+    }
+
+    /// The region containing `addr`.
+    pub fn find(&self, addr: u64) -> Option<&Region> {
+        self.map.range(..=addr).next_back().map(|(_, r)| r).filter(|r| r.end > addr)
+    }
+
+    /// Inserts a region; the range must be free (callers remove first).
+    pub fn insert(&mut self, r: Region) {
+        debug_assert!(self.is_free(r.start, r.end));
+        self.map.insert(r.start, r);
+    }
+
+    /// Regions overlapping `[start, end)`, by start key.
+    fn overlapping(&self, start: u64, end: u64) -> Vec<u64> {
+        let mut keys = Vec::new();
+        if let Some((&k, r)) = self.map.range(..start).next_back() {
+            if r.end > start {
+                keys.push(k);
+            }
+        }
+        keys.extend(self.map.range(start..end).map(|(&k, _)| k));
+        keys
+    }
+
+    /// Removes `[start, end)` from all regions, splitting those that straddle its edges.
+    pub fn remove(&mut self, start: u64, end: u64) {
+        for k in self.overlapping(start, end) {
+            let r = self.map.remove(&k).expect("region key");
+            if r.start < start {
+                self.map.insert(r.start, Region { end: start, ..r.clone() });
+            }
+            if r.end > end {
+                self.map.insert(end, Region { start: end, ..r });
+            }
+        }
+    }
+
+    /// Sets the permissions of `[start, end)`, splitting regions at its edges.
+    pub fn set_prot(&mut self, start: u64, end: u64, prot: u8) {
+        for k in self.overlapping(start, end) {
+            let r = self.map.remove(&k).expect("region key");
+            if r.start < start {
+                self.map.insert(r.start, Region { end: start, ..r.clone() });
+            }
+            if r.end > end {
+                self.map.insert(end, Region { start: end, ..r.clone() });
+            }
+            let (s, e) = (r.start.max(start), r.end.min(end));
+            self.map.insert(s, Region { start: s, end: e, prot, ..r });
+        }
+    }
+
+    /// True when every address of `[start, end)` is in some region.
+    pub fn covers(&self, start: u64, end: u64) -> bool {
+        let mut at = start;
+        for k in self.overlapping(start, end) {
+            let r = &self.map[&k];
+            if r.start > at {
+                return false;
+            }
+            at = r.end;
+            if at >= end {
+                return true;
+            }
+        }
+        at >= end
+    }
+
+    /// True when no region overlaps `[start, end)`.
+    pub fn is_free(&self, start: u64, end: u64) -> bool {
+        self.overlapping(start, end).is_empty()
+    }
+
+    /// The highest start `s` with `bottom <= s`, `s + len <= top` and `[s, s+len)` free.
+    pub fn find_free_top_down(&self, len: u64, bottom: u64, top: u64) -> Option<u64> {
+        let mut hi = top;
+        // Walk regions downward from `top`, checking the gap above each.
+        for r in self.map.range(..top).rev().map(|(_, r)| r) {
+            if r.end < hi && hi - r.end >= len {
+                let s = hi - len;
+                return (s >= bottom).then_some(s);
+            }
+            hi = hi.min(r.start);
+            if hi < bottom.saturating_add(len) {
+                return None;
+            }
+        }
+        (hi >= bottom && hi - bottom >= len).then(|| hi - len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn anon(start: u64, end: u64) -> Region {
+        Region { start, end, prot: 3, kind: RegionKind::Anon }
+    }
+
+    #[test]
+    fn remove_splits_and_set_prot_splits() {
+        let mut m = RegionMap::default();
+        m.insert(anon(0x1000, 0x5000));
+        m.remove(0x2000, 0x3000);
+        let v: Vec<_> = m.iter().map(|r| (r.start, r.end)).collect();
+        assert_eq!(v, vec![(0x1000, 0x2000), (0x3000, 0x5000)]);
+        m.set_prot(0x4000, 0x5000, 1);
+        let v: Vec<_> = m.iter().map(|r| (r.start, r.end, r.prot)).collect();
+        assert_eq!(v, vec![(0x1000, 0x2000, 3), (0x3000, 0x4000, 3), (0x4000, 0x5000, 1)]);
+        assert!(m.covers(0x3000, 0x5000));
+        assert!(!m.covers(0x1000, 0x4000));
+        assert!(m.is_free(0x2000, 0x3000));
+    }
+
+    #[test]
+    fn top_down_placement() {
+        let mut m = RegionMap::default();
+        m.insert(anon(0x9000, 0xa000));
+        assert_eq!(m.find_free_top_down(0x1000, 0, 0xa000), Some(0x8000));
+        assert_eq!(m.find_free_top_down(0x2000, 0, 0x10000), Some(0xe000));
+        m.insert(anon(0x7000, 0x9000));
+        assert_eq!(m.find_free_top_down(0x3000, 0x1000, 0xa000), Some(0x4000));
+        assert_eq!(m.find_free_top_down(0x3000, 0x5000, 0xa000), None);
+    }
+}

@@ -1,0 +1,237 @@
+//! The emulated process: its address space, its thread, its files and the kernel state the
+//! syscalls keep, plus the loop that runs guest code and handles what it traps for.
+
+use crate::clock::Clock;
+use crate::config::RunConfig;
+use crate::cpu::{self, Cpu, DecodeCache, Exit};
+use crate::loader::{self, LoadedImage};
+use crate::mem::GuestMemory;
+use crate::rng::GuestRng;
+use crate::signal::SignalState;
+use crate::syscalls::{self, Args, Syscall};
+use crate::vfs::Vfs;
+use std::io::Write;
+
+/// Fixed guest identity: pid, tid, and the ids the guest sees for the user.
+pub const GUEST_PID: u64 = 1000;
+/// Parent pid the guest sees.
+pub const GUEST_PPID: u64 = 999;
+/// uid, euid, gid and egid.
+pub const GUEST_UID: u64 = 1000;
+
+/// How the process ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExitReason {
+    /// exit/exit_group with this status (low 8 bits are what a parent sees).
+    Exited(i32),
+    /// Killed by a signal whose default action terminates.
+    Signaled(u32),
+    /// rvrun stopped the run (unsupported syscall or instruction, fault with no handler,
+    /// instruction limit): the message says why.
+    Stopped(String),
+}
+
+impl ExitReason {
+    /// The host exit status rvrun returns: the guest's, 128+signal, or 125 for a stop.
+    pub fn status(&self) -> i32 {
+        match self {
+            ExitReason::Exited(s) => s & 0xff,
+            ExitReason::Signaled(sig) => 128 + *sig as i32,
+            ExitReason::Stopped(_) => 125,
+        }
+    }
+}
+
+/// Counters reported by `--stats`.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    /// Syscalls made.
+    pub syscalls: u64,
+}
+
+/// The memory-management state the brk/mmap syscalls keep.
+#[derive(Clone, Debug)]
+pub struct MmState {
+    /// Start of the heap (page aligned end of the image).
+    pub brk_start: u64,
+    /// Current program break.
+    pub brk: u64,
+}
+
+/// One emulated Linux process.
+pub struct Process {
+    /// The address space.
+    pub mem: GuestMemory,
+    /// The (single) guest thread.
+    pub cpu: Cpu,
+    /// Decoded instructions, shared by all threads.
+    pub cache: DecodeCache,
+    /// Files, fds, cwd.
+    pub vfs: Vfs,
+    /// The seeded random stream.
+    pub rng: GuestRng,
+    /// Virtual time.
+    pub clock: Clock,
+    /// brk state.
+    pub mm: MmState,
+    /// Signal dispositions, mask and alternate stack.
+    pub sig: SignalState,
+    /// set_tid_address value.
+    pub clear_child_tid: u64,
+    /// set_robust_list head and length.
+    pub robust_list: (u64, u64),
+    /// Set when the process has ended.
+    pub exit: Option<ExitReason>,
+    /// Answer unknown syscalls with ENOSYS.
+    pub allow_unsupported: bool,
+    /// Where strace lines go, when tracing syscalls.
+    pub strace: Option<Box<dyn Write>>,
+    /// Counters.
+    pub stats: Stats,
+    /// What was loaded (for /proc/self/exe and auxv).
+    pub image: LoadedImage,
+    /// Instruction limit (`--max-insns`).
+    pub max_insns: Option<u64>,
+    /// Resource limits (soft, hard), by resource number.
+    pub rlimits: [(u64, u64); crate::syscalls::RLIM_NLIMITS],
+    /// membarrier registrations (command bits).
+    pub membarrier_registered: u64,
+}
+
+impl Process {
+    /// Builds the process for `program` (the ELF file's bytes, named `exe_path`): loads it,
+    /// lays out the initial stack and fills the filesystem.
+    pub fn new(config: &RunConfig, exe_path: &str, program: &[u8]) -> Result<Process, String> {
+        let mut mem = GuestMemory::new().map_err(|e| format!("cannot reserve guest memory: {e}"))?;
+        let mut rng = GuestRng::new(config.seed);
+        let image = loader::load(&mut mem, program, exe_path, &config.argv, &config.env, &mut rng)
+            .map_err(|e| format!("{exe_path}: {e}"))?;
+        let vfs = Vfs::new(config, &image.exe_path, program)?;
+        Ok(Process {
+            cpu: Cpu::new(image.entry),
+            cache: DecodeCache::new(),
+            mm: MmState { brk_start: image.brk_start, brk: image.brk_start },
+            vfs,
+            rng,
+            clock: Clock::new(config.epoch, config.clock_hz),
+            sig: SignalState::default(),
+            clear_child_tid: 0,
+            robust_list: (0, 0),
+            exit: None,
+            allow_unsupported: config.allow_unsupported,
+            strace: None,
+            stats: Stats::default(),
+            max_insns: config.max_insns,
+            rlimits: crate::syscalls::DEFAULT_RLIMITS,
+            membarrier_registered: 0,
+            image,
+            mem,
+        }
+        .with_initial_sp())
+    }
+
+    fn with_initial_sp(mut self) -> Process {
+        self.cpu.set_reg(2, self.image.initial_sp);
+        self
+    }
+
+    /// The calling thread's id (the main thread's tid is the pid).
+    pub fn tid(&self) -> u64 {
+        GUEST_PID
+    }
+
+    /// The virtual clock rate (instructions per second).
+    pub fn clock_hz(&self) -> u64 {
+        self.clock.hz()
+    }
+
+    /// Retired instructions so far (all threads).
+    pub fn instret(&self) -> u64 {
+        self.cpu.instret
+    }
+
+    /// Runs the guest until it exits or rvrun stops it.
+    pub fn run(&mut self) -> ExitReason {
+        while self.exit.is_none() {
+            let budget = match self.max_insns {
+                Some(max) if self.cpu.instret >= max => {
+                    self.stop(format!("instruction limit reached ({max} instructions, --max-insns)"));
+                    break;
+                }
+                Some(max) => max - self.cpu.instret,
+                None => u64::MAX,
+            };
+            match cpu::run(&mut self.cpu, &mut self.mem, &mut self.cache, budget) {
+                Exit::Ecall => syscalls::dispatch(self),
+                Exit::BudgetExhausted => {}
+                Exit::Ebreak => self.fatal_signal(crate::signal::SIGTRAP, "breakpoint (ebreak)"),
+                Exit::Illegal { pc, raw } => self.fatal_signal(
+                    crate::signal::SIGILL,
+                    &format!("illegal or unimplemented instruction 0x{raw:08x} at pc 0x{pc:x}"),
+                ),
+                Exit::Fault { pc, fault } => {
+                    self.fatal_signal(crate::signal::SIGSEGV, &format!("segmentation fault: {fault} (pc 0x{pc:x})"))
+                }
+                Exit::MisalignedAtomic { pc, addr } => self.fatal_signal(
+                    crate::signal::SIGBUS,
+                    &format!("misaligned atomic access at 0x{addr:x} (pc 0x{pc:x})"),
+                ),
+            }
+        }
+        if let Some(out) = self.strace.as_mut() {
+            let _ = out.flush();
+        }
+        self.exit.clone().expect("loop ends only on exit")
+    }
+
+    /// A synchronous fault the guest cannot handle yet (signal delivery comes with threads):
+    /// the default action of the signal ends the process, with a diagnostic on stderr.
+    fn fatal_signal(&mut self, sig: u32, what: &str) {
+        eprintln!("rvrun: {what}: guest killed by {}", crate::signal::signal_name(sig));
+        self.exit = Some(ExitReason::Signaled(sig));
+    }
+
+    /// Ends the run with rvrun's own error status.
+    pub fn stop(&mut self, msg: String) {
+        self.exit = Some(ExitReason::Stopped(msg));
+    }
+
+    /// Ends the run because of an unsupported syscall or option.
+    pub fn stop_unsupported(&mut self, msg: String) {
+        self.stop(msg);
+    }
+
+    /// Writes one strace line for a completed syscall.
+    pub fn strace_line(&mut self, nr: u64, row: Option<&Syscall>, args: &Args, ret: u64) {
+        let name = row.map(|r| r.name).or_else(|| syscalls::names::syscall_name(nr)).unwrap_or("unknown");
+        let fmt = row.map(|r| r.args).unwrap_or("xxxxxx");
+        let mut line = format!("{} {name}(", GUEST_PID);
+        for (i, f) in fmt.chars().enumerate() {
+            if i > 0 {
+                line.push(',');
+            }
+            let a = args[i];
+            match f {
+                'd' | 'f' => line.push_str(&(a as i64 as i32).to_string()),
+                'u' => line.push_str(&a.to_string()),
+                's' => match self.mem.read_cstr(a, 4096) {
+                    Ok(Some(s)) => line.push_str(&format!("{:?}", String::from_utf8_lossy(&s))),
+                    _ => line.push_str(&format!("0x{a:x}")),
+                },
+                _ => line.push_str(&format!("0x{a:x}")),
+            }
+        }
+        let r = ret as i64;
+        if (-4095..0).contains(&r) {
+            let e = syscalls::Errno(-r as u16);
+            line.push_str(&format!(") = -1 errno={} ({e})\n", -r));
+        } else if self.exit.is_some() {
+            line.push_str(") = ?\n");
+        } else {
+            line.push_str(&format!(") = {r}\n"));
+        }
+        if let Some(out) = self.strace.as_mut() {
+            let _ = out.write_all(line.as_bytes());
+        }
+    }
+}

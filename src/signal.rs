@@ -1,0 +1,136 @@
+//! Signal numbers, names and the per-process signal state (dispositions, mask, alternate
+//! stack). Delivery of handled signals comes with threads; for now a signal whose action is
+//! the default ends the process.
+
+/// Signal numbers (asm-generic/signal.h).
+pub const SIGHUP: u32 = 1;
+#[allow(missing_docs)]
+pub const SIGINT: u32 = 2;
+#[allow(missing_docs)]
+pub const SIGQUIT: u32 = 3;
+#[allow(missing_docs)]
+pub const SIGILL: u32 = 4;
+#[allow(missing_docs)]
+pub const SIGTRAP: u32 = 5;
+#[allow(missing_docs)]
+pub const SIGABRT: u32 = 6;
+#[allow(missing_docs)]
+pub const SIGBUS: u32 = 7;
+#[allow(missing_docs)]
+pub const SIGFPE: u32 = 8;
+#[allow(missing_docs)]
+pub const SIGKILL: u32 = 9;
+#[allow(missing_docs)]
+pub const SIGSEGV: u32 = 11;
+#[allow(missing_docs)]
+pub const SIGPIPE: u32 = 13;
+#[allow(missing_docs)]
+pub const SIGCHLD: u32 = 17;
+#[allow(missing_docs)]
+pub const SIGSTOP: u32 = 19;
+/// Number of signals (1..=64).
+pub const NSIG: usize = 64;
+
+const NAMES: [&str; 32] = [
+    "0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
+    "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
+    "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR",
+    "SIGSYS",
+];
+
+/// The conventional name of `sig` ("SIGSEGV", "SIGRT5"...).
+pub fn signal_name(sig: u32) -> String {
+    match sig {
+        1..=31 => NAMES[sig as usize].to_string(),
+        32..=64 => format!("SIGRT{}", sig - 32),
+        _ => format!("signal {sig}"),
+    }
+}
+
+/// What happens to a signal whose disposition is SIG_DFL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefaultAction {
+    /// Terminate the process.
+    Terminate,
+    /// Terminate with a core dump (status is still 128+sig).
+    Core,
+    /// Nothing.
+    Ignore,
+    /// Stop / continue (job control).
+    Stop,
+    /// Continue.
+    Continue,
+}
+
+/// The default action of `sig` (signal(7)).
+pub fn default_action(sig: u32) -> DefaultAction {
+    match sig {
+        3 | 4 | 5 | 6 | 7 | 8 | 11 | 24 | 25 | 31 => DefaultAction::Core,
+        17 | 23 | 28 => DefaultAction::Ignore,
+        19..=22 => DefaultAction::Stop,
+        18 => DefaultAction::Continue,
+        _ => DefaultAction::Terminate,
+    }
+}
+
+/// SIG_DFL handler value.
+pub const SIG_DFL: u64 = 0;
+/// SIG_IGN handler value.
+pub const SIG_IGN: u64 = 1;
+
+/// A `struct sigaction` as riscv64 Linux keeps it (no sa_restorer on riscv64).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SigAction {
+    /// Handler address, SIG_DFL or SIG_IGN.
+    pub handler: u64,
+    /// SA_* flags.
+    pub flags: u64,
+    /// Signals blocked while the handler runs.
+    pub mask: u64,
+}
+
+/// `stack_t` of sigaltstack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AltStack {
+    /// Base address.
+    pub sp: u64,
+    /// SS_DISABLE / SS_ONSTACK flags.
+    pub flags: u32,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// SS_DISABLE.
+pub const SS_DISABLE: u32 = 2;
+
+impl Default for AltStack {
+    fn default() -> Self {
+        AltStack { sp: 0, flags: SS_DISABLE, size: 0 }
+    }
+}
+
+/// Signal dispositions (per process), blocked mask and alternate stack (per thread).
+#[derive(Clone, Debug)]
+pub struct SignalState {
+    /// Index `sig - 1`.
+    pub actions: [SigAction; NSIG],
+    /// Blocked signals, bit `sig - 1`.
+    pub mask: u64,
+    /// The alternate signal stack.
+    pub altstack: AltStack,
+    /// Signals sent but not yet acted on (blocked), bit `sig - 1`.
+    pub pending: u64,
+}
+
+impl Default for SignalState {
+    fn default() -> Self {
+        SignalState { actions: [SigAction::default(); NSIG], mask: 0, altstack: AltStack::default(), pending: 0 }
+    }
+}
+
+impl SignalState {
+    /// The disposition of `sig` (1..=64).
+    pub fn action(&self, sig: u32) -> SigAction {
+        self.actions[sig as usize - 1]
+    }
+}

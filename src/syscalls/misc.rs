@@ -1,0 +1,163 @@
+//! Randomness, scheduling and CPU-description syscalls.
+
+use super::abi::Writer;
+use super::{Args, Errno, SysResult, Syscall, fail, handle, partial};
+use crate::process::{GUEST_PID, Process};
+
+/// Rows of the dispatch table for this family.
+pub const TABLE: &[Syscall] = &[
+    handle(278, "getrandom", "xux", sys_getrandom),
+    handle(124, "sched_yield", "", sys_sched_yield),
+    handle(123, "sched_getaffinity", "dux", sys_sched_getaffinity),
+    handle(258, "riscv_hwprobe", "xuuxx", sys_riscv_hwprobe),
+    partial(283, "membarrier", "dxd", sys_membarrier, "one CPU: every barrier command is trivially complete"),
+    fail(293, "rseq", "xuxx", Errno::ENOSYS, "restartable sequences are not provided; libc carries on without them"),
+];
+
+const GRND_NONBLOCK: u64 = 1;
+const GRND_RANDOM: u64 = 2;
+const GRND_INSECURE: u64 = 4;
+
+fn sys_getrandom(p: &mut Process, a: &Args) -> SysResult {
+    let (buf, len, flags) = (a[0], a[1].min(i32::MAX as u64) as usize, a[2]);
+    if flags & !(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE) != 0
+        || flags & (GRND_RANDOM | GRND_INSECURE) == GRND_RANDOM | GRND_INSECURE
+    {
+        return Err(Errno::EINVAL.into());
+    }
+    // Check the buffer before drawing, so a fault does not consume the stream.
+    p.mem.check_range(buf, len as u64, crate::mem::perm::W, crate::mem::Access::Write)?;
+    let mut bytes = vec![0; len];
+    p.rng.fill(&mut bytes);
+    p.mem.write_bytes(buf, &bytes)?;
+    Ok(len as u64)
+}
+
+fn sys_sched_yield(_p: &mut Process, _a: &Args) -> SysResult {
+    Ok(0)
+}
+
+fn check_pid(pid: u64) -> Result<(), Errno> {
+    if pid == 0 || pid == GUEST_PID { Ok(()) } else { Err(Errno::ESRCH) }
+}
+
+fn sys_sched_getaffinity(p: &mut Process, a: &Args) -> SysResult {
+    check_pid(a[0])?;
+    let len = a[1];
+    // The kernel's cpumask is one unsigned long here (one CPU).
+    if len < 8 || len % 8 != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    p.mem.write_bytes(a[2], &1u64.to_le_bytes())?;
+    Ok(8)
+}
+
+/// riscv_hwprobe keys (asm/hwprobe.h).
+mod key {
+    pub const MVENDORID: i64 = 0;
+    pub const MARCHID: i64 = 1;
+    pub const MIMPID: i64 = 2;
+    pub const BASE_BEHAVIOR: i64 = 3;
+    pub const IMA_EXT_0: i64 = 4;
+    pub const CPUPERF_0: i64 = 5;
+    pub const ZICBOZ_BLOCK_SIZE: i64 = 6;
+    pub const HIGHEST_VIRT_ADDRESS: i64 = 7;
+    pub const TIME_CSR_FREQ: i64 = 8;
+    pub const MISALIGNED_SCALAR_PERF: i64 = 9;
+    pub const MISALIGNED_VECTOR_PERF: i64 = 10;
+    pub const ZICBOM_BLOCK_SIZE: i64 = 12;
+    pub const ZICBOP_BLOCK_SIZE: i64 = 15;
+    pub const IMA_EXT_1: i64 = 16;
+}
+
+/// RISCV_HWPROBE_BASE_BEHAVIOR_IMA.
+const BASE_IMA: u64 = 1;
+/// RISCV_HWPROBE_IMA_FD | RISCV_HWPROBE_IMA_C: what the CPU implements beyond IMA.
+const IMA_EXT_0: u64 = 1 | 2;
+/// Misaligned scalar accesses run at full speed (RISCV_HWPROBE_MISALIGNED_SCALAR_FAST).
+const MISALIGNED_FAST: u64 = 3;
+/// Vector misaligned performance: unsupported (no V extension).
+const MISALIGNED_VECTOR_UNSUPPORTED: u64 = 4;
+/// RISCV_HWPROBE_WHICH_CPUS.
+const WHICH_CPUS: u64 = 1;
+
+fn sys_riscv_hwprobe(p: &mut Process, a: &Args) -> SysResult {
+    let (pairs, count, cpusetsize, cpus, flags) = (a[0], a[1], a[2], a[3], a[4]);
+    if flags & !WHICH_CPUS != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    if flags & WHICH_CPUS != 0 {
+        return Err(super::SysError::Unsupported("riscv_hwprobe with RISCV_HWPROBE_WHICH_CPUS".into()));
+    }
+    // A CPU set that names no CPU of ours is an error; an empty one means all CPUs.
+    if cpusetsize != 0 && cpus != 0 {
+        let set = p.mem.read_vec(cpus, cpusetsize.min(1024) as usize)?;
+        if set.iter().all(|&b| b == 0) {
+            // An all-zero set means "all online CPUs" for this call.
+        } else if set[0] & 1 == 0 {
+            return Err(Errno::EINVAL.into());
+        }
+    }
+    for i in 0..count {
+        let at = pairs.wrapping_add(i * 16);
+        let k = p.mem.read_u64(at)? as i64;
+        let v = match k {
+            key::MVENDORID | key::MARCHID | key::MIMPID => Some(0),
+            key::BASE_BEHAVIOR => Some(BASE_IMA),
+            key::IMA_EXT_0 => Some(IMA_EXT_0),
+            key::CPUPERF_0 | key::MISALIGNED_SCALAR_PERF => Some(MISALIGNED_FAST),
+            key::MISALIGNED_VECTOR_PERF => Some(MISALIGNED_VECTOR_UNSUPPORTED),
+            key::ZICBOZ_BLOCK_SIZE | key::ZICBOM_BLOCK_SIZE | key::ZICBOP_BLOCK_SIZE | key::IMA_EXT_1 => Some(0),
+            key::HIGHEST_VIRT_ADDRESS => Some(crate::mem::GUEST_SPACE - 1),
+            key::TIME_CSR_FREQ => Some(p.clock_hz()),
+            _ => None,
+        };
+        let mut w = Writer::new();
+        match v {
+            Some(v) => w.i64(k).u64(v),
+            None => w.i64(-1).u64(0),
+        };
+        w.store(&mut p.mem, at)?;
+    }
+    Ok(0)
+}
+
+mod membarrier {
+    pub const QUERY: u64 = 0;
+    pub const GLOBAL: u64 = 1;
+    pub const GLOBAL_EXPEDITED: u64 = 2;
+    pub const REGISTER_GLOBAL_EXPEDITED: u64 = 4;
+    pub const PRIVATE_EXPEDITED: u64 = 8;
+    pub const REGISTER_PRIVATE_EXPEDITED: u64 = 16;
+    pub const PRIVATE_EXPEDITED_SYNC_CORE: u64 = 32;
+    pub const REGISTER_PRIVATE_EXPEDITED_SYNC_CORE: u64 = 64;
+    pub const SUPPORTED: u64 = GLOBAL
+        | GLOBAL_EXPEDITED
+        | REGISTER_GLOBAL_EXPEDITED
+        | PRIVATE_EXPEDITED
+        | REGISTER_PRIVATE_EXPEDITED
+        | PRIVATE_EXPEDITED_SYNC_CORE
+        | REGISTER_PRIVATE_EXPEDITED_SYNC_CORE;
+}
+
+fn sys_membarrier(p: &mut Process, a: &Args) -> SysResult {
+    use membarrier::*;
+    let (cmd, flags) = (a[0], a[1]);
+    if flags != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    match cmd {
+        QUERY => Ok(SUPPORTED),
+        GLOBAL | REGISTER_GLOBAL_EXPEDITED => Ok(0),
+        REGISTER_PRIVATE_EXPEDITED | REGISTER_PRIVATE_EXPEDITED_SYNC_CORE => {
+            p.membarrier_registered |= cmd;
+            Ok(0)
+        }
+        GLOBAL_EXPEDITED => Ok(0),
+        PRIVATE_EXPEDITED | PRIVATE_EXPEDITED_SYNC_CORE => {
+            // Linux refuses expedited barriers the process did not register for.
+            if p.membarrier_registered & (cmd << 1) == 0 { Err(Errno::EPERM.into()) } else { Ok(0) }
+        }
+        _ => Err(Errno::EINVAL.into()),
+    }
+}

@@ -1,0 +1,247 @@
+//! Memory-management syscalls: brk, mmap, munmap, mremap, mprotect, madvise.
+
+use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
+use crate::loader::layout::{MMAP_BOTTOM, MMAP_TOP};
+use crate::mem::{GUEST_SPACE, PAGE_SIZE, RegionKind, page_ceil, page_floor, perm};
+use crate::process::Process;
+
+/// Rows of the dispatch table for this family.
+pub const TABLE: &[Syscall] = &[
+    handle(214, "brk", "x", sys_brk),
+    partial(
+        222,
+        "mmap",
+        "xuxxfx",
+        sys_mmap,
+        "anonymous (private or shared), MAP_FIXED, MAP_FIXED_NOREPLACE and private file mappings (a \
+         snapshot of the file); writable MAP_SHARED file mappings stop the run",
+    ),
+    handle(215, "munmap", "xu", sys_munmap),
+    partial(216, "mremap", "xuuxx", sys_mremap, "MREMAP_DONTUNMAP is not supported (stops the run)"),
+    handle(226, "mprotect", "xux", sys_mprotect),
+    partial(
+        233,
+        "madvise",
+        "xud",
+        sys_madvise,
+        "MADV_DONTNEED zeroes anonymous pages; other advice is accepted and has no effect",
+    ),
+];
+
+const PROT_READ: u64 = 1;
+const PROT_WRITE: u64 = 2;
+const PROT_EXEC: u64 = 4;
+const PROT_GROWSDOWN: u64 = 0x0100_0000;
+const PROT_GROWSUP: u64 = 0x0200_0000;
+
+const MAP_SHARED: u64 = 0x01;
+const MAP_PRIVATE: u64 = 0x02;
+const MAP_SHARED_VALIDATE: u64 = 0x03;
+const MAP_TYPE: u64 = 0x0f;
+const MAP_FIXED: u64 = 0x10;
+const MAP_ANONYMOUS: u64 = 0x20;
+const MAP_FIXED_NOREPLACE: u64 = 0x10_0000;
+/// The flags MAP_SHARED_VALIDATE accepts (Linux's LEGACY_MAP_MASK plus the validated ones).
+const MAP_KNOWN: u64 = 0x1_ffff_ffff & !MAP_TYPE;
+
+const MREMAP_MAYMOVE: u64 = 1;
+const MREMAP_FIXED: u64 = 2;
+const MREMAP_DONTUNMAP: u64 = 4;
+
+const MADV_DONTNEED: u64 = 4;
+
+/// Guest PROT_* bits to page permission bits (the values coincide).
+fn prot_bits(prot: u64) -> u8 {
+    (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) as u8
+}
+
+fn sys_brk(p: &mut Process, a: &Args) -> SysResult {
+    let want = a[0];
+    let cur = p.mm.brk;
+    if want < p.mm.brk_start {
+        return Ok(cur);
+    }
+    let (old_end, new_end) = (page_ceil(cur), page_ceil(want));
+    if new_end > old_end {
+        // Linux refuses (returns the old break) when the heap would run into another mapping.
+        if new_end > GUEST_SPACE || !p.mem.is_free(old_end, new_end - old_end) {
+            return Ok(cur);
+        }
+        p.mem.map_fixed(old_end, new_end - old_end, perm::R | perm::W, RegionKind::Heap);
+    } else if new_end < old_end {
+        p.mem.unmap(new_end, old_end - new_end);
+    }
+    p.mm.brk = want;
+    Ok(want)
+}
+
+/// Picks where a new mapping of `len` bytes goes: the hint when it is free, otherwise the
+/// highest free gap below [`MMAP_TOP`].
+fn place(p: &Process, hint: u64, len: u64) -> Result<u64, Errno> {
+    let hint = page_floor(hint);
+    if hint >= PAGE_SIZE && p.mem.is_free(hint, len) {
+        return Ok(hint);
+    }
+    p.mem.find_free_top_down(len, MMAP_BOTTOM, MMAP_TOP).ok_or(Errno::ENOMEM)
+}
+
+fn sys_mmap(p: &mut Process, a: &Args) -> SysResult {
+    let (addr, len, prot, flags, fd, off) = (a[0], a[1], a[2], a[3], a[4] as i32, a[5]);
+    let map_type = flags & MAP_TYPE;
+    if len == 0 || off % PAGE_SIZE != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    if !matches!(map_type, MAP_SHARED | MAP_PRIVATE | MAP_SHARED_VALIDATE) {
+        return Err(Errno::EINVAL.into());
+    }
+    if map_type == MAP_SHARED_VALIDATE && flags & !MAP_KNOWN != 0 {
+        return Err(Errno::EOPNOTSUPP.into());
+    }
+    let len = page_ceil(len);
+    if len == 0 || len > GUEST_SPACE {
+        return Err(Errno::ENOMEM.into());
+    }
+    let anonymous = flags & MAP_ANONYMOUS != 0;
+    let shared = map_type != MAP_PRIVATE;
+    let file = if anonymous {
+        None
+    } else {
+        let bytes = p.vfs.mmap_source(fd, off, len, prot & PROT_WRITE != 0 && shared)?;
+        if shared && prot & PROT_WRITE != 0 {
+            return Err(SysError::Unsupported(format!(
+                "mmap of fd {fd} with MAP_SHARED and PROT_WRITE (writes through to a file) is not supported"
+            )));
+        }
+        Some(bytes)
+    };
+    let start = if flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) != 0 {
+        if addr % PAGE_SIZE != 0 {
+            return Err(Errno::EINVAL.into());
+        }
+        if addr.checked_add(len).is_none_or(|e| e > GUEST_SPACE) || addr < PAGE_SIZE {
+            return Err(Errno::ENOMEM.into());
+        }
+        if flags & MAP_FIXED == 0 && !p.mem.is_free(addr, len) {
+            return Err(Errno::EEXIST.into());
+        }
+        addr
+    } else {
+        place(p, addr, len)?
+    };
+    let kind = match &file {
+        Some((_, name)) => RegionKind::File(name.clone()),
+        None => RegionKind::Anon,
+    };
+    p.mem.map_fixed(start, len, prot_bits(prot), kind);
+    if let Some((bytes, _)) = file {
+        p.mem.poke(start, &bytes);
+    }
+    Ok(start)
+}
+
+fn check_range(addr: u64, len: u64) -> Result<u64, Errno> {
+    if addr % PAGE_SIZE != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let len = page_ceil(len);
+    match addr.checked_add(len) {
+        Some(e) if e <= GUEST_SPACE => Ok(len),
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+fn sys_munmap(p: &mut Process, a: &Args) -> SysResult {
+    let len = check_range(a[0], a[1])?;
+    if a[1] == 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    p.mem.unmap(a[0], len);
+    Ok(0)
+}
+
+fn sys_mprotect(p: &mut Process, a: &Args) -> SysResult {
+    let (addr, prot) = (a[0], a[2]);
+    if prot & !(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP) != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    let len = check_range(addr, a[1])?;
+    if len == 0 {
+        return Ok(0);
+    }
+    if !p.mem.is_mapped(addr, len) {
+        return Err(Errno::ENOMEM.into());
+    }
+    p.mem.protect(addr, len, prot_bits(prot));
+    Ok(0)
+}
+
+fn sys_mremap(p: &mut Process, a: &Args) -> SysResult {
+    let (old, old_len, new_len, flags, new_addr) = (a[0], page_ceil(a[1]), page_ceil(a[2]), a[3], a[4]);
+    if flags & !(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP) != 0 || old % PAGE_SIZE != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    if flags & MREMAP_FIXED != 0 && flags & MREMAP_MAYMOVE == 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    if flags & MREMAP_DONTUNMAP != 0 {
+        return Err(SysError::Unsupported("mremap with MREMAP_DONTUNMAP is not supported".into()));
+    }
+    if new_len == 0 || old_len == 0 {
+        // old_len 0 duplicates a shared mapping; rvrun's mappings are private: Linux says EINVAL.
+        return Err(Errno::EINVAL.into());
+    }
+    if old.checked_add(old_len).is_none_or(|e| e > GUEST_SPACE) || !p.mem.is_mapped(old, old_len) {
+        return Err(Errno::EFAULT.into());
+    }
+    let region = p.mem.region_at(old).cloned().ok_or(Errno::EFAULT)?;
+    if flags & MREMAP_FIXED == 0 {
+        if new_len <= old_len {
+            if new_len < old_len {
+                p.mem.unmap(old + new_len, old_len - new_len);
+            }
+            return Ok(old);
+        }
+        // Grow in place when the pages after it are free.
+        let grow = new_len - old_len;
+        if old + new_len <= GUEST_SPACE && p.mem.is_free(old + old_len, grow) {
+            p.mem.map_fixed(old + old_len, grow, region.prot, region.kind);
+            return Ok(old);
+        }
+        if flags & MREMAP_MAYMOVE == 0 {
+            return Err(Errno::ENOMEM.into());
+        }
+    }
+    let dest = if flags & MREMAP_FIXED != 0 {
+        if new_addr % PAGE_SIZE != 0 || new_addr.checked_add(new_len).is_none_or(|e| e > GUEST_SPACE) {
+            return Err(Errno::EINVAL.into());
+        }
+        if new_addr < old + old_len && old < new_addr + new_len {
+            return Err(Errno::EINVAL.into());
+        }
+        new_addr
+    } else {
+        p.mem.find_free_top_down(new_len, MMAP_BOTTOM, MMAP_TOP).ok_or(Errno::ENOMEM)?
+    };
+    p.mem.map_fixed(dest, new_len, region.prot, region.kind);
+    p.mem.copy_within(old, dest, old_len.min(new_len));
+    p.mem.unmap(old, old_len);
+    Ok(dest)
+}
+
+fn sys_madvise(p: &mut Process, a: &Args) -> SysResult {
+    let (addr, advice) = (a[0], a[2]);
+    let len = check_range(addr, a[1])?;
+    if !matches!(advice, 0..=4 | 8..=25 | 100..=101) {
+        return Err(Errno::EINVAL.into());
+    }
+    if len == 0 {
+        return Ok(0);
+    }
+    if !p.mem.is_mapped(addr, len) {
+        return Err(Errno::ENOMEM.into());
+    }
+    if advice == MADV_DONTNEED {
+        p.mem.discard(addr, len);
+    }
+    Ok(0)
+}

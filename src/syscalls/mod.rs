@@ -1,0 +1,174 @@
+//! The Linux syscall ABI for riscv64: one dispatch table from number to named handler.
+//!
+//! Each family file (`fs`, `mm`, `process`, `signal`, `time`, `misc`) exports a `TABLE` of
+//! [`Syscall`] rows; [`table`] merges them into one array indexed by number. The README's
+//! syscall table is generated from the same rows (`rvrun syscalls --markdown`), so the docs
+//! and the code cannot disagree. Guest structs are written out explicitly in [`abi`].
+
+pub mod abi;
+pub mod errno;
+mod fs;
+mod misc;
+mod mm;
+pub mod names;
+mod process;
+mod signal;
+mod time;
+
+use crate::mem::MemFault;
+use crate::process::Process;
+pub use errno::Errno;
+pub use process::{DEFAULT_RLIMITS, RLIM_NLIMITS};
+use std::sync::OnceLock;
+
+/// The six argument registers a0..a5.
+pub type Args = [u64; 6];
+
+/// Why a handler did not return a value.
+#[derive(Debug)]
+pub enum SysError {
+    /// Returned to the guest as `-errno`.
+    Errno(Errno),
+    /// A case rvrun does not implement: the run stops with this message (never fake success).
+    Unsupported(String),
+}
+
+impl From<Errno> for SysError {
+    fn from(e: Errno) -> SysError {
+        SysError::Errno(e)
+    }
+}
+
+impl From<MemFault> for SysError {
+    fn from(_: MemFault) -> SysError {
+        SysError::Errno(Errno::EFAULT)
+    }
+}
+
+/// What a handler returns: the value for a0, or an error.
+pub type SysResult = Result<u64, SysError>;
+
+/// A syscall handler. `pc` has already been advanced past the `ecall` when it runs; a handler
+/// that ends the process sets `p.exit` and its return value is ignored.
+pub type Handler = fn(&mut Process, &Args) -> SysResult;
+
+/// How rvrun answers a syscall.
+#[derive(Clone, Copy)]
+pub enum Action {
+    /// Runs the handler.
+    Handle(Handler),
+    /// Answered with this error by design (the row's note says why).
+    Fail(Errno),
+}
+
+/// One row of the dispatch table.
+pub struct Syscall {
+    /// The riscv64 syscall number.
+    pub nr: u32,
+    /// Its Linux name.
+    pub name: &'static str,
+    /// Argument formats for strace, one letter per argument: `d` signed decimal, `u` unsigned
+    /// decimal, `x` hex, `s` NUL-terminated string (a path), `f` fd (signed decimal).
+    pub args: &'static str,
+    /// What rvrun does.
+    pub action: Action,
+    /// For partial support or errors by design: what is left out, or why. Empty for full support.
+    pub note: &'static str,
+}
+
+/// Convenience constructor for a supported row.
+pub const fn handle(nr: u32, name: &'static str, args: &'static str, h: Handler) -> Syscall {
+    Syscall { nr, name, args, action: Action::Handle(h), note: "" }
+}
+
+/// Convenience constructor for a partially supported row.
+pub const fn partial(nr: u32, name: &'static str, args: &'static str, h: Handler, note: &'static str) -> Syscall {
+    Syscall { nr, name, args, action: Action::Handle(h), note }
+}
+
+/// Convenience constructor for a row answered with an error by design.
+pub const fn fail(nr: u32, name: &'static str, args: &'static str, e: Errno, note: &'static str) -> Syscall {
+    Syscall { nr, name, args, action: Action::Fail(e), note }
+}
+
+/// Highest syscall number rvrun's table can hold.
+const MAX_NR: usize = 512;
+
+/// The merged dispatch table, indexed by syscall number.
+pub fn table() -> &'static [Option<&'static Syscall>] {
+    static TABLE: OnceLock<Vec<Option<&'static Syscall>>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t: Vec<Option<&'static Syscall>> = vec![None; MAX_NR];
+        for family in [fs::TABLE, mm::TABLE, process::TABLE, signal::TABLE, time::TABLE, misc::TABLE] {
+            for row in family {
+                let slot = &mut t[row.nr as usize];
+                assert!(slot.is_none(), "syscall {} ({}) is in the table twice", row.nr, row.name);
+                *slot = Some(row);
+            }
+        }
+        t
+    })
+}
+
+/// The row for `nr`, if rvrun knows it.
+pub fn lookup(nr: u64) -> Option<&'static Syscall> {
+    table().get(nr as usize).copied().flatten()
+}
+
+/// Handles the `ecall` at `p.cpu.pc`: runs the handler for a7 and writes a0, or stops the run
+/// when the call is not supported.
+pub fn dispatch(p: &mut Process) {
+    let nr = p.cpu.reg(17);
+    let args: Args = std::array::from_fn(|i| p.cpu.reg(10 + i));
+    let pc = p.cpu.pc;
+    p.cpu.pc = pc.wrapping_add(4);
+    p.stats.syscalls += 1;
+    let row = lookup(nr);
+    let result = match row.map(|r| r.action) {
+        Some(Action::Handle(h)) => h(p, &args),
+        Some(Action::Fail(e)) => Err(SysError::Errno(e)),
+        None => {
+            let name = names::syscall_name(nr).unwrap_or("unknown");
+            let what = format!(
+                "unsupported syscall {name} ({nr}) at pc 0x{pc:x} args 0x{:x} 0x{:x} 0x{:x} 0x{:x} 0x{:x} 0x{:x}",
+                args[0], args[1], args[2], args[3], args[4], args[5]
+            );
+            if p.allow_unsupported {
+                log::warn!("{what}: answering ENOSYS (--allow-unsupported)");
+                Err(SysError::Errno(Errno::ENOSYS))
+            } else {
+                Err(SysError::Unsupported(what))
+            }
+        }
+    };
+    let ret = match result {
+        Ok(v) => v,
+        Err(SysError::Errno(e)) => (-(e.0 as i64)) as u64,
+        Err(SysError::Unsupported(msg)) => {
+            p.cpu.pc = pc;
+            p.stop_unsupported(msg);
+            return;
+        }
+    };
+    if p.strace.is_some() {
+        p.strace_line(nr, row, &args, ret);
+    }
+    if p.exit.is_none() {
+        p.cpu.set_reg(10, ret);
+    }
+}
+
+/// Renders the syscall table as Markdown (the README embeds this output).
+pub fn markdown_table() -> String {
+    let mut out = String::from("| nr | syscall | status | notes |\n|---:|---|---|---|\n");
+    for row in table().iter().flatten() {
+        let status = match row.action {
+            Action::Handle(_) if row.note.is_empty() => "implemented".to_string(),
+            Action::Handle(_) => "partial".to_string(),
+            Action::Fail(e) => format!("error by design ({e})"),
+        };
+        out.push_str(&format!("| {} | `{}` | {} | {} |\n", row.nr, row.name, status, row.note));
+    }
+    out.push_str("\nEvery other syscall number stops the run with exit status 125 (`--allow-unsupported`: ENOSYS).\n");
+    out
+}

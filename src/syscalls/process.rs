@@ -1,0 +1,167 @@
+//! Process identity and lifetime: exit, ids, uname, resource limits, tid address and the
+//! robust futex list.
+
+use super::abi::Writer;
+use super::{Args, Errno, SysResult, Syscall, handle};
+use crate::process::{ExitReason, GUEST_PID, GUEST_PPID, GUEST_UID, Process};
+
+/// Rows of the dispatch table for this family.
+pub const TABLE: &[Syscall] = &[
+    handle(93, "exit", "d", sys_exit),
+    handle(94, "exit_group", "d", sys_exit_group),
+    handle(96, "set_tid_address", "x", sys_set_tid_address),
+    handle(99, "set_robust_list", "xu", sys_set_robust_list),
+    handle(172, "getpid", "", sys_getpid),
+    handle(173, "getppid", "", sys_getppid),
+    handle(178, "gettid", "", sys_gettid),
+    handle(174, "getuid", "", sys_getid),
+    handle(175, "geteuid", "", sys_getid),
+    handle(176, "getgid", "", sys_getid),
+    handle(177, "getegid", "", sys_getid),
+    handle(160, "uname", "x", sys_uname),
+    handle(163, "getrlimit", "dx", sys_getrlimit),
+    handle(164, "setrlimit", "dx", sys_setrlimit),
+    handle(261, "prlimit64", "ddxx", sys_prlimit64),
+];
+
+fn sys_exit(p: &mut Process, a: &Args) -> SysResult {
+    // The only thread exiting ends the process.
+    p.exit = Some(ExitReason::Exited((a[0] & 0xff) as i32));
+    Ok(0)
+}
+
+fn sys_exit_group(p: &mut Process, a: &Args) -> SysResult {
+    p.exit = Some(ExitReason::Exited((a[0] & 0xff) as i32));
+    Ok(0)
+}
+
+fn sys_set_tid_address(p: &mut Process, a: &Args) -> SysResult {
+    p.clear_child_tid = a[0];
+    Ok(p.tid())
+}
+
+/// sizeof(struct robust_list_head) on riscv64.
+const ROBUST_LIST_HEAD_SIZE: u64 = 24;
+
+fn sys_set_robust_list(p: &mut Process, a: &Args) -> SysResult {
+    if a[1] != ROBUST_LIST_HEAD_SIZE {
+        return Err(Errno::EINVAL.into());
+    }
+    p.robust_list = (a[0], a[1]);
+    Ok(0)
+}
+
+fn sys_getpid(_p: &mut Process, _a: &Args) -> SysResult {
+    Ok(GUEST_PID)
+}
+
+fn sys_getppid(_p: &mut Process, _a: &Args) -> SysResult {
+    Ok(GUEST_PPID)
+}
+
+fn sys_gettid(p: &mut Process, _a: &Args) -> SysResult {
+    Ok(p.tid())
+}
+
+fn sys_getid(_p: &mut Process, _a: &Args) -> SysResult {
+    Ok(GUEST_UID)
+}
+
+/// The fixed `struct utsname` the guest sees (six 65-byte fields).
+pub const UTSNAME: [&str; 6] = ["Linux", "rvrun", "6.8.0-rvrun", "#1 SMP rvrun", "riscv64", "(none)"];
+
+fn sys_uname(p: &mut Process, a: &Args) -> SysResult {
+    let mut w = Writer::new();
+    for field in UTSNAME {
+        w.bytes(field.as_bytes()).zeros(65 - field.len());
+    }
+    w.store(&mut p.mem, a[0])?;
+    Ok(0)
+}
+
+/// RLIM_INFINITY.
+const INFINITY: u64 = u64::MAX;
+/// Number of resources (RLIM_NLIMITS).
+pub const RLIM_NLIMITS: usize = 16;
+/// RLIMIT_NOFILE.
+const RLIMIT_NOFILE: usize = 7;
+
+/// Default limits, as a typical Linux login gives them (soft, hard).
+pub const DEFAULT_RLIMITS: [(u64, u64); RLIM_NLIMITS] = [
+    (INFINITY, INFINITY), // CPU
+    (INFINITY, INFINITY), // FSIZE
+    (INFINITY, INFINITY), // DATA
+    (8 << 20, INFINITY),  // STACK
+    (0, INFINITY),        // CORE
+    (INFINITY, INFINITY), // RSS
+    (4096, 4096),         // NPROC
+    (1024, 4096),         // NOFILE
+    (8 << 20, 8 << 20),   // MEMLOCK
+    (INFINITY, INFINITY), // AS
+    (INFINITY, INFINITY), // LOCKS
+    (4096, 4096),         // SIGPENDING
+    (819200, 819200),     // MSGQUEUE
+    (0, 0),               // NICE
+    (0, 0),               // RTPRIO
+    (INFINITY, INFINITY), // RTTIME
+];
+
+fn read_rlimit(p: &Process, addr: u64) -> Result<(u64, u64), crate::mem::MemFault> {
+    Ok((p.mem.read_u64(addr)?, p.mem.read_u64(addr + 8)?))
+}
+
+fn write_rlimit(p: &mut Process, addr: u64, (cur, max): (u64, u64)) -> Result<(), crate::mem::MemFault> {
+    let mut w = Writer::new();
+    w.u64(cur).u64(max);
+    w.store(&mut p.mem, addr)
+}
+
+fn resource(r: u64) -> Result<usize, Errno> {
+    if (r as usize) < RLIM_NLIMITS { Ok(r as usize) } else { Err(Errno::EINVAL) }
+}
+
+fn set_limit(p: &mut Process, r: usize, (cur, max): (u64, u64)) -> Result<(), Errno> {
+    let (_, old_max) = p.rlimits[r];
+    if cur > max {
+        return Err(Errno::EINVAL);
+    }
+    // An unprivileged process cannot raise its hard limit.
+    if max > old_max {
+        return Err(Errno::EPERM);
+    }
+    if r == RLIMIT_NOFILE && max > 1 << 20 {
+        return Err(Errno::EPERM);
+    }
+    p.rlimits[r] = (cur, max);
+    Ok(())
+}
+
+fn sys_getrlimit(p: &mut Process, a: &Args) -> SysResult {
+    let r = resource(a[0])?;
+    write_rlimit(p, a[1], p.rlimits[r])?;
+    Ok(0)
+}
+
+fn sys_setrlimit(p: &mut Process, a: &Args) -> SysResult {
+    let r = resource(a[0])?;
+    let new = read_rlimit(p, a[1])?;
+    set_limit(p, r, new)?;
+    Ok(0)
+}
+
+fn sys_prlimit64(p: &mut Process, a: &Args) -> SysResult {
+    let (pid, new, old) = (a[0], a[2], a[3]);
+    if pid != 0 && pid != GUEST_PID {
+        return Err(Errno::ESRCH.into());
+    }
+    let r = resource(a[1])?;
+    let new = if new != 0 { Some(read_rlimit(p, new)?) } else { None };
+    let prev = p.rlimits[r];
+    if let Some(new) = new {
+        set_limit(p, r, new)?;
+    }
+    if old != 0 {
+        write_rlimit(p, old, prev)?;
+    }
+    Ok(0)
+}

@@ -1,0 +1,98 @@
+//! Time syscalls. Every clock is virtual: derived from the retired-instruction count and the
+//! `--epoch`; sleeping advances virtual time and never waits on the host.
+
+use super::abi::{read_timespec, timespec};
+use super::{Args, Errno, SysResult, Syscall, handle};
+use crate::process::Process;
+
+/// Rows of the dispatch table for this family.
+pub const TABLE: &[Syscall] = &[
+    handle(113, "clock_gettime", "dx", sys_clock_gettime),
+    handle(114, "clock_getres", "dx", sys_clock_getres),
+    handle(169, "gettimeofday", "xx", sys_gettimeofday),
+    handle(101, "nanosleep", "xx", sys_nanosleep),
+    handle(115, "clock_nanosleep", "ddxx", sys_clock_nanosleep),
+];
+
+/// Which time line a clock id follows.
+enum ClockKind {
+    /// Wall-clock time since the Unix epoch.
+    Realtime,
+    /// Time since boot (includes sleeps).
+    Monotonic,
+    /// CPU time of the process or thread (instructions only, no sleeps).
+    Cpu,
+}
+
+fn clock_kind(id: i32) -> Result<ClockKind, Errno> {
+    match id {
+        0 | 5 | 8 | 11 => Ok(ClockKind::Realtime), // REALTIME, _COARSE, _ALARM, TAI
+        1 | 4 | 6 | 7 | 9 => Ok(ClockKind::Monotonic), // MONOTONIC, _RAW, _COARSE, BOOTTIME, _ALARM
+        2 | 3 => Ok(ClockKind::Cpu),               // PROCESS_CPUTIME_ID, THREAD_CPUTIME_ID
+        // Dynamic CPU clocks of this process or thread: ~pid << 3 | type (2 = sched, 6 = thread).
+        id if id < 0 => {
+            let pid = !(id >> 3) as u64;
+            if pid == 0 || pid == crate::process::GUEST_PID { Ok(ClockKind::Cpu) } else { Err(Errno::EINVAL) }
+        }
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+fn now_ns(p: &Process, kind: &ClockKind) -> u128 {
+    let n = p.instret();
+    match kind {
+        ClockKind::Realtime => p.clock.realtime_ns(n),
+        ClockKind::Monotonic => p.clock.monotonic_ns(n),
+        ClockKind::Cpu => crate::clock::Clock::new(0, p.clock_hz()).monotonic_ns(n),
+    }
+}
+
+fn sys_clock_gettime(p: &mut Process, a: &Args) -> SysResult {
+    let kind = clock_kind(a[0] as i32)?;
+    let t = now_ns(p, &kind);
+    timespec(t).store(&mut p.mem, a[1])?;
+    Ok(0)
+}
+
+fn sys_clock_getres(p: &mut Process, a: &Args) -> SysResult {
+    clock_kind(a[0] as i32)?;
+    if a[1] != 0 {
+        timespec(p.clock.resolution_ns() as u128).store(&mut p.mem, a[1])?;
+    }
+    Ok(0)
+}
+
+fn sys_gettimeofday(p: &mut Process, a: &Args) -> SysResult {
+    let t = p.clock.realtime_ns(p.instret());
+    if a[0] != 0 {
+        let mut w = super::abi::Writer::new();
+        w.i64((t / 1_000_000_000) as i64).i64((t % 1_000_000_000 / 1000) as i64);
+        w.store(&mut p.mem, a[0])?;
+    }
+    if a[1] != 0 {
+        // struct timezone: UTC, no DST.
+        p.mem.write_bytes(a[1], &[0; 8])?;
+    }
+    Ok(0)
+}
+
+fn sys_nanosleep(p: &mut Process, a: &Args) -> SysResult {
+    let ns = read_timespec(&p.mem, a[0])??;
+    p.clock.advance(ns);
+    Ok(0)
+}
+
+const TIMER_ABSTIME: u64 = 1;
+
+fn sys_clock_nanosleep(p: &mut Process, a: &Args) -> SysResult {
+    // clock_nanosleep returns the error number itself, not -1/errno, but the raw syscall
+    // returns -errno like every other call.
+    let kind = clock_kind(a[0] as i32)?;
+    if matches!(kind, ClockKind::Cpu) && a[0] as i32 == 3 {
+        return Err(Errno::EINVAL.into());
+    }
+    let ns = read_timespec(&p.mem, a[2])??;
+    let sleep = if a[1] & TIMER_ABSTIME != 0 { ns.saturating_sub(now_ns(p, &kind)) } else { ns };
+    p.clock.advance(sleep);
+    Ok(0)
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs everything rvrun needs to build its riscv64 guest programs and to run the
+# reference emulator, on a Debian 12 (bookworm) machine. Idempotent: a second run only
+# checks. Everything comes from Debian's archive, PyPI or rustup's components.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+venv="$here/.venv"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+need_apt=0
+have qemu-riscv64 || need_apt=1
+have riscv64-linux-gnu-gcc || need_apt=1
+[ -x /usr/lib/go-1.23/bin/go ] || need_apt=1
+[ -f /usr/riscv64-linux-gnu/include/asm/unistd.h ] || need_apt=1
+
+if [ "$need_apt" -eq 1 ]; then
+    # bookworm-backports carries QEMU 10 and Go 1.23; use the archive the machine already uses.
+    src=/etc/apt/sources.list.d/debian.sources
+    uri=$(awk '/^URIs:/ {print $2; exit}' "$src" 2>/dev/null || true)
+    [ -n "$uri" ] || uri=http://deb.debian.org/debian
+    bp=/etc/apt/sources.list.d/rvrun-backports.sources
+    if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+        printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$uri" | $sudo tee "$bp" >/dev/null
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -q
+    $sudo apt-get install -y -q -t bookworm-backports qemu-user golang-1.23-go
+    $sudo apt-get install -y -q gcc-riscv64-linux-gnu libc6-dev-riscv64-cross make
+fi
+
+# zig (musl C compiler and the linker for Rust guests), in a project-local venv.
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
+if ! "$venv/bin/python" -c 'import ziglang' >/dev/null 2>&1; then
+    "$venv/bin/pip" install -q ziglang
+fi
+
+# rust-src lets cargo build std for riscv64gc-unknown-linux-musl.
+if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+    rustup component add rust-src
+fi
+
+echo "toolchain ready"
