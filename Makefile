@@ -4,7 +4,7 @@ CARGO ?= cargo
 GUESTS := $(CURDIR)/build/guests
 TOOLCHAIN_STAMP := toolchain/.venv/.ready
 
-.PHONY: all build release toolchain programs test bench fmt clippy clean sample
+.PHONY: all build release toolchain programs test bench fmt clippy clean sample readme
 
 all: build
 
@@ -41,3 +41,7 @@ clippy:
 clean:
 	$(CARGO) clean
 	rm -rf build
+
+# Regenerates the README's syscall table from the dispatch table.
+readme: build
+	@python3 -c 'import re,subprocess,sys; t=subprocess.run(["./target/debug/rvrun","syscalls","--markdown"],capture_output=True,text=True,check=True).stdout; r=open("README.md").read(); b="<!-- syscall-table:begin -->\n"; e="<!-- syscall-table:end -->"; i=r.index(b)+len(b); j=r.index(e); open("README.md","w").write(r[:i]+t+r[j:])'

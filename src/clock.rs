@@ -12,7 +12,11 @@ pub struct Clock {
 impl Clock {
     /// A clock starting at `epoch_secs` that advances one second per `hz` instructions.
     pub fn new(epoch_secs: u64, hz: u64) -> Clock {
-        Clock { epoch_ns: epoch_secs as u128 * 1_000_000_000, hz: hz.max(1), slept_ns: 0 }
+        Clock {
+            epoch_ns: epoch_secs as u128 * 1_000_000_000,
+            hz: hz.max(1),
+            slept_ns: 0,
+        }
     }
 
     /// Nanoseconds since boot (CLOCK_MONOTONIC) after `instret` retired instructions.

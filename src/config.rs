@@ -30,9 +30,15 @@ impl Mount {
             .rsplit_once(':')
             .ok_or_else(|| format!("mount '{s}' is not HOST_PATH:GUEST_PATH[:ro]"))?;
         if host.is_empty() || !guest.starts_with('/') {
-            return Err(format!("mount '{s}': the guest path must be absolute and the host path non-empty"));
+            return Err(format!(
+                "mount '{s}': the guest path must be absolute and the host path non-empty"
+            ));
         }
-        Ok(Mount { host: PathBuf::from(host), guest: guest.to_string(), read_only })
+        Ok(Mount {
+            host: PathBuf::from(host),
+            guest: guest.to_string(),
+            read_only,
+        })
     }
 }
 
@@ -85,7 +91,10 @@ mod tests {
     #[test]
     fn mount_parsing() {
         let m = Mount::parse("data/x.json:/in/x.json:ro").unwrap();
-        assert_eq!((m.host.to_str().unwrap(), m.guest.as_str(), m.read_only), ("data/x.json", "/in/x.json", true));
+        assert_eq!(
+            (m.host.to_str().unwrap(), m.guest.as_str(), m.read_only),
+            ("data/x.json", "/in/x.json", true)
+        );
         let m = Mount::parse("d:/d").unwrap();
         assert!(!m.read_only);
         assert!(Mount::parse("nocolon").is_err());

@@ -11,7 +11,11 @@ use std::time::Instant;
 const RVRUN_ERROR: u8 = 125;
 
 #[derive(Parser)]
-#[command(name = "rvrun", version, about = "Deterministic user-mode runner for static riscv64 Linux programs")]
+#[command(
+    name = "rvrun",
+    version,
+    about = "Deterministic user-mode runner for static riscv64 Linux programs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -118,7 +122,10 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         }
     }
     if !args.cwd.starts_with('/') {
-        return Err(format!("--cwd {}: must be an absolute guest path", args.cwd));
+        return Err(format!(
+            "--cwd {}: must be an absolute guest path",
+            args.cwd
+        ));
     }
     let config = RunConfig {
         argv: std::iter::once(name.clone()).chain(args.args).collect(),
@@ -134,7 +141,8 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
     };
     let mut process = Process::new(&config, &name, &program)?;
     if let Some(path) = &args.strace_file {
-        let f = std::fs::File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        let f = std::fs::File::create(path)
+            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
         process.strace = Some(Box::new(std::io::BufWriter::new(f)));
     } else if args.strace {
         process.strace = Some(Box::new(std::io::stderr()));
@@ -146,7 +154,10 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         eprintln!("rvrun: {msg}");
     }
     if let Some(dir) = &config.out_dir {
-        process.vfs.write_out(dir).map_err(|e| format!("cannot write --out-dir {}: {e}", dir.display()))?;
+        process
+            .vfs
+            .write_out(dir)
+            .map_err(|e| format!("cannot write --out-dir {}: {e}", dir.display()))?;
     }
     if args.stats {
         let insns = process.instret();
@@ -155,7 +166,14 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         eprintln!("syscalls: {}", process.stats.syscalls);
         eprintln!("exit-status: {}", reason.status());
         eprintln!("wall-seconds: {secs:.3}");
-        eprintln!("mips: {:.1}", if secs > 0.0 { insns as f64 / secs / 1e6 } else { 0.0 });
+        eprintln!(
+            "mips: {:.1}",
+            if secs > 0.0 {
+                insns as f64 / secs / 1e6
+            } else {
+                0.0
+            }
+        );
     }
     Ok(reason.status())
 }

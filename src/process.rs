@@ -102,15 +102,26 @@ impl Process {
     /// Builds the process for `program` (the ELF file's bytes, named `exe_path`): loads it,
     /// lays out the initial stack and fills the filesystem.
     pub fn new(config: &RunConfig, exe_path: &str, program: &[u8]) -> Result<Process, String> {
-        let mut mem = GuestMemory::new().map_err(|e| format!("cannot reserve guest memory: {e}"))?;
+        let mut mem =
+            GuestMemory::new().map_err(|e| format!("cannot reserve guest memory: {e}"))?;
         let mut rng = GuestRng::new(config.seed);
-        let image = loader::load(&mut mem, program, exe_path, &config.argv, &config.env, &mut rng)
-            .map_err(|e| format!("{exe_path}: {e}"))?;
+        let image = loader::load(
+            &mut mem,
+            program,
+            exe_path,
+            &config.argv,
+            &config.env,
+            &mut rng,
+        )
+        .map_err(|e| format!("{exe_path}: {e}"))?;
         let vfs = Vfs::new(config, &image.exe_path, program)?;
         Ok(Process {
             cpu: Cpu::new(image.entry),
             cache: DecodeCache::new(),
-            mm: MmState { brk_start: image.brk_start, brk: image.brk_start },
+            mm: MmState {
+                brk_start: image.brk_start,
+                brk: image.brk_start,
+            },
             vfs,
             rng,
             clock: Clock::new(config.epoch, config.clock_hz),
@@ -155,7 +166,9 @@ impl Process {
         while self.exit.is_none() {
             let budget = match self.max_insns {
                 Some(max) if self.cpu.instret >= max => {
-                    self.stop(format!("instruction limit reached ({max} instructions, --max-insns)"));
+                    self.stop(format!(
+                        "instruction limit reached ({max} instructions, --max-insns)"
+                    ));
                     break;
                 }
                 Some(max) => max - self.cpu.instret,
@@ -169,9 +182,10 @@ impl Process {
                     crate::signal::SIGILL,
                     &format!("illegal or unimplemented instruction 0x{raw:08x} at pc 0x{pc:x}"),
                 ),
-                Exit::Fault { pc, fault } => {
-                    self.fatal_signal(crate::signal::SIGSEGV, &format!("segmentation fault: {fault} (pc 0x{pc:x})"))
-                }
+                Exit::Fault { pc, fault } => self.fatal_signal(
+                    crate::signal::SIGSEGV,
+                    &format!("segmentation fault: {fault} (pc 0x{pc:x})"),
+                ),
                 Exit::MisalignedAtomic { pc, addr } => self.fatal_signal(
                     crate::signal::SIGBUS,
                     &format!("misaligned atomic access at 0x{addr:x} (pc 0x{pc:x})"),
@@ -187,7 +201,10 @@ impl Process {
     /// A synchronous fault the guest cannot handle yet (signal delivery comes with threads):
     /// the default action of the signal ends the process, with a diagnostic on stderr.
     fn fatal_signal(&mut self, sig: u32, what: &str) {
-        eprintln!("rvrun: {what}: guest killed by {}", crate::signal::signal_name(sig));
+        eprintln!(
+            "rvrun: {what}: guest killed by {}",
+            crate::signal::signal_name(sig)
+        );
         self.exit = Some(ExitReason::Signaled(sig));
     }
 
@@ -203,7 +220,10 @@ impl Process {
 
     /// Writes one strace line for a completed syscall.
     pub fn strace_line(&mut self, nr: u64, row: Option<&Syscall>, args: &Args, ret: u64) {
-        let name = row.map(|r| r.name).or_else(|| syscalls::names::syscall_name(nr)).unwrap_or("unknown");
+        let name = row
+            .map(|r| r.name)
+            .or_else(|| syscalls::names::syscall_name(nr))
+            .unwrap_or("unknown");
         let fmt = row.map(|r| r.args).unwrap_or("xxxxxx");
         let mut line = format!("{} {name}(", GUEST_PID);
         for (i, f) in fmt.chars().enumerate() {

@@ -32,9 +32,37 @@ pub const SIGSTOP: u32 = 19;
 pub const NSIG: usize = 64;
 
 const NAMES: [&str; 32] = [
-    "0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
-    "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
-    "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR",
+    "0",
+    "SIGHUP",
+    "SIGINT",
+    "SIGQUIT",
+    "SIGILL",
+    "SIGTRAP",
+    "SIGABRT",
+    "SIGBUS",
+    "SIGFPE",
+    "SIGKILL",
+    "SIGUSR1",
+    "SIGSEGV",
+    "SIGUSR2",
+    "SIGPIPE",
+    "SIGALRM",
+    "SIGTERM",
+    "SIGSTKFLT",
+    "SIGCHLD",
+    "SIGCONT",
+    "SIGSTOP",
+    "SIGTSTP",
+    "SIGTTIN",
+    "SIGTTOU",
+    "SIGURG",
+    "SIGXCPU",
+    "SIGXFSZ",
+    "SIGVTALRM",
+    "SIGPROF",
+    "SIGWINCH",
+    "SIGIO",
+    "SIGPWR",
     "SIGSYS",
 ];
 
@@ -105,7 +133,11 @@ pub const SS_DISABLE: u32 = 2;
 
 impl Default for AltStack {
     fn default() -> Self {
-        AltStack { sp: 0, flags: SS_DISABLE, size: 0 }
+        AltStack {
+            sp: 0,
+            flags: SS_DISABLE,
+            size: 0,
+        }
     }
 }
 
@@ -124,7 +156,12 @@ pub struct SignalState {
 
 impl Default for SignalState {
     fn default() -> Self {
-        SignalState { actions: [SigAction::default(); NSIG], mask: 0, altstack: AltStack::default(), pending: 0 }
+        SignalState {
+            actions: [SigAction::default(); NSIG],
+            mask: 0,
+            altstack: AltStack::default(),
+            pending: 0,
+        }
     }
 }
 

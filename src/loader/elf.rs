@@ -4,7 +4,7 @@ use super::LoadError;
 use super::layout::PIE_BASE;
 use crate::mem::{GUEST_SPACE, GuestMemory, PAGE_SIZE, RegionKind, page_ceil, page_floor, perm};
 use goblin::elf::Elf;
-use goblin::elf::header::{EM_RISCV, ET_DYN, ET_EXEC, ELFCLASS64, ELFDATA2LSB};
+use goblin::elf::header::{ELFCLASS64, ELFDATA2LSB, EM_RISCV, ET_DYN, ET_EXEC};
 use goblin::elf::program_header::{PF_R, PF_W, PF_X, PT_INTERP, PT_LOAD, PT_PHDR};
 
 /// The facts about a mapped program that the stack and the process need.
@@ -46,7 +46,11 @@ pub fn parse(program: &[u8]) -> Result<Elf<'_>, LoadError> {
     if let Some(ph) = elf.program_headers.iter().find(|ph| ph.p_type == PT_INTERP) {
         let interp = program
             .get(ph.p_offset as usize..(ph.p_offset + ph.p_filesz) as usize)
-            .map(|b| String::from_utf8_lossy(b).trim_end_matches('\0').to_string())
+            .map(|b| {
+                String::from_utf8_lossy(b)
+                    .trim_end_matches('\0')
+                    .to_string()
+            })
             .unwrap_or_else(|| "?".into());
         return Err(LoadError::Dynamic(interp));
     }
@@ -73,7 +77,11 @@ fn prot_of(flags: u32) -> u8 {
 /// Maps every PT_LOAD segment with its permissions, copies the file bytes and zeroes the bss.
 pub fn map_segments(mem: &mut GuestMemory, program: &[u8]) -> Result<Segments, LoadError> {
     let elf = parse(program)?;
-    let bias = if elf.header.e_type == ET_DYN { PIE_BASE } else { 0 };
+    let bias = if elf.header.e_type == ET_DYN {
+        PIE_BASE
+    } else {
+        0
+    };
     let mut brk_start = 0;
     let mut phdr = None;
     for ph in elf.program_headers.iter().filter(|ph| ph.p_type == PT_LOAD) {
@@ -81,17 +89,26 @@ pub fn map_segments(mem: &mut GuestMemory, program: &[u8]) -> Result<Segments, L
             continue;
         }
         if ph.p_filesz > ph.p_memsz {
-            return Err(LoadError::Malformed("segment file size exceeds its memory size".into()));
+            return Err(LoadError::Malformed(
+                "segment file size exceeds its memory size".into(),
+            ));
         }
         let file = program
             .get(ph.p_offset as usize..)
             .and_then(|s| s.get(..ph.p_filesz as usize))
-            .ok_or_else(|| LoadError::Malformed("segment extends past the end of the file".into()))?;
+            .ok_or_else(|| {
+                LoadError::Malformed("segment extends past the end of the file".into())
+            })?;
         let start = ph.p_vaddr.checked_add(bias);
         let end = start.and_then(|s| s.checked_add(ph.p_memsz));
         let (start, end) = match (start, end) {
             (Some(s), Some(e)) if s >= PAGE_SIZE && e <= GUEST_SPACE => (s, e),
-            _ => return Err(LoadError::Malformed(format!("segment at 0x{:x} is outside the address space", ph.p_vaddr))),
+            _ => {
+                return Err(LoadError::Malformed(format!(
+                    "segment at 0x{:x} is outside the address space",
+                    ph.p_vaddr
+                )));
+            }
         };
         let (lo, hi) = (page_floor(start), page_ceil(end));
         let prot = prot_of(ph.p_flags);
@@ -107,7 +124,10 @@ pub fn map_segments(mem: &mut GuestMemory, program: &[u8]) -> Result<Segments, L
             page += PAGE_SIZE;
         }
         mem.poke(start, file);
-        mem.poke(start + file.len() as u64, &vec![0; (ph.p_memsz - ph.p_filesz) as usize]);
+        mem.poke(
+            start + file.len() as u64,
+            &vec![0; (ph.p_memsz - ph.p_filesz) as usize],
+        );
         if elf.header.e_phoff >= ph.p_offset && elf.header.e_phoff < ph.p_offset + ph.p_filesz {
             phdr.get_or_insert(start + (elf.header.e_phoff - ph.p_offset));
         }

@@ -30,15 +30,23 @@ impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LoadError::NotElf => write!(f, "not an ELF file"),
-            LoadError::WrongArch(s) => write!(f, "not a riscv64 program ({s}); rvrun runs 64-bit RISC-V Linux binaries"),
+            LoadError::WrongArch(s) => write!(
+                f,
+                "not a riscv64 program ({s}); rvrun runs 64-bit RISC-V Linux binaries"
+            ),
             LoadError::Dynamic(interp) => write!(
                 f,
                 "dynamically linked (interpreter {interp}); rvrun runs static binaries: link with -static \
                  (or build a static-pie)"
             ),
-            LoadError::WrongType(s) => write!(f, "{s}; rvrun runs executables (ET_EXEC or static-pie)"),
+            LoadError::WrongType(s) => {
+                write!(f, "{s}; rvrun runs executables (ET_EXEC or static-pie)")
+            }
             LoadError::Malformed(s) => write!(f, "malformed ELF file: {s}"),
-            LoadError::TooBig => write!(f, "arguments and environment do not fit on the initial stack"),
+            LoadError::TooBig => write!(
+                f,
+                "arguments and environment do not fit on the initial stack"
+            ),
         }
     }
 }

@@ -55,12 +55,18 @@ pub fn build(
     env: &[String],
     random: &[u8; 16],
 ) -> Result<u64, LoadError> {
-    let strings: usize = argv.iter().chain(env).map(|s| s.len() + 1).sum::<usize>() + exe_name.len() + 1;
+    let strings: usize =
+        argv.iter().chain(env).map(|s| s.len() + 1).sum::<usize>() + exe_name.len() + 1;
     // Leave at least a page of stack for the program itself, as Linux's E2BIG check does.
     if strings as u64 + (argv.len() + env.len()) as u64 * 8 + 4096 > STACK_SIZE / 4 {
         return Err(LoadError::TooBig);
     }
-    mem.map_fixed(STACK_TOP - STACK_SIZE, STACK_SIZE, perm::R | perm::W, RegionKind::Stack);
+    mem.map_fixed(
+        STACK_TOP - STACK_SIZE,
+        STACK_SIZE,
+        perm::R | perm::W,
+        RegionKind::Stack,
+    );
 
     let mut p = STACK_TOP - 8;
     let mut push_str = |mem: &mut GuestMemory, s: &str| {
@@ -70,8 +76,22 @@ pub fn build(
         p
     };
     let execfn = push_str(mem, exe_name);
-    let env_ptrs: Vec<u64> = env.iter().rev().map(|s| push_str(mem, s)).collect::<Vec<_>>().into_iter().rev().collect();
-    let arg_ptrs: Vec<u64> = argv.iter().rev().map(|s| push_str(mem, s)).collect::<Vec<_>>().into_iter().rev().collect();
+    let env_ptrs: Vec<u64> = env
+        .iter()
+        .rev()
+        .map(|s| push_str(mem, s))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let arg_ptrs: Vec<u64> = argv
+        .iter()
+        .rev()
+        .map(|s| push_str(mem, s))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
 
     p &= !15;
     p -= 16;

@@ -77,7 +77,11 @@ impl fmt::Display for MemFault {
             Access::Write => "write",
             Access::Exec => "instruction fetch",
         };
-        let why = if self.mapped { "permission denied" } else { "unmapped address" };
+        let why = if self.mapped {
+            "permission denied"
+        } else {
+            "unmapped address"
+        };
         write!(f, "{what} at 0x{:x}: {why}", self.addr)
     }
 }
@@ -147,12 +151,22 @@ impl GuestMemory {
 
     /// Permission bits of the page holding `addr` (0 when unmapped or out of range).
     pub fn page_perm(&self, addr: u64) -> u8 {
-        if addr < GUEST_SPACE { self.perm_of(addr) } else { 0 }
+        if addr < GUEST_SPACE {
+            self.perm_of(addr)
+        } else {
+            0
+        }
     }
 
     /// Checks that `[addr, addr+len)` is entirely accessible with `need`; on failure names the
     /// first inaccessible byte.
-    pub fn check_range(&self, addr: u64, len: u64, need: u8, access: Access) -> Result<(), MemFault> {
+    pub fn check_range(
+        &self,
+        addr: u64,
+        len: u64,
+        need: u8,
+        access: Access,
+    ) -> Result<(), MemFault> {
         if len == 0 {
             return Ok(());
         }
@@ -164,14 +178,22 @@ impl GuestMemory {
                 if addr < GUEST_SPACE {
                     self.check_range(addr, GUEST_SPACE - addr, need, access)?;
                 }
-                return Err(MemFault { addr: first_bad.max(GUEST_SPACE), access, mapped: false });
+                return Err(MemFault {
+                    addr: first_bad.max(GUEST_SPACE),
+                    access,
+                    mapped: false,
+                });
             }
         };
         let mut page = page_floor(addr);
         while page < end {
             let p = self.perm_of(page);
             if p & need != need {
-                return Err(MemFault { addr: page.max(addr), access, mapped: p & perm::RWX != 0 });
+                return Err(MemFault {
+                    addr: page.max(addr),
+                    access,
+                    mapped: p & perm::RWX != 0,
+                });
             }
             page += PAGE_SIZE;
         }
@@ -192,7 +214,9 @@ impl GuestMemory {
     fn load<const N: usize>(&self, addr: u64) -> Result<[u8; N], MemFault> {
         if self.fast_ok(addr, N as u64, perm::R, 0) {
             // SAFETY: the whole access lies in one readable guest page inside the reservation.
-            return Ok(unsafe { std::ptr::read_unaligned(self.base.add(addr as usize) as *const [u8; N]) });
+            return Ok(unsafe {
+                std::ptr::read_unaligned(self.base.add(addr as usize) as *const [u8; N])
+            });
         }
         self.load_slow(addr)
     }
@@ -223,7 +247,11 @@ impl GuestMemory {
         let code = self.note_code_writes(addr, N as u64);
         // SAFETY: check_range proved every byte writable and inside the reservation.
         unsafe { std::ptr::write_unaligned(self.base.add(addr as usize) as *mut [u8; N], v) };
-        if code { Err(StoreError::CodeModified) } else { Ok(()) }
+        if code {
+            Err(StoreError::CodeModified)
+        } else {
+            Ok(())
+        }
     }
 
     /// Records the code pages in `[addr, addr+len)` (already checked) as modified and clears
@@ -268,11 +296,15 @@ impl GuestMemory {
     pub fn fetch_u16(&self, addr: u64) -> Result<u16, MemFault> {
         if self.fast_ok(addr, 2, perm::X, 0) {
             // SAFETY: the parcel lies in one executable page inside the reservation.
-            return Ok(u16::from_le(unsafe { std::ptr::read_unaligned(self.base.add(addr as usize) as *const u16) }));
+            return Ok(u16::from_le(unsafe {
+                std::ptr::read_unaligned(self.base.add(addr as usize) as *const u16)
+            }));
         }
         self.check_range(addr, 2, perm::X, Access::Exec)?;
         // SAFETY: check_range proved both bytes executable.
-        Ok(u16::from_le(unsafe { std::ptr::read_unaligned(self.base.add(addr as usize) as *const u16) }))
+        Ok(u16::from_le(unsafe {
+            std::ptr::read_unaligned(self.base.add(addr as usize) as *const u16)
+        }))
     }
 
     /// Loads a byte.
@@ -320,7 +352,9 @@ impl GuestMemory {
     pub fn read_bytes(&self, addr: u64, out: &mut [u8]) -> Result<(), MemFault> {
         self.check_range(addr, out.len() as u64, perm::R, Access::Read)?;
         // SAFETY: the whole range is readable guest memory inside the reservation.
-        unsafe { std::ptr::copy_nonoverlapping(self.base.add(addr as usize), out.as_mut_ptr(), out.len()) };
+        unsafe {
+            std::ptr::copy_nonoverlapping(self.base.add(addr as usize), out.as_mut_ptr(), out.len())
+        };
         Ok(())
     }
 
@@ -337,7 +371,9 @@ impl GuestMemory {
         self.check_range(addr, data.len() as u64, perm::W, Access::Write)?;
         self.note_code_writes(addr, data.len() as u64);
         // SAFETY: the whole range is writable guest memory inside the reservation.
-        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), self.base.add(addr as usize), data.len()) };
+        unsafe {
+            std::ptr::copy_nonoverlapping(data.as_ptr(), self.base.add(addr as usize), data.len())
+        };
         Ok(())
     }
 
@@ -373,10 +409,15 @@ impl GuestMemory {
     /// Writes bytes ignoring page permissions (loader and kernel use, e.g. filling a
     /// read-only segment). The range must lie inside the guest space.
     pub fn poke(&mut self, addr: u64, data: &[u8]) {
-        assert!(addr.checked_add(data.len() as u64).is_some_and(|e| e <= GUEST_SPACE));
+        assert!(
+            addr.checked_add(data.len() as u64)
+                .is_some_and(|e| e <= GUEST_SPACE)
+        );
         self.note_code_writes_unchecked(addr, data.len() as u64);
         // SAFETY: the range lies inside the reservation (asserted above).
-        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), self.base.add(addr as usize), data.len()) };
+        unsafe {
+            std::ptr::copy_nonoverlapping(data.as_ptr(), self.base.add(addr as usize), data.len())
+        };
     }
 
     fn note_code_writes_unchecked(&mut self, addr: u64, len: u64) {
@@ -395,7 +436,12 @@ impl GuestMemory {
             return;
         }
         self.release(addr, len);
-        self.regions.insert(Region { start: addr, end: addr + len, prot, kind });
+        self.regions.insert(Region {
+            start: addr,
+            end: addr + len,
+            prot,
+            kind,
+        });
         self.set_range_perm(addr, len, prot);
     }
 
@@ -413,7 +459,11 @@ impl GuestMemory {
         // SAFETY: the range is page aligned and inside the reservation; MADV_DONTNEED on a
         // private anonymous mapping makes the pages read back as zero.
         unsafe {
-            libc::madvise(self.base.add(addr as usize) as *mut libc::c_void, len as usize, libc::MADV_DONTNEED);
+            libc::madvise(
+                self.base.add(addr as usize) as *mut libc::c_void,
+                len as usize,
+                libc::MADV_DONTNEED,
+            );
         }
     }
 
@@ -424,7 +474,11 @@ impl GuestMemory {
         self.note_code_writes_unchecked(addr, len);
         // SAFETY: page aligned range inside the reservation; see `release`.
         unsafe {
-            libc::madvise(self.base.add(addr as usize) as *mut libc::c_void, len as usize, libc::MADV_DONTNEED);
+            libc::madvise(
+                self.base.add(addr as usize) as *mut libc::c_void,
+                len as usize,
+                libc::MADV_DONTNEED,
+            );
         }
     }
 
@@ -434,7 +488,13 @@ impl GuestMemory {
         assert!(src + len <= GUEST_SPACE && dst + len <= GUEST_SPACE);
         self.note_code_writes_unchecked(dst, len);
         // SAFETY: both ranges are inside the reservation; `copy` allows overlap.
-        unsafe { std::ptr::copy(self.base.add(src as usize), self.base.add(dst as usize), len as usize) };
+        unsafe {
+            std::ptr::copy(
+                self.base.add(src as usize),
+                self.base.add(dst as usize),
+                len as usize,
+            )
+        };
     }
 
     /// The region containing `addr`, if any.
@@ -475,7 +535,8 @@ impl GuestMemory {
 
     /// True when no page of `[addr, addr+len)` is mapped.
     pub fn is_free(&self, addr: u64, len: u64) -> bool {
-        addr.checked_add(len).is_some_and(|e| e <= GUEST_SPACE) && self.regions.is_free(addr, addr + len)
+        addr.checked_add(len).is_some_and(|e| e <= GUEST_SPACE)
+            && self.regions.is_free(addr, addr + len)
     }
 
     /// Finds the highest free, page-aligned gap of `len` bytes that ends at or below `top` and

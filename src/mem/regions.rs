@@ -46,7 +46,11 @@ impl RegionMap {
 
     /// The region containing `addr`.
     pub fn find(&self, addr: u64) -> Option<&Region> {
-        self.map.range(..=addr).next_back().map(|(_, r)| r).filter(|r| r.end > addr)
+        self.map
+            .range(..=addr)
+            .next_back()
+            .map(|(_, r)| r)
+            .filter(|r| r.end > addr)
     }
 
     /// Inserts a region; the range must be free (callers remove first).
@@ -72,7 +76,13 @@ impl RegionMap {
         for k in self.overlapping(start, end) {
             let r = self.map.remove(&k).expect("region key");
             if r.start < start {
-                self.map.insert(r.start, Region { end: start, ..r.clone() });
+                self.map.insert(
+                    r.start,
+                    Region {
+                        end: start,
+                        ..r.clone()
+                    },
+                );
             }
             if r.end > end {
                 self.map.insert(end, Region { start: end, ..r });
@@ -85,13 +95,33 @@ impl RegionMap {
         for k in self.overlapping(start, end) {
             let r = self.map.remove(&k).expect("region key");
             if r.start < start {
-                self.map.insert(r.start, Region { end: start, ..r.clone() });
+                self.map.insert(
+                    r.start,
+                    Region {
+                        end: start,
+                        ..r.clone()
+                    },
+                );
             }
             if r.end > end {
-                self.map.insert(end, Region { start: end, ..r.clone() });
+                self.map.insert(
+                    end,
+                    Region {
+                        start: end,
+                        ..r.clone()
+                    },
+                );
             }
             let (s, e) = (r.start.max(start), r.end.min(end));
-            self.map.insert(s, Region { start: s, end: e, prot, ..r });
+            self.map.insert(
+                s,
+                Region {
+                    start: s,
+                    end: e,
+                    prot,
+                    ..r
+                },
+            );
         }
     }
 
@@ -139,7 +169,12 @@ mod tests {
     use super::*;
 
     fn anon(start: u64, end: u64) -> Region {
-        Region { start, end, prot: 3, kind: RegionKind::Anon }
+        Region {
+            start,
+            end,
+            prot: 3,
+            kind: RegionKind::Anon,
+        }
     }
 
     #[test]
@@ -151,7 +186,14 @@ mod tests {
         assert_eq!(v, vec![(0x1000, 0x2000), (0x3000, 0x5000)]);
         m.set_prot(0x4000, 0x5000, 1);
         let v: Vec<_> = m.iter().map(|r| (r.start, r.end, r.prot)).collect();
-        assert_eq!(v, vec![(0x1000, 0x2000, 3), (0x3000, 0x4000, 3), (0x4000, 0x5000, 1)]);
+        assert_eq!(
+            v,
+            vec![
+                (0x1000, 0x2000, 3),
+                (0x3000, 0x4000, 3),
+                (0x4000, 0x5000, 1)
+            ]
+        );
         assert!(m.covers(0x3000, 0x5000));
         assert!(!m.covers(0x1000, 0x4000));
         assert!(m.is_free(0x2000, 0x3000));

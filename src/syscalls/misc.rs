@@ -10,8 +10,20 @@ pub const TABLE: &[Syscall] = &[
     handle(124, "sched_yield", "", sys_sched_yield),
     handle(123, "sched_getaffinity", "dux", sys_sched_getaffinity),
     handle(258, "riscv_hwprobe", "xuuxx", sys_riscv_hwprobe),
-    partial(283, "membarrier", "dxd", sys_membarrier, "one CPU: every barrier command is trivially complete"),
-    fail(293, "rseq", "xuxx", Errno::ENOSYS, "restartable sequences are not provided; libc carries on without them"),
+    partial(
+        283,
+        "membarrier",
+        "dxd",
+        sys_membarrier,
+        "one CPU: every barrier command is trivially complete",
+    ),
+    fail(
+        293,
+        "rseq",
+        "xuxx",
+        Errno::ENOSYS,
+        "restartable sequences are not provided; libc carries on without them",
+    ),
 ];
 
 const GRND_NONBLOCK: u64 = 1;
@@ -26,7 +38,12 @@ fn sys_getrandom(p: &mut Process, a: &Args) -> SysResult {
         return Err(Errno::EINVAL.into());
     }
     // Check the buffer before drawing, so a fault does not consume the stream.
-    p.mem.check_range(buf, len as u64, crate::mem::perm::W, crate::mem::Access::Write)?;
+    p.mem.check_range(
+        buf,
+        len as u64,
+        crate::mem::perm::W,
+        crate::mem::Access::Write,
+    )?;
     let mut bytes = vec![0; len];
     p.rng.fill(&mut bytes);
     p.mem.write_bytes(buf, &bytes)?;
@@ -38,7 +55,11 @@ fn sys_sched_yield(_p: &mut Process, _a: &Args) -> SysResult {
 }
 
 fn check_pid(pid: u64) -> Result<(), Errno> {
-    if pid == 0 || pid == GUEST_PID { Ok(()) } else { Err(Errno::ESRCH) }
+    if pid == 0 || pid == GUEST_PID {
+        Ok(())
+    } else {
+        Err(Errno::ESRCH)
+    }
 }
 
 fn sys_sched_getaffinity(p: &mut Process, a: &Args) -> SysResult {
@@ -87,7 +108,9 @@ fn sys_riscv_hwprobe(p: &mut Process, a: &Args) -> SysResult {
         return Err(Errno::EINVAL.into());
     }
     if flags & WHICH_CPUS != 0 {
-        return Err(super::SysError::Unsupported("riscv_hwprobe with RISCV_HWPROBE_WHICH_CPUS".into()));
+        return Err(super::SysError::Unsupported(
+            "riscv_hwprobe with RISCV_HWPROBE_WHICH_CPUS".into(),
+        ));
     }
     // A CPU set that names no CPU of ours is an error; an empty one means all CPUs.
     if cpusetsize != 0 && cpus != 0 {
@@ -107,7 +130,10 @@ fn sys_riscv_hwprobe(p: &mut Process, a: &Args) -> SysResult {
             key::IMA_EXT_0 => Some(IMA_EXT_0),
             key::CPUPERF_0 | key::MISALIGNED_SCALAR_PERF => Some(MISALIGNED_FAST),
             key::MISALIGNED_VECTOR_PERF => Some(MISALIGNED_VECTOR_UNSUPPORTED),
-            key::ZICBOZ_BLOCK_SIZE | key::ZICBOM_BLOCK_SIZE | key::ZICBOP_BLOCK_SIZE | key::IMA_EXT_1 => Some(0),
+            key::ZICBOZ_BLOCK_SIZE
+            | key::ZICBOM_BLOCK_SIZE
+            | key::ZICBOP_BLOCK_SIZE
+            | key::IMA_EXT_1 => Some(0),
             key::HIGHEST_VIRT_ADDRESS => Some(crate::mem::GUEST_SPACE - 1),
             key::TIME_CSR_FREQ => Some(p.clock_hz()),
             _ => None,
@@ -156,7 +182,11 @@ fn sys_membarrier(p: &mut Process, a: &Args) -> SysResult {
         GLOBAL_EXPEDITED => Ok(0),
         PRIVATE_EXPEDITED | PRIVATE_EXPEDITED_SYNC_CORE => {
             // Linux refuses expedited barriers the process did not register for.
-            if p.membarrier_registered & (cmd << 1) == 0 { Err(Errno::EPERM.into()) } else { Ok(0) }
+            if p.membarrier_registered & (cmd << 1) == 0 {
+                Err(Errno::EPERM.into())
+            } else {
+                Ok(0)
+            }
         }
         _ => Err(Errno::EINVAL.into()),
     }

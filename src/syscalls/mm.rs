@@ -17,7 +17,13 @@ pub const TABLE: &[Syscall] = &[
          snapshot of the file); writable MAP_SHARED file mappings stop the run",
     ),
     handle(215, "munmap", "xu", sys_munmap),
-    partial(216, "mremap", "xuuxx", sys_mremap, "MREMAP_DONTUNMAP is not supported (stops the run)"),
+    partial(
+        216,
+        "mremap",
+        "xuuxx",
+        sys_mremap,
+        "MREMAP_DONTUNMAP is not supported (stops the run)",
+    ),
     handle(226, "mprotect", "xux", sys_mprotect),
     partial(
         233,
@@ -67,7 +73,12 @@ fn sys_brk(p: &mut Process, a: &Args) -> SysResult {
         if new_end > GUEST_SPACE || !p.mem.is_free(old_end, new_end - old_end) {
             return Ok(cur);
         }
-        p.mem.map_fixed(old_end, new_end - old_end, perm::R | perm::W, RegionKind::Heap);
+        p.mem.map_fixed(
+            old_end,
+            new_end - old_end,
+            perm::R | perm::W,
+            RegionKind::Heap,
+        );
     } else if new_end < old_end {
         p.mem.unmap(new_end, old_end - new_end);
     }
@@ -82,7 +93,9 @@ fn place(p: &Process, hint: u64, len: u64) -> Result<u64, Errno> {
     if hint >= PAGE_SIZE && p.mem.is_free(hint, len) {
         return Ok(hint);
     }
-    p.mem.find_free_top_down(len, MMAP_BOTTOM, MMAP_TOP).ok_or(Errno::ENOMEM)
+    p.mem
+        .find_free_top_down(len, MMAP_BOTTOM, MMAP_TOP)
+        .ok_or(Errno::ENOMEM)
 }
 
 fn sys_mmap(p: &mut Process, a: &Args) -> SysResult {
@@ -106,7 +119,9 @@ fn sys_mmap(p: &mut Process, a: &Args) -> SysResult {
     let file = if anonymous {
         None
     } else {
-        let bytes = p.vfs.mmap_source(fd, off, len, prot & PROT_WRITE != 0 && shared)?;
+        let bytes = p
+            .vfs
+            .mmap_source(fd, off, len, prot & PROT_WRITE != 0 && shared)?;
         if shared && prot & PROT_WRITE != 0 {
             return Err(SysError::Unsupported(format!(
                 "mmap of fd {fd} with MAP_SHARED and PROT_WRITE (writes through to a file) is not supported"
@@ -176,7 +191,8 @@ fn sys_mprotect(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_mremap(p: &mut Process, a: &Args) -> SysResult {
-    let (old, old_len, new_len, flags, new_addr) = (a[0], page_ceil(a[1]), page_ceil(a[2]), a[3], a[4]);
+    let (old, old_len, new_len, flags, new_addr) =
+        (a[0], page_ceil(a[1]), page_ceil(a[2]), a[3], a[4]);
     if flags & !(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP) != 0 || old % PAGE_SIZE != 0 {
         return Err(Errno::EINVAL.into());
     }
@@ -184,7 +200,9 @@ fn sys_mremap(p: &mut Process, a: &Args) -> SysResult {
         return Err(Errno::EINVAL.into());
     }
     if flags & MREMAP_DONTUNMAP != 0 {
-        return Err(SysError::Unsupported("mremap with MREMAP_DONTUNMAP is not supported".into()));
+        return Err(SysError::Unsupported(
+            "mremap with MREMAP_DONTUNMAP is not supported".into(),
+        ));
     }
     if new_len == 0 || old_len == 0 {
         // old_len 0 duplicates a shared mapping; rvrun's mappings are private: Linux says EINVAL.
@@ -204,7 +222,8 @@ fn sys_mremap(p: &mut Process, a: &Args) -> SysResult {
         // Grow in place when the pages after it are free.
         let grow = new_len - old_len;
         if old + new_len <= GUEST_SPACE && p.mem.is_free(old + old_len, grow) {
-            p.mem.map_fixed(old + old_len, grow, region.prot, region.kind);
+            p.mem
+                .map_fixed(old + old_len, grow, region.prot, region.kind);
             return Ok(old);
         }
         if flags & MREMAP_MAYMOVE == 0 {
@@ -212,7 +231,11 @@ fn sys_mremap(p: &mut Process, a: &Args) -> SysResult {
         }
     }
     let dest = if flags & MREMAP_FIXED != 0 {
-        if new_addr % PAGE_SIZE != 0 || new_addr.checked_add(new_len).is_none_or(|e| e > GUEST_SPACE) {
+        if new_addr % PAGE_SIZE != 0
+            || new_addr
+                .checked_add(new_len)
+                .is_none_or(|e| e > GUEST_SPACE)
+        {
             return Err(Errno::EINVAL.into());
         }
         if new_addr < old + old_len && old < new_addr + new_len {
@@ -220,7 +243,9 @@ fn sys_mremap(p: &mut Process, a: &Args) -> SysResult {
         }
         new_addr
     } else {
-        p.mem.find_free_top_down(new_len, MMAP_BOTTOM, MMAP_TOP).ok_or(Errno::ENOMEM)?
+        p.mem
+            .find_free_top_down(new_len, MMAP_BOTTOM, MMAP_TOP)
+            .ok_or(Errno::ENOMEM)?
     };
     p.mem.map_fixed(dest, new_len, region.prot, region.kind);
     p.mem.copy_within(old, dest, old_len.min(new_len));

@@ -78,17 +78,47 @@ pub struct Syscall {
 
 /// Convenience constructor for a supported row.
 pub const fn handle(nr: u32, name: &'static str, args: &'static str, h: Handler) -> Syscall {
-    Syscall { nr, name, args, action: Action::Handle(h), note: "" }
+    Syscall {
+        nr,
+        name,
+        args,
+        action: Action::Handle(h),
+        note: "",
+    }
 }
 
 /// Convenience constructor for a partially supported row.
-pub const fn partial(nr: u32, name: &'static str, args: &'static str, h: Handler, note: &'static str) -> Syscall {
-    Syscall { nr, name, args, action: Action::Handle(h), note }
+pub const fn partial(
+    nr: u32,
+    name: &'static str,
+    args: &'static str,
+    h: Handler,
+    note: &'static str,
+) -> Syscall {
+    Syscall {
+        nr,
+        name,
+        args,
+        action: Action::Handle(h),
+        note,
+    }
 }
 
 /// Convenience constructor for a row answered with an error by design.
-pub const fn fail(nr: u32, name: &'static str, args: &'static str, e: Errno, note: &'static str) -> Syscall {
-    Syscall { nr, name, args, action: Action::Fail(e), note }
+pub const fn fail(
+    nr: u32,
+    name: &'static str,
+    args: &'static str,
+    e: Errno,
+    note: &'static str,
+) -> Syscall {
+    Syscall {
+        nr,
+        name,
+        args,
+        action: Action::Fail(e),
+        note,
+    }
 }
 
 /// Highest syscall number rvrun's table can hold.
@@ -99,10 +129,22 @@ pub fn table() -> &'static [Option<&'static Syscall>] {
     static TABLE: OnceLock<Vec<Option<&'static Syscall>>> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut t: Vec<Option<&'static Syscall>> = vec![None; MAX_NR];
-        for family in [fs::TABLE, mm::TABLE, process::TABLE, signal::TABLE, time::TABLE, misc::TABLE] {
+        for family in [
+            fs::TABLE,
+            mm::TABLE,
+            process::TABLE,
+            signal::TABLE,
+            time::TABLE,
+            misc::TABLE,
+        ] {
             for row in family {
                 let slot = &mut t[row.nr as usize];
-                assert!(slot.is_none(), "syscall {} ({}) is in the table twice", row.nr, row.name);
+                assert!(
+                    slot.is_none(),
+                    "syscall {} ({}) is in the table twice",
+                    row.nr,
+                    row.name
+                );
                 *slot = Some(row);
             }
         }
@@ -167,7 +209,10 @@ pub fn markdown_table() -> String {
             Action::Handle(_) => "partial".to_string(),
             Action::Fail(e) => format!("error by design ({e})"),
         };
-        out.push_str(&format!("| {} | `{}` | {} | {} |\n", row.nr, row.name, status, row.note));
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} |\n",
+            row.nr, row.name, status, row.note
+        ));
     }
     out.push_str("\nEvery other syscall number stops the run with exit status 125 (`--allow-unsupported`: ENOSYS).\n");
     out

@@ -2,7 +2,7 @@
 //! robust futex list.
 
 use super::abi::Writer;
-use super::{Args, Errno, SysResult, Syscall, handle};
+use super::{Args, Errno, SysResult, Syscall, handle, partial};
 use crate::process::{ExitReason, GUEST_PID, GUEST_PPID, GUEST_UID, Process};
 
 /// Rows of the dispatch table for this family.
@@ -22,6 +22,14 @@ pub const TABLE: &[Syscall] = &[
     handle(163, "getrlimit", "dx", sys_getrlimit),
     handle(164, "setrlimit", "dx", sys_setrlimit),
     handle(261, "prlimit64", "ddxx", sys_prlimit64),
+    handle(179, "sysinfo", "x", sys_sysinfo),
+    partial(
+        260,
+        "wait4",
+        "dxdx",
+        sys_wait4,
+        "the guest never has child processes: ECHILD",
+    ),
 ];
 
 fn sys_exit(p: &mut Process, a: &Args) -> SysResult {
@@ -68,7 +76,14 @@ fn sys_getid(_p: &mut Process, _a: &Args) -> SysResult {
 }
 
 /// The fixed `struct utsname` the guest sees (six 65-byte fields).
-pub const UTSNAME: [&str; 6] = ["Linux", "rvrun", "6.8.0-rvrun", "#1 SMP rvrun", "riscv64", "(none)"];
+pub const UTSNAME: [&str; 6] = [
+    "Linux",
+    "rvrun",
+    "6.8.0-rvrun",
+    "#1 SMP rvrun",
+    "riscv64",
+    "(none)",
+];
 
 fn sys_uname(p: &mut Process, a: &Args) -> SysResult {
     let mut w = Writer::new();
@@ -110,14 +125,22 @@ fn read_rlimit(p: &Process, addr: u64) -> Result<(u64, u64), crate::mem::MemFaul
     Ok((p.mem.read_u64(addr)?, p.mem.read_u64(addr + 8)?))
 }
 
-fn write_rlimit(p: &mut Process, addr: u64, (cur, max): (u64, u64)) -> Result<(), crate::mem::MemFault> {
+fn write_rlimit(
+    p: &mut Process,
+    addr: u64,
+    (cur, max): (u64, u64),
+) -> Result<(), crate::mem::MemFault> {
     let mut w = Writer::new();
     w.u64(cur).u64(max);
     w.store(&mut p.mem, addr)
 }
 
 fn resource(r: u64) -> Result<usize, Errno> {
-    if (r as usize) < RLIM_NLIMITS { Ok(r as usize) } else { Err(Errno::EINVAL) }
+    if (r as usize) < RLIM_NLIMITS {
+        Ok(r as usize)
+    } else {
+        Err(Errno::EINVAL)
+    }
 }
 
 fn set_limit(p: &mut Process, r: usize, (cur, max): (u64, u64)) -> Result<(), Errno> {
@@ -155,7 +178,11 @@ fn sys_prlimit64(p: &mut Process, a: &Args) -> SysResult {
         return Err(Errno::ESRCH.into());
     }
     let r = resource(a[1])?;
-    let new = if new != 0 { Some(read_rlimit(p, new)?) } else { None };
+    let new = if new != 0 {
+        Some(read_rlimit(p, new)?)
+    } else {
+        None
+    };
     let prev = p.rlimits[r];
     if let Some(new) = new {
         set_limit(p, r, new)?;
@@ -164,4 +191,34 @@ fn sys_prlimit64(p: &mut Process, a: &Args) -> SysResult {
         write_rlimit(p, old, prev)?;
     }
     Ok(0)
+}
+
+/// The machine size the guest is told about (sysinfo): fixed, so programs that size caches
+/// from it behave the same everywhere.
+const TOTAL_RAM: u64 = 16 << 30;
+/// Free memory reported by sysinfo.
+const FREE_RAM: u64 = 15 << 30;
+
+fn sys_sysinfo(p: &mut Process, a: &Args) -> SysResult {
+    let uptime = (p.clock.monotonic_ns(p.instret()) / 1_000_000_000) as i64;
+    let mut w = Writer::new();
+    w.i64(uptime).zeros(24); // uptime, loads[3]
+    w.u64(TOTAL_RAM).u64(FREE_RAM).u64(0).u64(0); // totalram, freeram, sharedram, bufferram
+    w.u64(0).u64(0); // totalswap, freeswap
+    w.u16(1).u16(0).u32(0); // procs, pad (+ alignment)
+    w.u64(0).u64(0).u32(1).u32(0); // totalhigh, freehigh, mem_unit, tail padding
+    w.store(&mut p.mem, a[0])?;
+    Ok(0)
+}
+
+const WNOHANG: u64 = 1;
+const WUNTRACED: u64 = 2;
+const WCONTINUED: u64 = 8;
+const WALL_FLAGS: u64 = 0xe000_0000; // __WNOTHREAD | __WALL | __WCLONE
+
+fn sys_wait4(_p: &mut Process, a: &Args) -> SysResult {
+    if a[2] & !(WNOHANG | WUNTRACED | WCONTINUED | WALL_FLAGS) != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    Err(Errno::ECHILD.into())
 }

@@ -5,16 +5,43 @@
 use super::abi::Writer;
 use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
 use crate::process::{ExitReason, GUEST_PID, Process};
-use crate::signal::{AltStack, DefaultAction, SIG_DFL, SIG_IGN, SIGKILL, SIGSTOP, SS_DISABLE, SigAction, default_action};
+use crate::signal::{
+    AltStack, DefaultAction, SIG_DFL, SIG_IGN, SIGKILL, SIGSTOP, SS_DISABLE, SigAction,
+    default_action,
+};
 
 /// Rows of the dispatch table for this family.
 pub const TABLE: &[Syscall] = &[
     handle(134, "rt_sigaction", "dxxu", sys_rt_sigaction),
     handle(135, "rt_sigprocmask", "dxxu", sys_rt_sigprocmask),
-    partial(132, "sigaltstack", "xx", sys_sigaltstack, "the stack is recorded; signal frames come with threads"),
-    partial(129, "kill", "dd", sys_kill, "only the process itself; a signal with a guest handler stops the run"),
-    partial(130, "tkill", "dd", sys_tkill, "only the calling thread; a signal with a guest handler stops the run"),
-    partial(131, "tgkill", "ddd", sys_tgkill, "only the calling thread; a signal with a guest handler stops the run"),
+    partial(
+        132,
+        "sigaltstack",
+        "xx",
+        sys_sigaltstack,
+        "the stack is recorded; signal frames come with threads",
+    ),
+    partial(
+        129,
+        "kill",
+        "dd",
+        sys_kill,
+        "only the process itself; a signal with a guest handler stops the run",
+    ),
+    partial(
+        130,
+        "tkill",
+        "dd",
+        sys_tkill,
+        "only the calling thread; a signal with a guest handler stops the run",
+    ),
+    partial(
+        131,
+        "tgkill",
+        "ddd",
+        sys_tgkill,
+        "only the calling thread; a signal with a guest handler stops the run",
+    ),
 ];
 
 /// Size of the kernel's sigset_t on riscv64.
@@ -30,7 +57,11 @@ const SS_AUTODISARM: u32 = 1 << 31;
 const MINSIGSTKSZ: u64 = 2048;
 
 fn valid_signal(sig: u64) -> Result<u32, Errno> {
-    if (1..=64).contains(&sig) { Ok(sig as u32) } else { Err(Errno::EINVAL) }
+    if (1..=64).contains(&sig) {
+        Ok(sig as u32)
+    } else {
+        Err(Errno::EINVAL)
+    }
 }
 
 fn sys_rt_sigaction(p: &mut Process, a: &Args) -> SysResult {
@@ -44,7 +75,11 @@ fn sys_rt_sigaction(p: &mut Process, a: &Args) -> SysResult {
     }
     // struct sigaction on riscv64: handler, flags, mask (no sa_restorer).
     let new = if act != 0 {
-        Some(SigAction { handler: p.mem.read_u64(act)?, flags: p.mem.read_u64(act + 8)?, mask: p.mem.read_u64(act + 16)? })
+        Some(SigAction {
+            handler: p.mem.read_u64(act)?,
+            flags: p.mem.read_u64(act + 8)?,
+            mask: p.mem.read_u64(act + 16)?,
+        })
     } else {
         None
     };

@@ -32,7 +32,11 @@ fn clock_kind(id: i32) -> Result<ClockKind, Errno> {
         // Dynamic CPU clocks of this process or thread: ~pid << 3 | type (2 = sched, 6 = thread).
         id if id < 0 => {
             let pid = !(id >> 3) as u64;
-            if pid == 0 || pid == crate::process::GUEST_PID { Ok(ClockKind::Cpu) } else { Err(Errno::EINVAL) }
+            if pid == 0 || pid == crate::process::GUEST_PID {
+                Ok(ClockKind::Cpu)
+            } else {
+                Err(Errno::EINVAL)
+            }
         }
         _ => Err(Errno::EINVAL),
     }
@@ -66,7 +70,8 @@ fn sys_gettimeofday(p: &mut Process, a: &Args) -> SysResult {
     let t = p.clock.realtime_ns(p.instret());
     if a[0] != 0 {
         let mut w = super::abi::Writer::new();
-        w.i64((t / 1_000_000_000) as i64).i64((t % 1_000_000_000 / 1000) as i64);
+        w.i64((t / 1_000_000_000) as i64)
+            .i64((t % 1_000_000_000 / 1000) as i64);
         w.store(&mut p.mem, a[0])?;
     }
     if a[1] != 0 {
@@ -92,7 +97,11 @@ fn sys_clock_nanosleep(p: &mut Process, a: &Args) -> SysResult {
         return Err(Errno::EINVAL.into());
     }
     let ns = read_timespec(&p.mem, a[2])??;
-    let sleep = if a[1] & TIMER_ABSTIME != 0 { ns.saturating_sub(now_ns(p, &kind)) } else { ns };
+    let sleep = if a[1] & TIMER_ABSTIME != 0 {
+        ns.saturating_sub(now_ns(p, &kind))
+    } else {
+        ns
+    };
     p.clock.advance(sleep);
     Ok(0)
 }

@@ -63,12 +63,16 @@ impl Writer {
 /// `struct timespec` (16 bytes: tv_sec, tv_nsec).
 pub fn timespec(ns: u128) -> Writer {
     let mut w = Writer::new();
-    w.i64((ns / 1_000_000_000) as i64).i64((ns % 1_000_000_000) as i64);
+    w.i64((ns / 1_000_000_000) as i64)
+        .i64((ns % 1_000_000_000) as i64);
     w
 }
 
 /// Reads a `struct timespec` as nanoseconds; EINVAL for a negative or out-of-range field.
-pub fn read_timespec(mem: &GuestMemory, addr: u64) -> Result<Result<u128, crate::syscalls::Errno>, MemFault> {
+pub fn read_timespec(
+    mem: &GuestMemory,
+    addr: u64,
+) -> Result<Result<u128, crate::syscalls::Errno>, MemFault> {
     let sec = mem.read_u64(addr)? as i64;
     let nsec = mem.read_u64(addr + 8)? as i64;
     if sec < 0 || !(0..1_000_000_000).contains(&nsec) {

@@ -1,0 +1,684 @@
+//! File syscalls: fds, paths, reading and writing, directories, pipes. The logic lives in
+//! [`crate::vfs`]; these handlers decode arguments, move bytes between guest memory and the
+//! VFS, and keep Linux's order of checks (for example EBADF before EFAULT).
+//!
+//! Guest buffers are checked whole before any transfer (EFAULT), as qemu-user does. Paths
+//! longer than PATH_MAX (no NUL in 4096 bytes) are ENAMETOOLONG.
+
+use super::abi::{Writer, stat as sabi};
+use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
+use crate::mem::{Access, GuestMemory, perm};
+use crate::process::Process;
+use crate::vfs::flags::*;
+use crate::vfs::io::IoKind;
+use crate::vfs::{FileKind, VfsError};
+
+/// Rows of the dispatch table for this family.
+pub const TABLE: &[Syscall] = &[
+    handle(17, "getcwd", "xu", sys_getcwd),
+    handle(23, "dup", "f", sys_dup),
+    handle(24, "dup3", "ffx", sys_dup3),
+    partial(25, "fcntl", "fdx", sys_fcntl, FCNTL_NOTE),
+    partial(29, "ioctl", "fxx", sys_ioctl, IOCTL_NOTE),
+    handle(34, "mkdirat", "fsx", sys_mkdirat),
+    handle(35, "unlinkat", "fsx", sys_unlinkat),
+    handle(36, "symlinkat", "sfs", sys_symlinkat),
+    partial(
+        37,
+        "linkat",
+        "fsfsx",
+        sys_linkat,
+        "an unlinked or O_TMPFILE file cannot be linked again (ENOENT)",
+    ),
+    handle(45, "truncate", "sd", sys_truncate),
+    handle(46, "ftruncate", "fd", sys_ftruncate),
+    handle(48, "faccessat", "fsx", sys_faccessat),
+    handle(49, "chdir", "s", sys_chdir),
+    handle(50, "fchdir", "f", sys_fchdir),
+    handle(52, "fchmod", "fx", sys_fchmod),
+    handle(53, "fchmodat", "fsx", sys_fchmodat),
+    partial(
+        56,
+        "openat",
+        "fsxx",
+        sys_openat,
+        "no named FIFOs, sockets or terminals exist; O_DIRECT is accepted and ignored",
+    ),
+    handle(57, "close", "f", sys_close),
+    partial(
+        59,
+        "pipe2",
+        "xx",
+        sys_pipe2,
+        "O_DIRECT (packet mode) answers EINVAL; pipes live in one process (no fork yet)",
+    ),
+    handle(61, "getdents64", "fxu", sys_getdents64),
+    handle(62, "lseek", "fdu", sys_lseek),
+    partial(63, "read", "fxu", sys_read, BLOCK_NOTE),
+    partial(64, "write", "fxu", sys_write, WRITE_NOTE),
+    partial(65, "readv", "fxu", sys_readv, BLOCK_NOTE),
+    partial(66, "writev", "fxu", sys_writev, WRITE_NOTE),
+    handle(67, "pread64", "fxud", sys_pread64),
+    handle(68, "pwrite64", "fxud", sys_pwrite64),
+    handle(69, "preadv", "fxud", sys_preadv),
+    handle(70, "pwritev", "fxud", sys_pwritev),
+    handle(78, "readlinkat", "fsxu", sys_readlinkat),
+    handle(79, "newfstatat", "fsxx", sys_newfstatat),
+    handle(80, "fstat", "fx", sys_fstat),
+    handle(82, "fsync", "f", sys_fsync),
+    handle(83, "fdatasync", "f", sys_fsync),
+    handle(166, "umask", "x", sys_umask),
+    handle(223, "fadvise64", "fddd", sys_fadvise64),
+    handle(276, "renameat2", "fsfsx", sys_renameat2),
+    handle(291, "statx", "fsxxx", sys_statx),
+    handle(436, "close_range", "uux", sys_close_range),
+    handle(439, "faccessat2", "fsxx", sys_faccessat2),
+];
+
+const BLOCK_NOTE: &str = "a read that would block (empty pipe with a writer, blocking fd) stops the run until threads \
+                          land; host stdin reads fill the buffer until end of input";
+const WRITE_NOTE: &str = "EPIPE does not raise SIGPIPE yet; a write that would block (full pipe with a reader, \
+                          blocking fd) stops the run until threads land";
+const FCNTL_NOTE: &str = "F_DUPFD, F_DUPFD_CLOEXEC, F_DUPFD_QUERY, F_GETFD, F_SETFD, F_GETFL, F_SETFL, \
+                          F_GETPIPE_SZ, F_SETPIPE_SZ; record locks (F_GETLK, F_SETLK, F_SETLKW, F_OFD_*) are \
+                          validated and always granted (one process: no conflicts). Linux also has F_GETOWN, \
+                          F_SETOWN(_EX), F_GETSIG, F_SETSIG, F_GETLEASE, F_SETLEASE, F_NOTIFY, F_ADD_SEALS, \
+                          F_GET_SEALS, F_*_RW_HINT: rvrun answers them EINVAL, like an unknown command";
+const IOCTL_NOTE: &str = "every fd answers ENOTTY to TCGETS, TIOCGWINSZ and all terminal requests (the guest never \
+                          has a terminal); FIOCLEX, FIONCLEX, FIONBIO and FIONREAD (pipes, regular files) work; \
+                          any other request answers ENOTTY, which Linux gives for unknown requests but not for \
+                          e.g. FIOASYNC, FIOQSIZE or FS_IOC_*";
+
+/// Turns a VFS error into a syscall error: a call that would block forever stops the run.
+fn vfs_err(name: &str, e: VfsError) -> SysError {
+    match e {
+        VfsError::Errno(e) => SysError::Errno(e),
+        VfsError::WouldBlock(b) => SysError::Unsupported(format!(
+            "{name} would block forever: {} and this process has no other thread to change that \
+             (blocking is not implemented yet)",
+            b.on
+        )),
+    }
+}
+
+/// The fd argument (the low 32 bits, as the kernel reads an `int`/`unsigned int`).
+fn fd_arg(v: u64) -> i32 {
+    v as i32
+}
+
+/// Reads a path argument: EFAULT for a bad pointer, ENAMETOOLONG without a NUL in the
+/// first [`PATH_MAX`] bytes.
+fn read_path(mem: &GuestMemory, addr: u64) -> Result<Vec<u8>, SysError> {
+    mem.read_cstr(addr, PATH_MAX)?
+        .ok_or(SysError::Errno(Errno::ENAMETOOLONG))
+}
+
+/// EFAULT unless `[addr, addr+len)` is writable guest memory.
+fn check_writable(mem: &GuestMemory, addr: u64, len: u64) -> Result<(), SysError> {
+    mem.check_range(addr, len, perm::W, Access::Write)?;
+    Ok(())
+}
+
+// ---- read and write ----
+
+fn sys_read(p: &mut Process, a: &Args) -> SysResult {
+    let (fd, buf, count) = (fd_arg(a[0]), a[1], a[2]);
+    p.vfs.check_io(fd, IoKind::Read)?;
+    check_writable(&p.mem, buf, count)?;
+    let data = p
+        .vfs
+        .read(fd, count.min(MAX_RW_COUNT as u64) as usize, &mut p.rng)
+        .map_err(|e| vfs_err("read", e))?;
+    p.mem.write_bytes(buf, &data)?;
+    Ok(data.len() as u64)
+}
+
+fn sys_write(p: &mut Process, a: &Args) -> SysResult {
+    let (fd, buf, count) = (fd_arg(a[0]), a[1], a[2]);
+    p.vfs.check_io(fd, IoKind::Write)?;
+    p.mem.check_range(buf, count, perm::R, Access::Read)?;
+    let data = p.mem.slice(buf, count.min(MAX_RW_COUNT as u64) as usize)?;
+    let n = p.vfs.write(fd, data).map_err(|e| vfs_err("write", e))?;
+    Ok(n as u64)
+}
+
+fn sys_pread64(p: &mut Process, a: &Args) -> SysResult {
+    let (fd, buf, count, off) = (fd_arg(a[0]), a[1], a[2], a[3] as i64);
+    if off < 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    p.vfs.check_io(fd, IoKind::PRead)?;
+    check_writable(&p.mem, buf, count)?;
+    let data = p.vfs.pread(
+        fd,
+        count.min(MAX_RW_COUNT as u64) as usize,
+        off as u64,
+        &mut p.rng,
+    )?;
+    p.mem.write_bytes(buf, &data)?;
+    Ok(data.len() as u64)
+}
+
+fn sys_pwrite64(p: &mut Process, a: &Args) -> SysResult {
+    let (fd, buf, count, off) = (fd_arg(a[0]), a[1], a[2], a[3] as i64);
+    if off < 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    p.vfs.check_io(fd, IoKind::PWrite)?;
+    p.mem.check_range(buf, count, perm::R, Access::Read)?;
+    let data = p.mem.slice(buf, count.min(MAX_RW_COUNT as u64) as usize)?;
+    Ok(p.vfs.pwrite(fd, data, off as u64)? as u64)
+}
+
+/// Most iovecs one readv/writev takes (UIO_MAXIOV).
+const UIO_MAXIOV: u64 = 1024;
+
+/// Reads and checks an iovec array: EINVAL for more than [`UIO_MAXIOV`] entries or a
+/// negative length, EFAULT for an unreadable array or (with `need`) an inaccessible buffer.
+/// The lengths are cut so that their sum stays within [`MAX_RW_COUNT`].
+fn read_iovecs(
+    mem: &GuestMemory,
+    addr: u64,
+    count: u64,
+    need: u8,
+) -> Result<Vec<(u64, usize)>, SysError> {
+    if count > UIO_MAXIOV {
+        return Err(Errno::EINVAL.into());
+    }
+    let raw = mem.read_vec(addr, count as usize * 16)?;
+    let mut out = Vec::with_capacity(count as usize);
+    let mut total = 0usize;
+    for c in raw.chunks_exact(16) {
+        let base = u64::from_le_bytes(c[..8].try_into().expect("8 bytes"));
+        let len = u64::from_le_bytes(c[8..].try_into().expect("8 bytes"));
+        if (len as i64) < 0 {
+            return Err(Errno::EINVAL.into());
+        }
+        let access = if need == perm::W {
+            Access::Write
+        } else {
+            Access::Read
+        };
+        mem.check_range(base, len, need, access)?;
+        let len = (len as usize).min(MAX_RW_COUNT - total);
+        total += len;
+        out.push((base, len));
+    }
+    Ok(out)
+}
+
+/// Scatters `data` over the iovecs.
+fn scatter(mem: &mut GuestMemory, iovs: &[(u64, usize)], data: &[u8]) -> Result<(), SysError> {
+    let mut rest = data;
+    for &(base, len) in iovs {
+        if rest.is_empty() {
+            break;
+        }
+        let n = len.min(rest.len());
+        mem.write_bytes(base, &rest[..n])?;
+        rest = &rest[n..];
+    }
+    Ok(())
+}
+
+/// Gathers the iovecs' bytes.
+fn gather(mem: &GuestMemory, iovs: &[(u64, usize)]) -> Result<Vec<u8>, SysError> {
+    let mut out = Vec::with_capacity(iovs.iter().map(|v| v.1).sum());
+    for &(base, len) in iovs {
+        out.extend_from_slice(mem.slice(base, len)?);
+    }
+    Ok(out)
+}
+
+fn sys_readv(p: &mut Process, a: &Args) -> SysResult {
+    let fd = fd_arg(a[0]);
+    p.vfs.check_io(fd, IoKind::Read)?;
+    let iovs = read_iovecs(&p.mem, a[1], a[2], perm::W)?;
+    let total = iovs.iter().map(|v| v.1).sum();
+    let data = p
+        .vfs
+        .read(fd, total, &mut p.rng)
+        .map_err(|e| vfs_err("readv", e))?;
+    scatter(&mut p.mem, &iovs, &data)?;
+    Ok(data.len() as u64)
+}
+
+fn sys_writev(p: &mut Process, a: &Args) -> SysResult {
+    let fd = fd_arg(a[0]);
+    p.vfs.check_io(fd, IoKind::Write)?;
+    let iovs = read_iovecs(&p.mem, a[1], a[2], perm::R)?;
+    let data = gather(&p.mem, &iovs)?;
+    Ok(p.vfs.write(fd, &data).map_err(|e| vfs_err("writev", e))? as u64)
+}
+
+fn sys_preadv(p: &mut Process, a: &Args) -> SysResult {
+    let (fd, off) = (fd_arg(a[0]), a[3] as i64);
+    if off < 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    p.vfs.check_io(fd, IoKind::PRead)?;
+    let iovs = read_iovecs(&p.mem, a[1], a[2], perm::W)?;
+    let total = iovs.iter().map(|v| v.1).sum();
+    let data = p.vfs.pread(fd, total, off as u64, &mut p.rng)?;
+    scatter(&mut p.mem, &iovs, &data)?;
+    Ok(data.len() as u64)
+}
+
+fn sys_pwritev(p: &mut Process, a: &Args) -> SysResult {
+    let (fd, off) = (fd_arg(a[0]), a[3] as i64);
+    if off < 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    p.vfs.check_io(fd, IoKind::PWrite)?;
+    let iovs = read_iovecs(&p.mem, a[1], a[2], perm::R)?;
+    let data = gather(&p.mem, &iovs)?;
+    Ok(p.vfs.pwrite(fd, &data, off as u64)? as u64)
+}
+
+fn sys_lseek(p: &mut Process, a: &Args) -> SysResult {
+    Ok(p.vfs.lseek(fd_arg(a[0]), a[1] as i64, a[2] as u32)?)
+}
+
+fn sys_ftruncate(p: &mut Process, a: &Args) -> SysResult {
+    let len = a[1] as i64;
+    if len < 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    p.vfs.ftruncate(fd_arg(a[0]), len as u64)?;
+    Ok(0)
+}
+
+fn sys_truncate(p: &mut Process, a: &Args) -> SysResult {
+    let path = read_path(&p.mem, a[0])?;
+    let len = a[1] as i64;
+    if len < 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    p.vfs.truncate(&path, len as u64)?;
+    Ok(0)
+}
+
+fn sys_fsync(p: &mut Process, a: &Args) -> SysResult {
+    p.vfs.fsync(fd_arg(a[0]))?;
+    Ok(0)
+}
+
+/// posix_fadvise advice values.
+const POSIX_FADV_NOREUSE: u64 = 5;
+
+fn sys_fadvise64(p: &mut Process, a: &Args) -> SysResult {
+    let fd = fd_arg(a[0]);
+    let info = p.vfs.fd_info(fd)?;
+    if info.path_only {
+        return Err(Errno::EBADF.into());
+    }
+    if info.kind == FileKind::Fifo {
+        return Err(Errno::ESPIPE.into());
+    }
+    if a[3] > POSIX_FADV_NOREUSE || (a[2] as i64) < 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    // Advice only: nothing is cached, so every advice is already followed.
+    Ok(0)
+}
+
+// ---- open, close, fds ----
+
+fn sys_openat(p: &mut Process, a: &Args) -> SysResult {
+    let path = read_path(&p.mem, a[1])?;
+    Ok(p.vfs.open(fd_arg(a[0]), &path, a[2] as u32, a[3] as u32)? as u64)
+}
+
+fn sys_close(p: &mut Process, a: &Args) -> SysResult {
+    p.vfs.close(fd_arg(a[0]))?;
+    Ok(0)
+}
+
+fn sys_close_range(p: &mut Process, a: &Args) -> SysResult {
+    const CLOSE_RANGE_UNSHARE: u64 = 2;
+    const CLOSE_RANGE_CLOEXEC: u64 = 4;
+    let (first, last, flags) = (a[0] as u32, a[1] as u32, a[2]);
+    if flags & !(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) != 0 || first > last {
+        return Err(Errno::EINVAL.into());
+    }
+    // One fd table: CLOSE_RANGE_UNSHARE has nothing to unshare.
+    p.vfs
+        .close_range(first, last, flags & CLOSE_RANGE_CLOEXEC != 0);
+    Ok(0)
+}
+
+fn sys_dup(p: &mut Process, a: &Args) -> SysResult {
+    Ok(p.vfs.dup(fd_arg(a[0]))? as u64)
+}
+
+fn sys_dup3(p: &mut Process, a: &Args) -> SysResult {
+    Ok(p.vfs.dup3(fd_arg(a[0]), fd_arg(a[1]), a[2] as u32)? as u64)
+}
+
+fn sys_pipe2(p: &mut Process, a: &Args) -> SysResult {
+    let (r, w) = p.vfs.pipe(a[1] as u32)?;
+    let mut out = Writer::new();
+    out.u32(r as u32).u32(w as u32);
+    if out.store(&mut p.mem, a[0]).is_err() {
+        let _ = p.vfs.close(r);
+        let _ = p.vfs.close(w);
+        return Err(Errno::EFAULT.into());
+    }
+    Ok(0)
+}
+
+// fcntl commands.
+const F_DUPFD: u32 = 0;
+const F_GETFD: u32 = 1;
+const F_SETFD: u32 = 2;
+const F_GETFL: u32 = 3;
+const F_SETFL: u32 = 4;
+const F_GETLK: u32 = 5;
+const F_SETLK: u32 = 6;
+const F_SETLKW: u32 = 7;
+const F_OFD_GETLK: u32 = 36;
+const F_OFD_SETLK: u32 = 37;
+const F_OFD_SETLKW: u32 = 38;
+const F_DUPFD_QUERY: u32 = 1027;
+const F_DUPFD_CLOEXEC: u32 = 1030;
+const F_SETPIPE_SZ: u32 = 1031;
+const F_GETPIPE_SZ: u32 = 1032;
+// Lock types.
+const F_RDLCK: i16 = 0;
+const F_WRLCK: i16 = 1;
+const F_UNLCK: i16 = 2;
+
+fn sys_fcntl(p: &mut Process, a: &Args) -> SysResult {
+    let (fd, cmd, arg) = (fd_arg(a[0]), a[1] as u32, a[2]);
+    let info = p.vfs.fd_info(fd)?;
+    if info.path_only && !matches!(cmd, F_DUPFD | F_DUPFD_CLOEXEC | F_GETFD | F_SETFD | F_GETFL) {
+        return Err(Errno::EBADF.into());
+    }
+    match cmd {
+        F_DUPFD | F_DUPFD_CLOEXEC => {
+            Ok(p.vfs.dup_min(fd, arg as i32, cmd == F_DUPFD_CLOEXEC)? as u64)
+        }
+        F_GETFD => Ok(p.vfs.fd_flags(fd)? as u64),
+        F_SETFD => {
+            p.vfs.set_fd_flags(fd, arg as u32)?;
+            Ok(0)
+        }
+        F_GETFL => Ok(p.vfs.status_flags(fd)? as u64),
+        F_SETFL => {
+            p.vfs.set_status_flags(fd, arg as u32)?;
+            Ok(0)
+        }
+        F_GETPIPE_SZ => Ok(p.vfs.pipe_capacity(fd)? as u64),
+        F_SETPIPE_SZ => Ok(p.vfs.set_pipe_capacity(fd, arg as u32 as u64)? as u64),
+        F_DUPFD_QUERY => Ok(p.vfs.same_description(fd, arg as i32)? as u64),
+        F_GETLK | F_SETLK | F_SETLKW | F_OFD_GETLK | F_OFD_SETLK | F_OFD_SETLKW => {
+            let raw = p.mem.read_vec(arg, 32)?;
+            let l_type = i16::from_le_bytes([raw[0], raw[1]]);
+            let whence = i16::from_le_bytes([raw[2], raw[3]]);
+            let start = i64::from_le_bytes(raw[8..16].try_into().expect("8 bytes"));
+            let len = i64::from_le_bytes(raw[16..24].try_into().expect("8 bytes"));
+            let pid = i32::from_le_bytes(raw[24..28].try_into().expect("4 bytes"));
+            if !matches!(l_type, F_RDLCK | F_WRLCK | F_UNLCK) || !(0..=2).contains(&whence) {
+                return Err(Errno::EINVAL.into());
+            }
+            let base = match whence as u32 {
+                SEEK_SET => 0,
+                SEEK_CUR => p.vfs.lseek(fd, 0, SEEK_CUR).unwrap_or(0) as i64,
+                _ => info.size as i64,
+            };
+            let begin = base.checked_add(start).ok_or(Errno::EOVERFLOW)?;
+            if begin < 0 || (len < 0 && begin.checked_add(len).is_none_or(|b| b < 0)) {
+                return Err(Errno::EINVAL.into());
+            }
+            if matches!(cmd, F_OFD_GETLK | F_OFD_SETLK | F_OFD_SETLKW) && pid != 0 {
+                return Err(Errno::EINVAL.into());
+            }
+            if matches!(cmd, F_GETLK | F_OFD_GETLK) {
+                // No other process can hold a conflicting lock.
+                p.mem.write_bytes(arg, &F_UNLCK.to_le_bytes())?;
+                return Ok(0);
+            }
+            if (l_type == F_RDLCK && !info.readable) || (l_type == F_WRLCK && !info.writable) {
+                return Err(Errno::EBADF.into());
+            }
+            Ok(0)
+        }
+        _ => Err(Errno::EINVAL.into()),
+    }
+}
+
+// ioctl requests.
+const TCGETS: u32 = 0x5401;
+const FIONREAD: u32 = 0x541b;
+const FIONBIO: u32 = 0x5421;
+const FIONCLEX: u32 = 0x5450;
+const FIOCLEX: u32 = 0x5451;
+
+fn sys_ioctl(p: &mut Process, a: &Args) -> SysResult {
+    let (fd, req, arg) = (fd_arg(a[0]), a[1] as u32, a[2]);
+    let info = p.vfs.fd_info(fd)?;
+    if info.path_only {
+        return Err(Errno::EBADF.into());
+    }
+    match req {
+        FIOCLEX | FIONCLEX => {
+            p.vfs.set_fd_flags(fd, (req == FIOCLEX) as u32)?;
+            Ok(0)
+        }
+        FIONBIO => {
+            let on = p.mem.read_u32(arg)? != 0;
+            p.vfs.set_nonblock(fd, on)?;
+            Ok(0)
+        }
+        FIONREAD
+            if matches!(info.kind, FileKind::Regular | FileKind::Fifo) && info.device.is_none() =>
+        {
+            let n = p.vfs.bytes_readable(fd)?;
+            p.mem
+                .write_bytes(arg, &(n.min(i32::MAX as u64) as u32).to_le_bytes())?;
+            Ok(0)
+        }
+        // TCGETS, TIOCGWINSZ and every other terminal request: no fd is a terminal.
+        TCGETS => Err(Errno::ENOTTY.into()),
+        _ => Err(Errno::ENOTTY.into()),
+    }
+}
+
+// ---- metadata ----
+
+fn sys_fstat(p: &mut Process, a: &Args) -> SysResult {
+    let st = p.vfs.fstat(fd_arg(a[0]))?;
+    sabi::stat(&st).store(&mut p.mem, a[1])?;
+    Ok(0)
+}
+
+/// Reads the path of a `*at` call that takes `AT_EMPTY_PATH`: a NULL path with that flag is
+/// the empty path (Linux 6.11+).
+fn read_at_path(mem: &GuestMemory, addr: u64, flags: u32) -> Result<Vec<u8>, SysError> {
+    if addr == 0 && flags & AT_EMPTY_PATH != 0 {
+        return Ok(Vec::new());
+    }
+    read_path(mem, addr)
+}
+
+fn sys_newfstatat(p: &mut Process, a: &Args) -> SysResult {
+    let flags = a[3] as u32;
+    if flags & !(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT) != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    let path = read_at_path(&p.mem, a[1], flags)?;
+    let st = p.vfs.stat_at(
+        fd_arg(a[0]),
+        &path,
+        flags & AT_SYMLINK_NOFOLLOW == 0,
+        flags & AT_EMPTY_PATH != 0,
+    )?;
+    sabi::stat(&st).store(&mut p.mem, a[2])?;
+    Ok(0)
+}
+
+fn sys_statx(p: &mut Process, a: &Args) -> SysResult {
+    let (flags, mask) = (a[2] as u32, a[3] as u32);
+    if flags & !(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE) != 0
+        || flags & AT_STATX_SYNC_TYPE == AT_STATX_SYNC_TYPE
+        || mask & sabi::STATX_RESERVED != 0
+    {
+        return Err(Errno::EINVAL.into());
+    }
+    let path = read_at_path(&p.mem, a[1], flags)?;
+    let st = p.vfs.stat_at(
+        fd_arg(a[0]),
+        &path,
+        flags & AT_SYMLINK_NOFOLLOW == 0,
+        flags & AT_EMPTY_PATH != 0,
+    )?;
+    sabi::statx(&st).store(&mut p.mem, a[4])?;
+    Ok(0)
+}
+
+fn sys_getdents64(p: &mut Process, a: &Args) -> SysResult {
+    let (fd, buf, count) = (fd_arg(a[0]), a[1], a[2] as u32 as usize);
+    let info = p.vfs.fd_info(fd)?;
+    if info.path_only {
+        return Err(Errno::EBADF.into());
+    }
+    if info.kind != FileKind::Directory {
+        return Err(Errno::ENOTDIR.into());
+    }
+    check_writable(&p.mem, buf, count as u64)?;
+    let mut out = Writer::new();
+    let mut full = false;
+    p.vfs.getdents(fd, |e| {
+        if out.0.len() + sabi::dirent64_len(e.name.len()) > count {
+            full = true;
+            return false;
+        }
+        sabi::dirent64(&mut out, e);
+        true
+    })?;
+    if out.0.is_empty() && full {
+        return Err(Errno::EINVAL.into());
+    }
+    out.store(&mut p.mem, buf)?;
+    Ok(out.0.len() as u64)
+}
+
+fn sys_readlinkat(p: &mut Process, a: &Args) -> SysResult {
+    let (dirfd, buf, size) = (fd_arg(a[0]), a[2], a[3] as i32);
+    if size <= 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    let path = read_path(&p.mem, a[1])?;
+    let target = p.vfs.readlink(dirfd, &path)?;
+    let n = target.len().min(size as usize);
+    p.mem.write_bytes(buf, &target[..n])?;
+    Ok(n as u64)
+}
+
+fn access(p: &mut Process, a: &Args, flags: u32) -> SysResult {
+    let mode = a[2] as u32;
+    if mode & !7 != 0 || flags & !(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    let path = read_at_path(&p.mem, a[1], flags)?;
+    p.vfs.access(
+        fd_arg(a[0]),
+        &path,
+        mode,
+        flags & AT_SYMLINK_NOFOLLOW == 0,
+        flags & AT_EMPTY_PATH != 0,
+    )?;
+    Ok(0)
+}
+
+fn sys_faccessat(p: &mut Process, a: &Args) -> SysResult {
+    access(p, a, 0)
+}
+
+fn sys_faccessat2(p: &mut Process, a: &Args) -> SysResult {
+    access(p, a, a[3] as u32)
+}
+
+fn sys_umask(p: &mut Process, a: &Args) -> SysResult {
+    Ok(p.vfs.set_umask(a[0] as u32) as u64)
+}
+
+fn sys_fchmod(p: &mut Process, a: &Args) -> SysResult {
+    p.vfs.fchmod(fd_arg(a[0]), a[1] as u32)?;
+    Ok(0)
+}
+
+fn sys_fchmodat(p: &mut Process, a: &Args) -> SysResult {
+    let path = read_path(&p.mem, a[1])?;
+    p.vfs.chmod(fd_arg(a[0]), &path, a[2] as u32)?;
+    Ok(0)
+}
+
+// ---- cwd and names ----
+
+fn sys_getcwd(p: &mut Process, a: &Args) -> SysResult {
+    let (buf, size) = (a[0], a[1]);
+    let mut path = p.vfs.getcwd()?;
+    path.push(0);
+    if (size as usize) < path.len() {
+        return Err(Errno::ERANGE.into());
+    }
+    p.mem.write_bytes(buf, &path)?;
+    Ok(path.len() as u64)
+}
+
+fn sys_chdir(p: &mut Process, a: &Args) -> SysResult {
+    let path = read_path(&p.mem, a[0])?;
+    p.vfs.chdir(&path)?;
+    Ok(0)
+}
+
+fn sys_fchdir(p: &mut Process, a: &Args) -> SysResult {
+    p.vfs.fchdir(fd_arg(a[0]))?;
+    Ok(0)
+}
+
+fn sys_mkdirat(p: &mut Process, a: &Args) -> SysResult {
+    let path = read_path(&p.mem, a[1])?;
+    p.vfs.mkdir(fd_arg(a[0]), &path, a[2] as u32)?;
+    Ok(0)
+}
+
+fn sys_unlinkat(p: &mut Process, a: &Args) -> SysResult {
+    let flags = a[2] as u32;
+    if flags & !AT_REMOVEDIR != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    let path = read_path(&p.mem, a[1])?;
+    p.vfs
+        .unlink(fd_arg(a[0]), &path, flags & AT_REMOVEDIR != 0)?;
+    Ok(0)
+}
+
+fn sys_renameat2(p: &mut Process, a: &Args) -> SysResult {
+    let old = read_path(&p.mem, a[1])?;
+    let new = read_path(&p.mem, a[3])?;
+    p.vfs
+        .rename(fd_arg(a[0]), &old, fd_arg(a[2]), &new, a[4] as u32)?;
+    Ok(0)
+}
+
+fn sys_symlinkat(p: &mut Process, a: &Args) -> SysResult {
+    let target = read_path(&p.mem, a[0])?;
+    let path = read_path(&p.mem, a[2])?;
+    p.vfs.symlink(&target, fd_arg(a[1]), &path)?;
+    Ok(0)
+}
+
+fn sys_linkat(p: &mut Process, a: &Args) -> SysResult {
+    let flags = a[4] as u32;
+    if flags & !(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH) != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    let old = read_at_path(&p.mem, a[1], flags)?;
+    let new = read_path(&p.mem, a[3])?;
+    let (follow, empty) = (flags & AT_SYMLINK_FOLLOW != 0, flags & AT_EMPTY_PATH != 0);
+    p.vfs
+        .link(fd_arg(a[0]), &old, fd_arg(a[2]), &new, follow, empty)?;
+    Ok(0)
+}

@@ -1,0 +1,269 @@
+//! Reading, writing, seeking, truncating and listing through open file descriptions.
+
+use super::dir::DirEntry;
+use super::flags::*;
+use super::inode::{FileKind, Node};
+use super::{Device, Vfs, VfsError};
+use crate::rng::GuestRng;
+use crate::syscalls::Errno;
+
+/// Which transfer [`Vfs::check_io`] checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IoKind {
+    /// `read`, `readv`.
+    Read,
+    /// `write`, `writev`.
+    Write,
+    /// `pread64`, `preadv`.
+    PRead,
+    /// `pwrite64`, `pwritev`.
+    PWrite,
+}
+
+impl Vfs {
+    /// The checks a transfer on `fd` makes before touching the guest buffer, in Linux's
+    /// order: EBADF (not open, `O_PATH`, or not open for that direction), ESPIPE (positional
+    /// I/O on a pipe), EISDIR (reading a directory).
+    pub fn check_io(&self, fd: i32, kind: IoKind) -> Result<(), Errno> {
+        let f = self.io_file(fd)?;
+        let node = &self.inodes.get(f.ino).node;
+        let positional = matches!(kind, IoKind::PRead | IoKind::PWrite);
+        if positional && matches!(node, Node::Pipe(_) | Node::Device(Device::Host(_))) {
+            return Err(Errno::ESPIPE);
+        }
+        let reading = matches!(kind, IoKind::Read | IoKind::PRead);
+        if (reading && !f.readable()) || (!reading && !f.writable()) {
+            return Err(Errno::EBADF);
+        }
+        if matches!(node, Node::Dir(_)) {
+            return Err(Errno::EISDIR);
+        }
+        Ok(())
+    }
+
+    /// `read(fd, max)`: up to `max` bytes from the file offset, which advances. Devices draw
+    /// random bytes from `rng`. See [`VfsError::WouldBlock`] for pipes.
+    pub fn read(&mut self, fd: i32, max: usize, rng: &mut GuestRng) -> Result<Vec<u8>, VfsError> {
+        self.check_io(fd, IoKind::Read)?;
+        let id = self.fds.get(fd)?.file;
+        let f = self.files.get_mut(&id).expect("live description");
+        let (ino, nonblock) = (f.ino, f.nonblock());
+        match &mut self.inodes.get_mut(ino).node {
+            Node::File(d) => {
+                let v = d.read_at(f.offset, max);
+                f.offset += v.len() as u64;
+                Ok(v)
+            }
+            Node::Device(dev) => Ok(dev.read(max, &mut self.stdio, rng)),
+            Node::Pipe(p) => p.read(ino, max, nonblock),
+            Node::Dir(_) | Node::Symlink(_) => Err(Errno::EISDIR.into()),
+        }
+    }
+
+    /// `pread64(fd, max, offset)`: like [`read`](Self::read) at `offset`, leaving the file
+    /// offset alone. ESPIPE on pipes and host streams.
+    pub fn pread(
+        &mut self,
+        fd: i32,
+        max: usize,
+        offset: u64,
+        rng: &mut GuestRng,
+    ) -> Result<Vec<u8>, Errno> {
+        self.check_io(fd, IoKind::PRead)?;
+        let ino = self.file(fd)?.ino;
+        match &self.inodes.get(ino).node {
+            Node::File(d) => Ok(d.read_at(offset, max)),
+            Node::Device(dev) => Ok(dev.read(max, &mut self.stdio, rng)),
+            _ => Err(Errno::ESPIPE),
+        }
+    }
+
+    /// `write(fd, data)`: writes at the file offset (at the end with `O_APPEND`), which
+    /// advances. Pipes: EPIPE without readers (the caller raises SIGPIPE), else see
+    /// [`VfsError::WouldBlock`].
+    pub fn write(&mut self, fd: i32, data: &[u8]) -> Result<usize, VfsError> {
+        self.check_io(fd, IoKind::Write)?;
+        let id = self.fds.get(fd)?.file;
+        let f = self.files.get_mut(&id).expect("live description");
+        let (ino, nonblock, append) = (f.ino, f.nonblock(), f.append());
+        let inode = self.inodes.get_mut(ino);
+        match &mut inode.node {
+            Node::File(d) => {
+                if data.is_empty() {
+                    return Ok(0);
+                }
+                let off = if append { d.size() } else { f.offset };
+                d.write_at(off, data)?;
+                f.offset = off + data.len() as u64;
+                inode.modified = true;
+                Ok(data.len())
+            }
+            Node::Device(dev) => Ok(dev.write(data, &mut self.stdio)?),
+            Node::Pipe(p) => p.write(ino, data, nonblock),
+            Node::Dir(_) | Node::Symlink(_) => Err(Errno::EBADF.into()),
+        }
+    }
+
+    /// `pwrite64(fd, data, offset)`: writes at `offset`, leaving the file offset alone; with
+    /// `O_APPEND` Linux appends anyway, and so does rvrun.
+    pub fn pwrite(&mut self, fd: i32, data: &[u8], offset: u64) -> Result<usize, Errno> {
+        self.check_io(fd, IoKind::PWrite)?;
+        let f = self.file(fd)?;
+        let (ino, append) = (f.ino, f.append());
+        let inode = self.inodes.get_mut(ino);
+        match &mut inode.node {
+            Node::File(d) => {
+                if data.is_empty() {
+                    return Ok(0);
+                }
+                let off = if append { d.size() } else { offset };
+                d.write_at(off, data)?;
+                inode.modified = true;
+                Ok(data.len())
+            }
+            Node::Device(dev) => dev.write(data, &mut self.stdio),
+            _ => Err(Errno::ESPIPE),
+        }
+    }
+
+    /// `lseek(fd, offset, whence)`: the new offset. Regular files take `SEEK_SET`, `SEEK_CUR`,
+    /// `SEEK_END`, `SEEK_DATA` and `SEEK_HOLE` (a file is all data; ENXIO at or past the
+    /// end); directories `SEEK_SET` and `SEEK_CUR` (their offsets are listing cookies);
+    /// `/dev/null`, `/dev/zero` and `/dev/full` always answer 0 and the random devices keep
+    /// their offset, as on Linux; pipes and host streams give ESPIPE. EINVAL for a negative
+    /// result or an unknown `whence`.
+    pub fn lseek(&mut self, fd: i32, offset: i64, whence: u32) -> Result<u64, Errno> {
+        let f = self.io_file(fd)?;
+        let (ino, cur) = (f.ino, f.offset);
+        let i = self.inodes.get(ino);
+        let new = match &i.node {
+            Node::Pipe(_) | Node::Device(Device::Host(_)) => return Err(Errno::ESPIPE),
+            Node::Device(Device::Random | Device::Urandom) => cur,
+            Node::Device(_) => 0,
+            Node::Dir(_) => {
+                let base = match whence {
+                    SEEK_SET => 0,
+                    SEEK_CUR => cur as i64,
+                    _ => return Err(Errno::EINVAL),
+                };
+                let new = base
+                    .checked_add(offset)
+                    .filter(|n| *n >= 0)
+                    .ok_or(Errno::EINVAL)? as u64;
+                let f = self.file_mut(fd)?;
+                if new != f.offset {
+                    f.offset = new;
+                    if new == 0 {
+                        f.snapshot = None;
+                    }
+                }
+                return Ok(new);
+            }
+            Node::File(d) => {
+                let size = d.size() as i64;
+                let new = match whence {
+                    SEEK_SET => Some(offset),
+                    SEEK_CUR => (cur as i64).checked_add(offset),
+                    SEEK_END => size.checked_add(offset),
+                    SEEK_DATA | SEEK_HOLE => {
+                        if offset < 0 || offset >= size {
+                            return Err(Errno::ENXIO);
+                        }
+                        Some(if whence == SEEK_DATA { offset } else { size })
+                    }
+                    _ => return Err(Errno::EINVAL),
+                };
+                new.filter(|n| *n >= 0).ok_or(Errno::EINVAL)? as u64
+            }
+            Node::Symlink(_) => return Err(Errno::EBADF),
+        };
+        self.file_mut(fd)?.offset = new;
+        Ok(new)
+    }
+
+    /// `ftruncate(fd, len)`: EINVAL unless `fd` is a regular file open for writing; EFBIG
+    /// beyond the largest file size.
+    pub fn ftruncate(&mut self, fd: i32, len: u64) -> Result<(), Errno> {
+        let f = self.io_file(fd)?;
+        if !f.writable() || self.inodes.get(f.ino).kind() != FileKind::Regular {
+            return Err(Errno::EINVAL);
+        }
+        let ino = f.ino;
+        self.set_size(ino, len)
+    }
+
+    /// `fsync`/`fdatasync`: nothing to flush for files and directories; EINVAL for pipes
+    /// and devices, which have no such operation.
+    pub fn fsync(&self, fd: i32) -> Result<(), Errno> {
+        let f = self.io_file(fd)?;
+        match self.inodes.get(f.ino).kind() {
+            FileKind::Regular | FileKind::Directory => Ok(()),
+            _ => Err(Errno::EINVAL),
+        }
+    }
+
+    /// `getdents64`: calls `emit` with the entries from the directory offset on, in listing
+    /// order (see [`super::dir`]), until it returns false (no room: that entry is not
+    /// consumed) or the listing ends; the offset advances past every accepted entry.
+    /// ENOTDIR when `fd` is not a directory. A removed directory lists nothing.
+    pub fn getdents(
+        &mut self,
+        fd: i32,
+        mut emit: impl FnMut(&DirEntry) -> bool,
+    ) -> Result<(), Errno> {
+        let id = self
+            .io_file(fd)
+            .map(|_| self.fds.get(fd).expect("open").file)?;
+        let f = self.files.get_mut(&id).expect("live description");
+        let inode = self.inodes.get(f.ino);
+        let Some(dir) = inode.dir() else {
+            return Err(Errno::ENOTDIR);
+        };
+        if inode.nlink == 0 {
+            return Ok(());
+        }
+        if f.offset == 0 || f.snapshot.is_none() {
+            f.snapshot = Some(dir.snapshot());
+        }
+        let names = f.snapshot.as_ref().expect("taken above");
+        loop {
+            let pos = f.offset;
+            let entry = match pos {
+                0 => Some(DirEntry {
+                    ino: f.ino,
+                    next_offset: 1,
+                    dtype: DT_DIR,
+                    name: b".".to_vec(),
+                }),
+                1 => Some(DirEntry {
+                    ino: dir.parent,
+                    next_offset: 2,
+                    dtype: DT_DIR,
+                    name: b"..".to_vec(),
+                }),
+                _ => {
+                    let idx = (pos - 2) as usize;
+                    let Some(name) = names.get(idx) else {
+                        return Ok(());
+                    };
+                    dir.get(name).map(|ino| DirEntry {
+                        ino,
+                        next_offset: pos + 1,
+                        dtype: self.inodes.get(ino).kind().dirent_type(),
+                        name: name.clone(),
+                    })
+                }
+            };
+            match entry {
+                // Removed since the snapshot: skip it.
+                None => f.offset = pos + 1,
+                Some(e) => {
+                    if !emit(&e) {
+                        return Ok(());
+                    }
+                    f.offset = e.next_offset;
+                }
+            }
+        }
+    }
+}

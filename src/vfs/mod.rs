@@ -1,0 +1,410 @@
+//! The in-memory filesystem: inodes, open file descriptions, the fd table, pipes and device
+//! files. Built once at start-up from the run's configuration; afterwards no host file is
+//! touched except the host streams behind fds 0, 1 and 2 and [`Vfs::write_out`].
+//!
+//! Everything the guest can observe is deterministic: inode numbers count up in creation
+//! order, every timestamp is the run's epoch, every file belongs to uid/gid 1000, directory
+//! listings are sorted by name, and no fd is ever a terminal.
+//!
+//! One concern per file: [`inode`] (nodes and metadata), [`dir`] (entries and listing
+//! cursors), [`path`] (path resolution), [`fd`] (open file descriptions and the fd table),
+//! [`io`] (reading, writing, seeking), [`namespace`] (operations on names: open, mkdir,
+//! unlink, rename...), [`pipe`], [`dev`] (device files and host streams), [`mount`]
+//! (start-up tree and `write_out`), [`flags`] (the Linux constants).
+
+pub mod dev;
+pub mod dir;
+pub mod fd;
+pub mod flags;
+pub mod inode;
+pub mod io;
+pub mod mount;
+pub mod namespace;
+pub mod path;
+pub mod pipe;
+#[cfg(test)]
+mod tests;
+
+pub use dev::{Device, HostStdio, Stream};
+pub use dir::DirEntry;
+pub use inode::{FileKind, Ino, Stat};
+
+use crate::config::RunConfig;
+use crate::syscalls::Errno;
+use fd::{FdTable, FileId, OpenFile};
+use flags::*;
+use inode::{Inodes, Node};
+use std::collections::BTreeMap;
+
+/// Why a VFS call did not complete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VfsError {
+    /// Failed with this errno.
+    Errno(Errno),
+    /// The call must wait for another thread (a read from an empty pipe, a write into a full
+    /// one). `done` bytes were already transferred; retry with the rest once `on` may hold.
+    WouldBlock(Blocked),
+}
+
+/// A call that cannot complete until a condition holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Blocked {
+    /// The condition to wait for.
+    pub on: WaitOn,
+    /// Bytes transferred before blocking.
+    pub done: usize,
+}
+
+/// A condition a blocked call waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitOn {
+    /// The pipe has data, or its last writer closed.
+    PipeReadable(Ino),
+    /// The pipe has room, or its last reader closed.
+    PipeWritable(Ino),
+}
+
+impl std::fmt::Display for WaitOn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WaitOn::PipeReadable(i) => write!(
+                f,
+                "read from empty pipe (inode {i}) whose write end is open"
+            ),
+            WaitOn::PipeWritable(i) => {
+                write!(f, "write into full pipe (inode {i}) whose read end is open")
+            }
+        }
+    }
+}
+
+impl From<Errno> for VfsError {
+    fn from(e: Errno) -> VfsError {
+        VfsError::Errno(e)
+    }
+}
+
+/// What an fd refers to, for other syscall families (mmap, poll, ...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FdInfo {
+    /// The inode.
+    pub ino: Ino,
+    /// Its kind.
+    pub kind: FileKind,
+    /// Open for reading.
+    pub readable: bool,
+    /// Open for writing.
+    pub writable: bool,
+    /// `O_APPEND`.
+    pub append: bool,
+    /// `O_NONBLOCK`.
+    pub nonblock: bool,
+    /// `FD_CLOEXEC`.
+    pub cloexec: bool,
+    /// Opened with `O_PATH`.
+    pub path_only: bool,
+    /// File size (0 for non-regular files).
+    pub size: u64,
+    /// The device, for device files.
+    pub device: Option<Device>,
+}
+
+/// Readiness of an fd, for poll/select/epoll.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Readiness {
+    /// A read would not block (data, or end of file).
+    pub readable: bool,
+    /// A write would not block.
+    pub writable: bool,
+    /// The other end of a pipe is closed (POLLHUP on a read end).
+    pub hangup: bool,
+    /// A pipe's write end whose readers are all gone (POLLERR).
+    pub error: bool,
+}
+
+/// The filesystem and fd table of the process.
+#[derive(Debug)]
+pub struct Vfs {
+    inodes: Inodes,
+    root: Ino,
+    cwd: Ino,
+    files: BTreeMap<FileId, OpenFile>,
+    next_file: FileId,
+    fds: FdTable,
+    umask: u32,
+    epoch: i64,
+    stdio: HostStdio,
+    /// Root inode of each read-only mount (mount `i` is at index `i - 1`).
+    ro_roots: Vec<Ino>,
+}
+
+impl Vfs {
+    /// Builds the start-up tree: `/`, `/dev` (null, zero, full, random, urandom, and stdin,
+    /// stdout, stderr linked to the host streams), `/tmp` (mode 1777), `/proc/self/exe` (a
+    /// symlink to `exe_path`), the executable itself at `exe_path` (a regular file holding
+    /// `exe_bytes`; opening it for writing gives ETXTBSY), every `--mount` in order, and the
+    /// initial cwd (created if missing). fds 0, 1 and 2 are the host streams.
+    pub fn new(config: &RunConfig, exe_path: &str, exe_bytes: &[u8]) -> Result<Vfs, String> {
+        let mut vfs = Vfs::empty(config.epoch);
+        vfs.populate(config, exe_path, exe_bytes)?;
+        Ok(vfs)
+    }
+
+    /// A tree holding only the root directory, no fds, host stdio.
+    fn empty(epoch: u64) -> Vfs {
+        let mut inodes = Inodes::new();
+        let root = inodes.add(
+            Node::Dir(dir::Dir::new(1)),
+            0o755,
+            0,
+            inode::Origin::Builtin,
+        );
+        debug_assert_eq!(root, 1);
+        inodes.get_mut(root).nlink = 2;
+        inodes.hold(root); // the cwd
+        Vfs {
+            inodes,
+            root,
+            cwd: root,
+            files: BTreeMap::new(),
+            next_file: 1,
+            fds: FdTable::default(),
+            umask: 0o022,
+            epoch: epoch.min(i64::MAX as u64) as i64,
+            stdio: HostStdio::host(),
+            ro_roots: Vec::new(),
+        }
+    }
+
+    /// Replaces where the host streams read and write (tests, embedders).
+    pub fn set_stdio(&mut self, stdio: HostStdio) {
+        self.stdio = stdio;
+    }
+
+    /// The file-mode creation mask.
+    pub fn umask(&self) -> u32 {
+        self.umask
+    }
+
+    /// `umask(mask)`: sets the mask (low 9 bits), returning the old one.
+    pub fn set_umask(&mut self, mask: u32) -> u32 {
+        std::mem::replace(&mut self.umask, mask & 0o777)
+    }
+
+    /// The metadata of inode `ino`.
+    pub fn stat_inode(&self, ino: Ino) -> Stat {
+        let i = self.inodes.get(ino);
+        let kind = i.kind();
+        let pipe_like = matches!(i.node, Node::Pipe(_) | Node::Device(Device::Host(_)));
+        let (rdev, nlink) = match &i.node {
+            Node::Device(d) => (d.rdev(), i.nlink.max(1)),
+            Node::Pipe(_) => ((0, 0), 1),
+            _ => ((0, 0), i.nlink),
+        };
+        let blocks = match &i.node {
+            Node::File(f) => {
+                f.size().min(MAX_FILE_DATA).div_ceil(BLKSIZE as u64) * (BLKSIZE as u64 / 512)
+            }
+            _ => 0,
+        };
+        Stat {
+            dev: if pipe_like { PIPE_DEV } else { FS_DEV },
+            ino,
+            mode: kind.mode_bits() | i.perm,
+            nlink,
+            uid: OWNER_ID,
+            gid: OWNER_ID,
+            rdev,
+            size: i.size(),
+            blksize: BLKSIZE,
+            blocks,
+            time: (self.epoch, 0),
+            mnt_id: if pipe_like {
+                PIPE_MNT_ID
+            } else {
+                FS_MNT_ID + i.mount as u64
+            },
+            mount_root: ino == self.root || self.ro_roots.contains(&ino),
+        }
+    }
+
+    /// `fstat(fd)` (also on `O_PATH` fds).
+    pub fn fstat(&self, fd: i32) -> Result<Stat, Errno> {
+        Ok(self.stat_inode(self.file(fd)?.ino))
+    }
+
+    /// What `fd` refers to.
+    pub fn fd_info(&self, fd: i32) -> Result<FdInfo, Errno> {
+        let slot = self.fds.get(fd)?;
+        let f = &self.files[&slot.file];
+        let i = self.inodes.get(f.ino);
+        Ok(FdInfo {
+            ino: f.ino,
+            kind: i.kind(),
+            readable: f.readable(),
+            writable: f.writable(),
+            append: f.append(),
+            nonblock: f.nonblock(),
+            cloexec: slot.cloexec,
+            path_only: f.is_path(),
+            size: match &i.node {
+                Node::File(d) => d.size(),
+                _ => 0,
+            },
+            device: match &i.node {
+                Node::Device(d) => Some(*d),
+                _ => None,
+            },
+        })
+    }
+
+    /// Readiness of `fd` for poll/select: regular files, directories and devices are always
+    /// ready; pipes by their buffer and ends; the host stdin is always readable (its reads
+    /// wait on the host, which is outside guest time).
+    pub fn readiness(&self, fd: i32) -> Result<Readiness, Errno> {
+        let f = self.io_file(fd)?;
+        let mut r = Readiness::default();
+        match &self.inodes.get(f.ino).node {
+            Node::Pipe(p) => {
+                if f.readable() {
+                    r.readable = p.available() > 0 || p.writers == 0;
+                    r.hangup = p.writers == 0;
+                }
+                if f.writable() {
+                    r.writable = p.readers == 0 || p.capacity() - p.available() >= PIPE_BUF;
+                    r.error = p.readers == 0;
+                }
+            }
+            _ => {
+                r.readable = f.readable();
+                r.writable = f.writable();
+            }
+        }
+        Ok(r)
+    }
+
+    /// Up to `len` bytes of regular file `ino` from `offset` (fewer at end of file), without
+    /// touching any file offset: for mapping a file into memory. ENODEV for a non-regular
+    /// file (what mmap answers).
+    pub fn inode_read_at(&self, ino: Ino, offset: u64, len: usize) -> Result<Vec<u8>, Errno> {
+        match self.inodes.try_get(ino).map(|i| &i.node) {
+            Some(Node::File(d)) => Ok(d.read_at(offset, len)),
+            _ => Err(Errno::ENODEV),
+        }
+    }
+
+    /// What `mmap(fd, offset, len)` maps: up to `len` bytes of the file from `offset` (fewer
+    /// at end of file: the rest of the mapping reads as zeros) and a name for
+    /// `/proc/self/maps`. Checks as Linux: EBADF for a closed or `O_PATH` fd, EACCES unless
+    /// the fd is open for reading, and for a shared writable mapping (`write_shared`) open
+    /// for writing and not `O_APPEND`; ENODEV for files that cannot be mapped (pipes,
+    /// directories, devices other than `/dev/zero`, which maps as zeros).
+    pub fn mmap_source(
+        &self,
+        fd: i32,
+        offset: u64,
+        len: u64,
+        write_shared: bool,
+    ) -> Result<(Vec<u8>, String), Errno> {
+        let f = self.io_file(fd)?;
+        let i = self.inodes.get(f.ino);
+        let data = match &i.node {
+            Node::File(d) => d,
+            Node::Device(Device::Zero) => {
+                return Ok((Vec::new(), "/dev/zero (deleted)".to_string()));
+            }
+            _ => return Err(Errno::ENODEV),
+        };
+        if !f.readable() || (write_shared && (!f.writable() || f.append())) {
+            return Err(Errno::EACCES);
+        }
+        let name = match self.path_of(f.ino) {
+            Some(p) => String::from_utf8_lossy(&p).into_owned(),
+            None => "(deleted)".to_string(),
+        };
+        Ok((
+            data.read_at(offset, len.min(usize::MAX as u64) as usize),
+            name,
+        ))
+    }
+
+    /// A path naming inode `ino` (the first in name order), if it is linked.
+    pub fn path_of(&self, ino: Ino) -> Option<Vec<u8>> {
+        fn search(v: &Vfs, dir: Ino, target: Ino, prefix: &mut Vec<u8>) -> bool {
+            let d = v.inodes.get(dir).dir().expect("directory");
+            for (name, child) in d.iter() {
+                let len = prefix.len();
+                prefix.push(b'/');
+                prefix.extend_from_slice(name);
+                if child == target
+                    || (v.inodes.get(child).is_dir() && search(v, child, target, prefix))
+                {
+                    return true;
+                }
+                prefix.truncate(len);
+            }
+            false
+        }
+        if ino == self.root {
+            return Some(b"/".to_vec());
+        }
+        let mut p = Vec::new();
+        search(self, self.root, ino, &mut p).then_some(p)
+    }
+
+    /// Writes `data` into regular file `ino` at `offset` without touching any file offset
+    /// (write-back of a shared file mapping). The file grows if needed.
+    pub fn inode_write_at(&mut self, ino: Ino, offset: u64, data: &[u8]) -> Result<(), Errno> {
+        let Some(i) = self.inodes.try_get(ino) else {
+            return Err(Errno::ENODEV);
+        };
+        if !matches!(i.node, Node::File(_)) {
+            return Err(Errno::ENODEV);
+        }
+        let i = self.inodes.get_mut(ino);
+        if let Node::File(d) = &mut i.node {
+            d.write_at(offset, data)?;
+            i.modified = true;
+        }
+        Ok(())
+    }
+
+    /// Keeps inode `ino` alive while something outside the fd table (a file mapping) uses
+    /// it, even after its fds close and its names are unlinked.
+    pub fn hold_inode(&mut self, ino: Ino) {
+        self.inodes.hold(ino);
+    }
+
+    /// Drops a [`hold_inode`](Self::hold_inode) reference.
+    pub fn release_inode(&mut self, ino: Ino) {
+        self.inodes.release(ino);
+    }
+
+    /// The pipe capacity of `fd` (`F_GETPIPE_SZ`); EBADF when it is not a pipe.
+    pub fn pipe_capacity(&self, fd: i32) -> Result<usize, Errno> {
+        match &self.inodes.get(self.io_file(fd)?.ino).node {
+            Node::Pipe(p) => Ok(p.capacity()),
+            _ => Err(Errno::EBADF),
+        }
+    }
+
+    /// Sets the pipe capacity of `fd` (`F_SETPIPE_SZ`), returning the size set.
+    pub fn set_pipe_capacity(&mut self, fd: i32, size: u64) -> Result<usize, Errno> {
+        let ino = self.io_file(fd)?.ino;
+        match &mut self.inodes.get_mut(ino).node {
+            Node::Pipe(p) => p.set_capacity(size),
+            _ => Err(Errno::EBADF),
+        }
+    }
+
+    /// Bytes a read of `fd` could return at once (`FIONREAD`): buffered pipe bytes, or for
+    /// a regular file the bytes between the offset and the end. ENOTTY for other files.
+    pub fn bytes_readable(&self, fd: i32) -> Result<u64, Errno> {
+        let f = self.io_file(fd)?;
+        match &self.inodes.get(f.ino).node {
+            Node::Pipe(p) => Ok(p.available() as u64),
+            Node::File(d) => Ok(d.size().saturating_sub(f.offset)),
+            _ => Err(Errno::ENOTTY),
+        }
+    }
+}
