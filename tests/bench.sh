@@ -53,8 +53,8 @@ insns=$(awk -F': *' '$1 == "instructions" { n = $2 } END { print n }' "$work/rvr
 [ -n "$insns" ] || { echo "no 'instructions: N' line in rvrun --stats output" >&2; exit 1; }
 
 echo "output:       $(head -n 1 "$work/rvrun.out")"
+echo "instructions: $insns"
 awk -v n="$insns" -v r="$rvrun_time" -v q="$qemu_time" 'BEGIN {
-    printf "instructions: %d\n", n
     printf "rvrun:        %.3f s  (%.0f MIPS)\n", r, n / r / 1e6
     printf "qemu-riscv64: %.3f s\n", q
     printf "rvrun/qemu:   %.2fx wall time\n", r / q

@@ -1,7 +1,8 @@
 //! Runs the guest programs of tests/programs/cases.txt under rvrun.
 //!
 //! For every case: two identical runs with `--stats` must produce byte-identical stdout and
-//! stderr (which includes the `instructions: N` line). "qemu" cases must also match the
+//! stderr (which includes the `instructions: N` line; only the host-timing stats lines
+//! `wall-seconds:` and `mips:` may differ). "qemu" cases must also match the
 //! stdout and exit status that qemu-riscv64 produced (tests/programs/expected/, written by
 //! tests/programs/gen-expected.sh). "det-seed" / "det-epoch" cases must print something
 //! different when --seed / --epoch changes. See the top of cases.txt for the format.
@@ -300,11 +301,29 @@ fn stderr_tail(o: &Output) -> String {
     )
 }
 
+/// `--stats` lines that measure the host (wall-clock time and the speed derived from it):
+/// the only part of a run allowed to differ between two identical runs.
+const HOST_TIMING_STATS: [&str; 2] = ["wall-seconds:", "mips:"];
+
+/// stderr without the host-timing `--stats` lines.
+fn deterministic_stderr(stderr: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(stderr.len());
+    for line in stderr.split_inclusive(|&b| b == b'\n') {
+        if !HOST_TIMING_STATS
+            .iter()
+            .any(|k| line.starts_with(k.as_bytes()))
+        {
+            out.extend_from_slice(line);
+        }
+    }
+    out
+}
+
 fn instructions(stderr: &[u8]) -> Option<u64> {
     String::from_utf8_lossy(stderr)
         .lines()
         .filter_map(|l| l.strip_prefix("instructions:"))
-        .last()
+        .next_back()
         .and_then(|v| v.trim().parse().ok())
 }
 
@@ -380,10 +399,14 @@ fn check_case(case: &Case, guests: &Path) -> (Vec<String>, String) {
                     "not deterministic: instructions {insns:?} then {insns2:?}"
                 ));
             }
-            if second.stderr != first.stderr {
+            let (e1, e2) = (
+                deterministic_stderr(&first.stderr),
+                deterministic_stderr(&second.stderr),
+            );
+            if e1 != e2 {
                 problems.push(format!(
                     "not deterministic: stderr (guest output + --stats) changed between two runs: {}",
-                    first_difference(&first.stderr, &second.stderr)
+                    first_difference(&e1, &e2)
                 ));
             }
         }
@@ -463,10 +486,10 @@ fn manifest_and_expected_files_agree() {
                 ));
             }
         }
-        if let Some(f) = &case.stdin {
-            if !data_dir().join(f).is_file() {
-                problems.push(format!("{}: stdin file data/{f} does not exist", case.name));
-            }
+        if let Some(f) = &case.stdin
+            && !data_dir().join(f).is_file()
+        {
+            problems.push(format!("{}: stdin file data/{f} does not exist", case.name));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -520,11 +543,14 @@ fn guest_programs() {
                         eprintln!("ok    {:<24} {secs:6.2} s  {summary}", case.name);
                     } else {
                         eprintln!("FAIL  {:<24} {secs:6.2} s", case.name);
+                        let command: Vec<&str> = std::iter::once(&case.program)
+                            .chain(&case.args)
+                            .map(String::as_str)
+                            .collect();
                         let report = format!(
-                            "{} ({} {}, cases.txt line {}):\n  - {}",
+                            "{} ({}, cases.txt line {}):\n  - {}",
                             case.name,
-                            case.program,
-                            case.args.join(" "),
+                            command.join(" "),
                             case.line,
                             problems.join("\n  - ")
                         );
@@ -559,6 +585,13 @@ mod manifest_format {
         );
         assert_eq!(tokenize(r#"K="v w" E="#).unwrap(), vec!["K=v w", "E="]);
         assert!(tokenize(r#"a "b"#).is_err());
+    }
+
+    #[test]
+    fn host_timing_stats_are_ignored() {
+        let s = b"guest says hi\ninstructions: 5\nwall-seconds: 0.1\nmips: 50.0\n";
+        assert_eq!(deterministic_stderr(s), b"guest says hi\ninstructions: 5\n");
+        assert_eq!(instructions(s), Some(5));
     }
 
     #[test]

@@ -16,6 +16,8 @@ have qemu-riscv64 || need_apt=1
 have riscv64-linux-gnu-gcc || need_apt=1
 [ -x /usr/lib/go-1.23/bin/go ] || need_apt=1
 [ -f /usr/riscv64-linux-gnu/include/asm/unistd.h ] || need_apt=1
+have file || need_apt=1
+have make || need_apt=1
 
 if [ "$need_apt" -eq 1 ]; then
     # bookworm-backports carries QEMU 10 and Go 1.23; use the archive the machine already uses.
@@ -29,7 +31,7 @@ if [ "$need_apt" -eq 1 ]; then
     export DEBIAN_FRONTEND=noninteractive
     $sudo apt-get update -q
     $sudo apt-get install -y -q -t bookworm-backports qemu-user golang-1.23-go
-    $sudo apt-get install -y -q gcc-riscv64-linux-gnu libc6-dev-riscv64-cross make
+    $sudo apt-get install -y -q gcc-riscv64-linux-gnu libc6-dev-riscv64-cross make file
 fi
 
 # zig (musl C compiler and the linker for Rust guests), in a project-local venv.

@@ -22,9 +22,6 @@ pub const MAX_BLOCK: usize = 64;
 /// Entries in the direct-mapped lookup table (a power of two).
 const FAST_SIZE: usize = 1 << 13;
 
-/// A pc no block can have (instructions are 2-byte aligned), marking an empty fast entry.
-const NO_PC: u64 = u64::MAX;
-
 /// No second page.
 const NO_PAGE: u64 = u64::MAX;
 
@@ -92,14 +89,29 @@ fn fast_index(pc: u64) -> usize {
     (pc >> 1) as usize & (FAST_SIZE - 1)
 }
 
+/// The empty entry for slot `slot`. Its tag is a pc that belongs to the *next* slot, so no
+/// lookup (which only compares against the slot its pc hashes to) can ever match it, whatever
+/// the pc: even u64::MAX or an odd address set by the kernel.
+fn empty_entry(slot: usize) -> FastEntry {
+    FastEntry {
+        pc: (((slot + 1) & (FAST_SIZE - 1)) as u64) << 1,
+        id: 0,
+    }
+}
+
+/// A fresh table of empty entries.
+fn empty_table() -> Box<[FastEntry; FAST_SIZE]> {
+    let table: Box<[FastEntry]> = (0..FAST_SIZE).map(empty_entry).collect();
+    table
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("the table has FAST_SIZE entries"))
+}
+
 impl DecodeCache {
     /// An empty cache.
     pub fn new() -> Self {
         DecodeCache {
-            fast: vec![FastEntry { pc: NO_PC, id: 0 }; FAST_SIZE]
-                .into_boxed_slice()
-                .try_into()
-                .unwrap_or_else(|_| unreachable!()),
+            fast: empty_table(),
             blocks: Vec::new(),
             free: Vec::new(),
             by_pc: PcMap::default(),
@@ -109,7 +121,7 @@ impl DecodeCache {
 
     /// Drops every decoded instruction (`fence.i`, `execve`).
     pub fn invalidate_all(&mut self) {
-        self.fast.fill(FastEntry { pc: NO_PC, id: 0 });
+        self.fast = empty_table();
         self.blocks.clear();
         self.free.clear();
         self.by_pc.clear();
@@ -143,18 +155,19 @@ impl DecodeCache {
         let (pc, pages) = (b.pc, b.pages);
         // A straddling block is also listed under its other page; unlist it there.
         for other in pages {
-            if other != page && other != NO_PAGE {
-                if let Some(list) = self.by_page.get_mut(&other) {
-                    list.retain(|&i| i != id);
-                }
+            if other != page
+                && other != NO_PAGE
+                && let Some(list) = self.by_page.get_mut(&other)
+            {
+                list.retain(|&i| i != id);
             }
         }
         if self.by_pc.get(&pc) == Some(&id) {
             self.by_pc.remove(&pc);
         }
-        let e = &mut self.fast[fast_index(pc)];
-        if e.pc == pc {
-            e.pc = NO_PC;
+        let slot = fast_index(pc);
+        if self.fast[slot].pc == pc {
+            self.fast[slot] = empty_entry(slot);
         }
         self.free.push(id);
     }

@@ -223,7 +223,7 @@ pub fn decode32(raw: u32, pc: u64) -> Decoded {
                 1 if raw >> 26 == 0 => int_op(Op::Slli, raw, 0, imm & 63),
                 5 if raw >> 26 == 0 => int_op(Op::Srli, raw, 0, imm & 63),
                 5 if raw >> 26 == 0x10 => int_op(Op::Srai, raw, 0, imm & 63),
-                _ => return Err("reserved OP-IMM encoding"),
+                _ => return Err("OP-IMM encoding outside RV64I (Zbb, Zbs, ... are not supported)"),
             }
         }
         0x1b => {
@@ -256,7 +256,11 @@ pub fn decode32(raw: u32, pc: u64) -> Decoded {
                 (1, 5) => Op::Divu,
                 (1, 6) => Op::Rem,
                 (1, 7) => Op::Remu,
-                _ => return Err("reserved OP encoding"),
+                _ => {
+                    return Err(
+                        "OP encoding outside RV64IM (Zba, Zbb, Zicond, ... are not supported)",
+                    );
+                }
             };
             int_op(op, raw, rs2(raw), 0)
         }
@@ -272,7 +276,7 @@ pub fn decode32(raw: u32, pc: u64) -> Decoded {
                 (1, 5) => Op::Divuw,
                 (1, 6) => Op::Remw,
                 (1, 7) => Op::Remuw,
-                _ => return Err("reserved OP-32 encoding"),
+                _ => return Err("OP-32 encoding outside RV64IM (Zba, Zbb, ... are not supported)"),
             };
             int_op(op, raw, rs2(raw), 0)
         }
@@ -315,7 +319,11 @@ pub fn decode32(raw: u32, pc: u64) -> Decoded {
             i
         }
         0x53 => return decode_op_fp(raw),
-        _ => return Err("unknown opcode"),
+        _ => {
+            return Err(
+                "unsupported major opcode (vector, custom or longer-than-32-bit encodings)",
+            );
+        }
     })
 }
 

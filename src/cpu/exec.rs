@@ -2,9 +2,15 @@
 //!
 //! The hot path per block is one direct-mapped lookup, then one `match` per instruction. The
 //! budget is checked per block (a block runs only as far as the budget allows), so the loop
-//! over instructions carries no counter besides its index. Architectural state is only changed
+//! over instructions carries no counter besides its index. A block that branches or jumps back
+//! to its own start runs again without leaving the loop. Architectural state is only changed
 //! by instructions that complete: a faulting or illegal instruction leaves `cpu` as it was,
 //! with `pc` pointing at it.
+//!
+//! Rare instructions (CSR, atomics, F/D arithmetic) run out of line so the integer loop keeps
+//! its registers. Tracing or statistics, when they come, belong in a type parameter of `run`
+//! and `exec_block` (monomorphised, free when off), never in a runtime flag tested per
+//! instruction.
 
 use super::cache::{Block, DecodeCache};
 use super::csr;
@@ -181,14 +187,14 @@ fn exec_block(
         for (i, insn) in insns.iter().enumerate() {
             // Returns from the block, counting earlier passes.
             macro_rules! done {
-            ($e:expr) => {{
-                let (n, end): (usize, End) = $e;
-                return (base + n as u64, end);
-            }};
-        }
+                ($e:expr) => {{
+                    let (n, end): (usize, End) = $e;
+                    return (base + n as u64, end);
+                }};
+            }
             // Fields are read inside each arm (not hoisted here) so that LLVM keeps them in
-            // registers rather than spilling a full set per instruction. Integer destinations may be
-            // the x0 sink (slot 32); sources and FP registers are < 32.
+            // registers rather than spilling a full set per instruction. Integer destinations
+            // may be the x0 sink (slot 32); sources and FP registers are < 32.
             macro_rules! rd {
                 () => {
                     (insn.rd as usize & 63)
@@ -302,6 +308,10 @@ fn exec_block(
                 // jal and jalr always end their block, so the link is the block's end.
                 Op::Jal => {
                     x[rd!()] = block.end_pc;
+                    if imm!() == block.pc {
+                        base += i as u64 + 1;
+                        continue 'pass;
+                    }
                     cpu.pc = imm!();
                     done!((i + 1, End::Next));
                 }
@@ -352,7 +362,7 @@ fn exec_block(
                 }
                 Op::Divu => {
                     let (a, b) = (x[rs1!()], x[rs2!()]);
-                    x[rd!()] = if b == 0 { u64::MAX } else { a / b };
+                    x[rd!()] = a.checked_div(b).unwrap_or(u64::MAX);
                 }
                 Op::Rem => {
                     let (a, b) = (x[rs1!()] as i64, x[rs2!()] as i64);
@@ -378,7 +388,7 @@ fn exec_block(
                 }
                 Op::Divuw => {
                     let (a, b) = (x[rs1!()] as u32, x[rs2!()] as u32);
-                    x[rd!()] = if b == 0 { u64::MAX } else { sext32(a / b) };
+                    x[rd!()] = a.checked_div(b).map_or(u64::MAX, sext32);
                 }
                 Op::Remw => {
                     let (a, b) = (x[rs1!()] as i32, x[rs2!()] as i32);

@@ -2504,7 +2504,7 @@ mod tests {
     }
 
     #[test]
-    fn conversions_exhaustive_small_ints() {
+    fn int_to_float_near_precision_limits() {
         // Every integer in a window around the precision limits converts like the
         // software rounding of the exact value.
         for rm in RMS {

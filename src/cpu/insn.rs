@@ -34,6 +34,9 @@ pub struct Insn {
     pub imm: i64,
 }
 
+// The interpreter streams through these; keep them at 16 bytes.
+const _: () = assert!(std::mem::size_of::<Insn>() == 16);
+
 impl Insn {
     /// An instruction with only an operation and immediate; other fields zero.
     pub const fn new(op: Op, rd: u8, rs1: u8, rs2: u8, imm: i64) -> Insn {

@@ -25,7 +25,8 @@ use crate::mem::{GuestMemory, MemFault};
 /// register index masked to 6 bits is always in bounds.
 pub const X_SLOTS: usize = 64;
 
-/// The architectural state of one hart (one guest thread).
+/// The architectural state of one hart (one guest thread). (`==` compares every slot of `x`,
+/// the write sink included.)
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cpu {
     /// Integer registers. `x[0]` always reads 0; `x[1..32]` are x1..x31. Slot 32 absorbs

@@ -5,7 +5,7 @@
 //! Guest buffers are checked whole before any transfer (EFAULT), as qemu-user does. Paths
 //! longer than PATH_MAX (no NUL in 4096 bytes) are ENAMETOOLONG.
 
-use super::abi::{Writer, stat as sabi};
+use super::abi::{Writer, read_timespec, stat as sabi, timespec};
 use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
 use crate::mem::{Access, GuestMemory, perm};
 use crate::process::Process;
@@ -37,13 +37,7 @@ pub const TABLE: &[Syscall] = &[
     handle(50, "fchdir", "f", sys_fchdir),
     handle(52, "fchmod", "fx", sys_fchmod),
     handle(53, "fchmodat", "fsx", sys_fchmodat),
-    partial(
-        56,
-        "openat",
-        "fsxx",
-        sys_openat,
-        "no named FIFOs, sockets or terminals exist; O_DIRECT is accepted and ignored",
-    ),
+    handle(56, "openat", "fsxx", sys_openat),
     handle(57, "close", "f", sys_close),
     partial(
         59,
@@ -62,6 +56,8 @@ pub const TABLE: &[Syscall] = &[
     handle(68, "pwrite64", "fxud", sys_pwrite64),
     handle(69, "preadv", "fxud", sys_preadv),
     handle(70, "pwritev", "fxud", sys_pwritev),
+    partial(73, "ppoll", "xuxxu", sys_ppoll, PPOLL_NOTE),
+    partial(71, "sendfile", "ffxu", sys_sendfile, WRITE_NOTE),
     handle(78, "readlinkat", "fsxu", sys_readlinkat),
     handle(79, "newfstatat", "fsxx", sys_newfstatat),
     handle(80, "fstat", "fx", sys_fstat),
@@ -70,6 +66,7 @@ pub const TABLE: &[Syscall] = &[
     handle(166, "umask", "x", sys_umask),
     handle(223, "fadvise64", "fddd", sys_fadvise64),
     handle(276, "renameat2", "fsfsx", sys_renameat2),
+    handle(285, "copy_file_range", "fxfxux", sys_copy_file_range),
     handle(291, "statx", "fsxxx", sys_statx),
     handle(436, "close_range", "uux", sys_close_range),
     handle(439, "faccessat2", "fsxx", sys_faccessat2),
@@ -84,6 +81,9 @@ const FCNTL_NOTE: &str = "F_DUPFD, F_DUPFD_CLOEXEC, F_DUPFD_QUERY, F_GETFD, F_SE
                           validated and always granted (one process: no conflicts). Linux also has F_GETOWN, \
                           F_SETOWN(_EX), F_GETSIG, F_SETSIG, F_GETLEASE, F_SETLEASE, F_NOTIFY, F_ADD_SEALS, \
                           F_GET_SEALS, F_*_RW_HINT: rvrun answers them EINVAL, like an unknown command";
+const PPOLL_NOTE: &str = "one thread: when no fd is ready, a timeout advances the virtual clock by its length and \
+                          returns 0, and an infinite wait stops the run (it would block forever); the signal \
+                          mask argument is checked but not applied (no asynchronous signals yet)";
 const IOCTL_NOTE: &str = "every fd answers ENOTTY to TCGETS, TIOCGWINSZ and all terminal requests (the guest never \
                           has a terminal); FIOCLEX, FIONCLEX, FIONBIO and FIONREAD (pipes, regular files) work; \
                           any other request answers ENOTTY, which Linux gives for unknown requests but not for \
@@ -273,6 +273,57 @@ fn sys_pwritev(p: &mut Process, a: &Args) -> SysResult {
     let iovs = read_iovecs(&p.mem, a[1], a[2], perm::R)?;
     let data = gather(&p.mem, &iovs)?;
     Ok(p.vfs.pwrite(fd, &data, off as u64)? as u64)
+}
+
+/// Reads an optional `loff_t *` argument: None for NULL, EFAULT for a bad pointer, EINVAL
+/// for a negative offset.
+fn read_offset(mem: &GuestMemory, addr: u64) -> Result<Option<u64>, SysError> {
+    if addr == 0 {
+        return Ok(None);
+    }
+    let off = mem.read_u64(addr)? as i64;
+    if off < 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    Ok(Some(off as u64))
+}
+
+fn sys_copy_file_range(p: &mut Process, a: &Args) -> SysResult {
+    let (fd_in, off_in_p, fd_out, off_out_p, len, flags) =
+        (fd_arg(a[0]), a[1], fd_arg(a[2]), a[3], a[4], a[5]);
+    if flags != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    p.vfs.fd_info(fd_in)?;
+    p.vfs.fd_info(fd_out)?;
+    let off_in = read_offset(&p.mem, off_in_p)?;
+    let off_out = read_offset(&p.mem, off_out_p)?;
+    let len = len.min(MAX_RW_COUNT as u64) as usize;
+    let n = p.vfs.copy_range(fd_in, off_in, fd_out, off_out, len)?;
+    if let Some(o) = off_in {
+        p.mem.write_bytes(off_in_p, &(o + n as u64).to_le_bytes())?;
+    }
+    if let Some(o) = off_out {
+        p.mem
+            .write_bytes(off_out_p, &(o + n as u64).to_le_bytes())?;
+    }
+    Ok(n as u64)
+}
+
+fn sys_sendfile(p: &mut Process, a: &Args) -> SysResult {
+    let (fd_out, fd_in, off_p, count) = (fd_arg(a[0]), fd_arg(a[1]), a[2], a[3]);
+    p.vfs.fd_info(fd_out)?;
+    p.vfs.fd_info(fd_in)?;
+    let off = read_offset(&p.mem, off_p)?;
+    let count = count.min(MAX_RW_COUNT as u64) as usize;
+    let n = p
+        .vfs
+        .sendfile(fd_out, fd_in, off, count)
+        .map_err(|e| vfs_err("sendfile", e))?;
+    if let Some(o) = off {
+        p.mem.write_bytes(off_p, &(o + n as u64).to_le_bytes())?;
+    }
+    Ok(n as u64)
 }
 
 fn sys_lseek(p: &mut Process, a: &Args) -> SysResult {
@@ -681,4 +732,81 @@ fn sys_linkat(p: &mut Process, a: &Args) -> SysResult {
     p.vfs
         .link(fd_arg(a[0]), &old, fd_arg(a[2]), &new, follow, empty)?;
     Ok(0)
+}
+
+// ---- poll ----
+
+const POLLIN: u16 = 0x1;
+const POLLOUT: u16 = 0x4;
+const POLLERR: u16 = 0x8;
+const POLLHUP: u16 = 0x10;
+const POLLNVAL: u16 = 0x20;
+const POLLRDNORM: u16 = 0x40;
+const POLLWRNORM: u16 = 0x100;
+
+/// The `revents` of one `struct pollfd` (fd, events): only requested events, plus POLLERR,
+/// POLLHUP and POLLNVAL, which are always reported.
+fn poll_one(p: &Process, fd: i32, events: u16) -> u16 {
+    if fd < 0 {
+        return 0;
+    }
+    let Ok(r) = p.vfs.readiness(fd) else {
+        return POLLNVAL;
+    };
+    let mut m = 0;
+    if r.readable {
+        m |= POLLIN | POLLRDNORM;
+    }
+    if r.writable {
+        m |= POLLOUT | POLLWRNORM;
+    }
+    if r.hangup {
+        m |= POLLHUP;
+    }
+    if r.error {
+        m |= POLLERR;
+    }
+    m & (events | POLLERR | POLLHUP)
+}
+
+fn sys_ppoll(p: &mut Process, a: &Args) -> SysResult {
+    let (fds, nfds, tmo, sigmask, sigsetsize) = (a[0], a[1] as u32 as u64, a[2], a[3], a[4]);
+    if nfds > NOFILE_LIMIT as u64 {
+        return Err(Errno::EINVAL.into());
+    }
+    let timeout = if tmo == 0 {
+        None
+    } else {
+        Some(read_timespec(&p.mem, tmo)??)
+    };
+    if sigmask != 0 && sigsetsize != 8 {
+        return Err(Errno::EINVAL.into());
+    }
+    let mut raw = p.mem.read_vec(fds, nfds as usize * 8)?;
+    let mut ready = 0;
+    for c in raw.chunks_exact_mut(8) {
+        let fd = i32::from_le_bytes(c[..4].try_into().expect("4 bytes"));
+        let events = u16::from_le_bytes([c[4], c[5]]);
+        let revents = poll_one(p, fd, events);
+        c[6..8].copy_from_slice(&revents.to_le_bytes());
+        ready += (revents != 0) as u64;
+    }
+    if ready == 0 {
+        match timeout {
+            None => {
+                return Err(SysError::Unsupported(
+                    "ppoll with no timeout would block forever: no fd is ready and this process has no \
+                     other thread to change that (blocking is not implemented yet)"
+                        .to_string(),
+                ));
+            }
+            Some(ns) => {
+                // Nothing can change while the guest waits: the whole timeout passes.
+                p.clock.advance(ns);
+                timespec(0).store(&mut p.mem, tmo)?;
+            }
+        }
+    }
+    p.mem.write_bytes(fds, &raw)?;
+    Ok(ready)
 }

@@ -283,12 +283,12 @@ impl Vfs {
         Ok(self.file(fd)?.flags)
     }
 
-    /// `F_SETFL`: changes `O_APPEND`, `O_NONBLOCK`, `O_ASYNC` and `O_NOATIME`; other bits
-    /// are ignored. EBADF on an `O_PATH` fd, EINVAL for `O_DIRECT` (not supported by the
-    /// in-memory filesystem, as on tmpfs).
+    /// `F_SETFL`: changes `O_APPEND`, `O_NONBLOCK`, `O_ASYNC`, `O_DIRECT` and `O_NOATIME`;
+    /// other bits are ignored. EBADF on an `O_PATH` fd; EINVAL for `O_DIRECT` on anything
+    /// but a regular file (as on tmpfs, which accepts it for files).
     pub fn set_status_flags(&mut self, fd: i32, flags: u32) -> Result<(), Errno> {
-        self.io_file(fd)?;
-        if flags & O_DIRECT != 0 {
+        let ino = self.io_file(fd)?.ino;
+        if flags & O_DIRECT != 0 && !matches!(self.inodes.get(ino).node, Node::File(_)) {
             return Err(Errno::EINVAL);
         }
         let f = self.file_mut(fd)?;

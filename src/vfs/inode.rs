@@ -298,10 +298,17 @@ impl Inodes {
         }
     }
 
-    /// Adds an inode with nlink 0 and no references; returns its number.
+    /// Adds an inode with nlink 0 and no references; returns its number. A directory holds
+    /// a reference on its parent (as a dentry does), so that `..` of a removed directory
+    /// still resolves.
     pub fn add(&mut self, node: Node, perm: u32, mount: u32, origin: Origin) -> Ino {
         let ino = self.next;
         self.next += 1;
+        if let Node::Dir(d) = &node
+            && d.parent != ino
+        {
+            self.hold(d.parent);
+        }
         let inode = Inode {
             ino,
             node,
@@ -346,15 +353,34 @@ impl Inodes {
 
     /// Frees the inode when it has no links and no references.
     pub fn free_if_unused(&mut self, ino: Ino) {
-        let i = self.get(ino);
-        if i.nlink == 0 && i.refs == 0 {
-            self.map.remove(&ino);
+        let mut next = Some(ino);
+        while let Some(ino) = next.take() {
+            let i = self.get(ino);
+            if i.nlink != 0 || i.refs != 0 {
+                break;
+            }
+            if let Some(Node::Dir(d)) = self.map.remove(&ino).map(|i| i.node)
+                && d.parent != ino
+            {
+                // Drop the directory's reference on its parent (iteratively: trees can be
+                // deep).
+                self.get_mut(d.parent).refs -= 1;
+                next = Some(d.parent);
+            }
         }
+    }
+
+    /// Moves directory `ino` under `new_parent`, moving its parent reference.
+    pub fn reparent(&mut self, ino: Ino, new_parent: Ino) {
+        self.hold(new_parent);
+        let d = self.get_mut(ino).dir_mut().expect("directory");
+        let old = std::mem::replace(&mut d.parent, new_parent);
+        self.release(old);
     }
 
     /// Number of live inodes (tests).
     #[cfg(test)]
-    pub fn len(&self) -> usize {
+    pub fn live(&self) -> usize {
         self.map.len()
     }
 }

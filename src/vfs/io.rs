@@ -130,10 +130,13 @@ impl Vfs {
     /// `SEEK_END`, `SEEK_DATA` and `SEEK_HOLE` (a file is all data; ENXIO at or past the
     /// end); directories `SEEK_SET` and `SEEK_CUR` (their offsets are listing cookies);
     /// `/dev/null`, `/dev/zero` and `/dev/full` always answer 0 and the random devices keep
-    /// their offset, as on Linux; pipes and host streams give ESPIPE. EINVAL for a negative
-    /// result or an unknown `whence`.
+    /// their offset, as on Linux; pipes and host streams give ESPIPE. EINVAL for an unknown
+    /// `whence` (checked first) or a negative result.
     pub fn lseek(&mut self, fd: i32, offset: i64, whence: u32) -> Result<u64, Errno> {
         let f = self.io_file(fd)?;
+        if whence > SEEK_HOLE {
+            return Err(Errno::EINVAL);
+        }
         let (ino, cur) = (f.ino, f.offset);
         let i = self.inodes.get(ino);
         let new = match &i.node {
@@ -205,7 +208,7 @@ impl Vfs {
     /// `getdents64`: calls `emit` with the entries from the directory offset on, in listing
     /// order (see [`super::dir`]), until it returns false (no room: that entry is not
     /// consumed) or the listing ends; the offset advances past every accepted entry.
-    /// ENOTDIR when `fd` is not a directory. A removed directory lists nothing.
+    /// ENOTDIR when `fd` is not a directory, ENOENT when it was removed.
     pub fn getdents(
         &mut self,
         fd: i32,
@@ -220,7 +223,7 @@ impl Vfs {
             return Err(Errno::ENOTDIR);
         };
         if inode.nlink == 0 {
-            return Ok(());
+            return Err(Errno::ENOENT);
         }
         if f.offset == 0 || f.snapshot.is_none() {
             f.snapshot = Some(dir.snapshot());
@@ -265,5 +268,96 @@ impl Vfs {
                 }
             }
         }
+    }
+
+    /// `copy_file_range`: copies up to `len` bytes between regular files, from `off_in`
+    /// (else the input's file offset, which advances) to `off_out` (likewise). Returns the
+    /// count (0 at end of input). EBADF unless `fd_in` is open for reading and `fd_out` for
+    /// writing without `O_APPEND`; EISDIR for directories, EINVAL for other non-regular
+    /// files and for overlapping ranges of one file.
+    pub fn copy_range(
+        &mut self,
+        fd_in: i32,
+        off_in: Option<u64>,
+        fd_out: i32,
+        off_out: Option<u64>,
+        len: usize,
+    ) -> Result<usize, Errno> {
+        let (fi, fo) = (self.io_file(fd_in)?, self.io_file(fd_out)?);
+        if !fi.readable() || !fo.writable() || fo.append() {
+            return Err(Errno::EBADF);
+        }
+        let (ii, io) = (self.inodes.get(fi.ino), self.inodes.get(fo.ino));
+        if ii.is_dir() || io.is_dir() {
+            return Err(Errno::EISDIR);
+        }
+        if ii.kind() != FileKind::Regular || io.kind() != FileKind::Regular {
+            return Err(Errno::EINVAL);
+        }
+        let (ino_in, ino_out) = (fi.ino, fo.ino);
+        let src = off_in.unwrap_or(fi.offset);
+        let dst = off_out.unwrap_or(fo.offset);
+        let len = len.min(MAX_RW_COUNT);
+        if ino_in == ino_out
+            && src < dst.saturating_add(len as u64)
+            && dst < src.saturating_add(len as u64)
+        {
+            return Err(Errno::EINVAL);
+        }
+        let data = match &ii.node {
+            Node::File(d) => d.read_at(src, len),
+            _ => unreachable!("checked regular"),
+        };
+        if !data.is_empty() {
+            let o = self.inodes.get_mut(ino_out);
+            if let Node::File(d) = &mut o.node {
+                d.write_at(dst, &data)?;
+                o.modified = true;
+            }
+        }
+        let n = data.len() as u64;
+        if off_in.is_none() {
+            self.file_mut(fd_in)?.offset = src + n;
+        }
+        if off_out.is_none() {
+            self.file_mut(fd_out)?.offset = dst + n;
+        }
+        Ok(data.len())
+    }
+
+    /// `sendfile`: copies up to `len` bytes from regular file (or `/dev/zero`) `fd_in`, at
+    /// `off_in` or else its file offset (which advances), to any fd open for writing. EBADF
+    /// unless `fd_in` is readable and `fd_out` writable; EINVAL for an input that cannot be
+    /// mapped or an `O_APPEND` output. Pipes: see [`VfsError::WouldBlock`].
+    pub fn sendfile(
+        &mut self,
+        fd_out: i32,
+        fd_in: i32,
+        off_in: Option<u64>,
+        len: usize,
+    ) -> Result<usize, VfsError> {
+        let (fi, fo) = (self.io_file(fd_in)?, self.io_file(fd_out)?);
+        if !fi.readable() || !fo.writable() {
+            return Err(Errno::EBADF.into());
+        }
+        if fo.append() {
+            return Err(Errno::EINVAL.into());
+        }
+        let src = off_in.unwrap_or(fi.offset);
+        let len = len.min(MAX_RW_COUNT);
+        let data = match &self.inodes.get(fi.ino).node {
+            Node::File(d) => d.read_at(src, len),
+            Node::Device(Device::Zero) => vec![0; len],
+            _ => return Err(Errno::EINVAL.into()),
+        };
+        let n = if data.is_empty() {
+            0
+        } else {
+            self.write(fd_out, &data)?
+        };
+        if off_in.is_none() {
+            self.file_mut(fd_in)?.offset = src + n as u64;
+        }
+        Ok(n)
     }
 }

@@ -35,6 +35,7 @@ use fd::{FdTable, FileId, OpenFile};
 use flags::*;
 use inode::{Inodes, Node};
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 /// Why a VFS call did not complete.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,16 +110,17 @@ pub struct FdInfo {
     pub device: Option<Device>,
 }
 
-/// Readiness of an fd, for poll/select/epoll.
+/// Readiness of an fd, for poll/select/epoll, as Linux's `poll` methods report it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Readiness {
-    /// A read would not block (data, or end of file).
+    /// POLLIN: data can be read without blocking (a pipe at end of file reports only
+    /// `hangup`).
     pub readable: bool,
-    /// A write would not block.
+    /// POLLOUT: a write would not block.
     pub writable: bool,
-    /// The other end of a pipe is closed (POLLHUP on a read end).
+    /// POLLHUP: a pipe's read end whose writers are all gone.
     pub hangup: bool,
-    /// A pipe's write end whose readers are all gone (POLLERR).
+    /// POLLERR: a pipe's write end whose readers are all gone.
     pub error: bool,
 }
 
@@ -258,26 +260,32 @@ impl Vfs {
         })
     }
 
-    /// Readiness of `fd` for poll/select: regular files, directories and devices are always
-    /// ready; pipes by their buffer and ends; the host stdin is always readable (its reads
-    /// wait on the host, which is outside guest time).
+    /// Readiness of `fd` for poll/select (EBADF for a closed or `O_PATH` fd, which poll
+    /// reports as POLLNVAL). Regular files, directories and devices are always readable and
+    /// writable (Linux's default poll mask); pipes by their buffer and ends; the host stdin
+    /// is always readable (its reads wait on the host, outside guest time) and stdout and
+    /// stderr always writable.
     pub fn readiness(&self, fd: i32) -> Result<Readiness, Errno> {
         let f = self.io_file(fd)?;
         let mut r = Readiness::default();
         match &self.inodes.get(f.ino).node {
             Node::Pipe(p) => {
                 if f.readable() {
-                    r.readable = p.available() > 0 || p.writers == 0;
+                    r.readable = p.available() > 0;
                     r.hangup = p.writers == 0;
                 }
                 if f.writable() {
-                    r.writable = p.readers == 0 || p.capacity() - p.available() >= PIPE_BUF;
+                    r.writable = p.available() < p.capacity();
                     r.error = p.readers == 0;
                 }
             }
+            Node::Device(Device::Host(s)) => {
+                r.readable = *s == Stream::Stdin;
+                r.writable = *s != Stream::Stdin;
+            }
             _ => {
-                r.readable = f.readable();
-                r.writable = f.writable();
+                r.readable = true;
+                r.writable = true;
             }
         }
         Ok(r)
@@ -330,26 +338,41 @@ impl Vfs {
 
     /// A path naming inode `ino` (the first in name order), if it is linked.
     pub fn path_of(&self, ino: Ino) -> Option<Vec<u8>> {
-        fn search(v: &Vfs, dir: Ino, target: Ino, prefix: &mut Vec<u8>) -> bool {
-            let d = v.inodes.get(dir).dir().expect("directory");
-            for (name, child) in d.iter() {
-                let len = prefix.len();
-                prefix.push(b'/');
-                prefix.extend_from_slice(name);
-                if child == target
-                    || (v.inodes.get(child).is_dir() && search(v, child, target, prefix))
-                {
-                    return true;
-                }
-                prefix.truncate(len);
-            }
-            false
-        }
         if ino == self.root {
             return Some(b"/".to_vec());
         }
-        let mut p = Vec::new();
-        search(self, self.root, ino, &mut p).then_some(p)
+        let mut found = None;
+        self.for_each_entry(|path, child| {
+            if child == ino {
+                found = Some(path.to_vec());
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        });
+        found
+    }
+
+    /// Calls `f` with the absolute path and inode of every entry of the tree, in name order,
+    /// each directory before its contents, until `f` breaks. Iterative, so that deep trees
+    /// cannot exhaust the host stack.
+    pub(crate) fn for_each_entry(&self, mut f: impl FnMut(&[u8], Ino) -> ControlFlow<()>) {
+        let mut stack: Vec<(Vec<u8>, Ino)> = vec![(Vec::new(), self.root)];
+        while let Some((path, dir)) = stack.pop() {
+            let d = self.inodes.get(dir).dir().expect("directory");
+            let mut subdirs = Vec::new();
+            for (name, child) in d.iter() {
+                let mut p = path.clone();
+                p.push(b'/');
+                p.extend_from_slice(name);
+                if f(&p, child).is_break() {
+                    return;
+                }
+                if self.inodes.get(child).is_dir() {
+                    subdirs.push((p, child));
+                }
+            }
+            stack.extend(subdirs.into_iter().rev());
+        }
     }
 
     /// Writes `data` into regular file `ino` at `offset` without touching any file offset

@@ -16,6 +16,7 @@ use super::inode::{FileData, Ino, Node, Origin};
 use crate::config::{Mount, RunConfig};
 use std::ffi::OsStr;
 use std::io;
+use std::ops::ControlFlow;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -316,34 +317,26 @@ impl Vfs {
     /// `dir/tmp/out.txt`). Unchanged mounted and built-in files, symlinks, devices and
     /// unlinked files are not written. A file with several names is written at each.
     pub fn write_out(&self, dir: &Path) -> io::Result<()> {
-        self.write_out_dir(self.root, dir)
-    }
-
-    fn write_out_dir(&self, ino: Ino, host: &Path) -> io::Result<()> {
-        let d = self.inodes.get(ino).dir().expect("directory");
-        for (name, child) in d.iter() {
-            let i = self.inodes.get(child);
-            let path = host.join(OsStr::from_bytes(name));
-            match &i.node {
+        let mut result = Ok(());
+        self.for_each_entry(|path, ino| {
+            let i = self.inodes.get(ino);
+            let host = dir.join(OsStr::from_bytes(&path[1..]));
+            let r = match &i.node {
                 Node::File(f) if i.origin == Origin::Guest || i.modified => {
-                    std::fs::create_dir_all(host)?;
-                    std::fs::write(&path, f.to_vec())?;
-                    if i.perm & 0o100 != 0 {
-                        let mut p = std::fs::metadata(&path)?.permissions();
-                        p.set_mode(p.mode() | 0o111);
-                        std::fs::set_permissions(&path, p)?;
-                    }
+                    write_host_file(&host, &f.to_vec(), i.perm & 0o100 != 0)
                 }
-                Node::Dir(_) => {
-                    if i.origin == Origin::Guest {
-                        std::fs::create_dir_all(&path)?;
-                    }
-                    self.write_out_dir(child, &path)?;
+                Node::Dir(_) if i.origin == Origin::Guest => std::fs::create_dir_all(&host),
+                _ => Ok(()),
+            };
+            match r {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(e) => {
+                    result = Err(io::Error::new(e.kind(), format!("{}: {e}", host.display())));
+                    ControlFlow::Break(())
                 }
-                _ => {}
             }
-        }
-        Ok(())
+        });
+        result
     }
 
     /// Resolves a guest path from the root without following a final symlink (tests).
@@ -352,6 +345,20 @@ impl Vfs {
         let link = super::path::LastLink::NoFollow;
         self.lookup_at(AT_FDCWD, path.as_bytes(), link, false).ok()
     }
+}
+
+/// Writes one output file, creating its parent directories; `exec` adds execute bits.
+fn write_host_file(path: &Path, data: &[u8], exec: bool) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, data)?;
+    if exec {
+        let mut p = std::fs::metadata(path)?.permissions();
+        p.set_mode(p.mode() | 0o111);
+        std::fs::set_permissions(path, p)?;
+    }
+    Ok(())
 }
 
 /// Normalised permission bits of a mounted host file.

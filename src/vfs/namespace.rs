@@ -178,9 +178,10 @@ impl Vfs {
         debug_assert!(old.is_none(), "link_entry over an existing name");
         if is_dir {
             p.nlink += 1;
-            let d = self.inodes.get_mut(ino);
-            d.nlink = 2;
-            d.dir_mut().expect("directory").parent = parent;
+            self.inodes.get_mut(ino).nlink = 2;
+            if self.inodes.get(ino).dir().expect("directory").parent != parent {
+                self.inodes.reparent(ino, parent);
+            }
         } else {
             self.inodes.get_mut(ino).nlink += 1;
         }
@@ -413,11 +414,7 @@ impl Vfs {
         if self.inodes.get(ino).is_dir() && from.parent != to.parent {
             self.inodes.get_mut(from.parent).nlink -= 1;
             self.inodes.get_mut(to.parent).nlink += 1;
-            self.inodes
-                .get_mut(ino)
-                .dir_mut()
-                .expect("directory")
-                .parent = to.parent;
+            self.inodes.reparent(ino, to.parent);
         }
     }
 

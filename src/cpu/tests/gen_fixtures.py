@@ -52,5 +52,7 @@ with tempfile.TemporaryDirectory() as d:
                 out.append(f"    (0x{c:04x}, 0x{w:08x}, {r[0]!r}),".replace("'", '"'))
             out.append("];")
         out.append("")
-open(os.path.join(here, "fixtures.rs"), "w").write("\n".join(out))
+path = os.path.join(here, "fixtures.rs")
+open(path, "w").write("\n".join(out))
+subprocess.run(["rustfmt", "--edition", "2024", path], check=True)  # keep `cargo fmt --check` clean
 print(f"{len(sections)} sections")

@@ -509,6 +509,15 @@ r2: j 12f
 2:  bne a0, a1, 1b
     ecall
 
+#! JLOOP
+    li a0, 0
+    li a1, 300
+1:  addi a0, a0, 1
+    rdinstret a2                 # counts every pass exactly
+    beq a0, a1, 2f
+    j 1b                         # a jal back to its own block
+2:  ecall
+
 #! BENCH
     li a0, 0
     li a1, 50000000

@@ -31,9 +31,18 @@ fn main() {
     for v in vals {
         println!("{v} | {v:?} | {v:e} | {v:.3} | {v:10.2e} | {v:+.0}");
     }
-    println!("{:.0} {:.0} {:.0} {:.0} (round half even)", 0.5, 1.5, 2.5, -2.5);
+    println!(
+        "{:.0} {:.0} {:.0} {:.0} (round half even)",
+        0.5, 1.5, 2.5, -2.5
+    );
     println!("{:.2} {:.1} {:.20}", 2.675, 0.25, 0.1);
-    println!("f32: {} {:?} {:e} {}", 1.1f32, 0.1f32 + 0.2f32, f32::MAX, f32::MIN_POSITIVE);
+    println!(
+        "f32: {} {:?} {:e} {}",
+        1.1f32,
+        0.1f32 + 0.2f32,
+        f32::MAX,
+        f32::MIN_POSITIVE
+    );
     println!("0.1+0.2={} {:?}", 0.1 + 0.2, 0.1f64 + 0.2);
 
     let x = black_box(0.7f64);
@@ -95,7 +104,10 @@ fn main() {
             Err(e) => println!("parse({s:?}) = error: {e}"),
         }
     }
-    println!("parse f32 \"3.4028236e38\" = {:?}", "3.4028236e38".parse::<f32>());
+    println!(
+        "parse f32 \"3.4028236e38\" = {:?}",
+        "3.4028236e38".parse::<f32>()
+    );
 
     for v in [2.5f64, 3.5, -2.5, 2.4999999999999996, -0.5, 1e16 + 2.0] {
         let v = black_box(v);
@@ -113,7 +125,10 @@ fn main() {
 
     let nan = black_box(0.0f64) / black_box(0.0f64);
     println!("0/0 bits={:016x} is_nan={}", nan.to_bits(), nan.is_nan());
-    println!("0f/0f bits={:08x}", (black_box(0.0f32) / black_box(0.0f32)).to_bits());
+    println!(
+        "0f/0f bits={:08x}",
+        (black_box(0.0f32) / black_box(0.0f32)).to_bits()
+    );
     println!(
         "casts: nan as i64={} inf as i64={} -1e30 as i64={} 1e30 as i32={} -1.0 as u64={} 1e30 as u32={} 300.7 as u8={}",
         nan as i64,
@@ -132,8 +147,20 @@ fn main() {
         1.0f64.total_cmp(&nan),
         black_box(7.5f64).clamp(0.0, 5.0)
     );
-    println!("u64 -> f64: {} {} i64::MIN as f64 = {}", u64::MAX as f64, black_box((1u64 << 53) + 1) as f64, i64::MIN as f64);
-    println!("f64 -> f32: {} {:?}", 1e40f64 as f32, black_box(0.1f64) as f32);
+    println!(
+        "u64 -> f64: {} {} i64::MIN as f64 = {}",
+        u64::MAX as f64,
+        black_box((1u64 << 53) + 1) as f64,
+        i64::MIN as f64
+    );
+    println!(
+        "f64 -> f32: {} {:?}",
+        1e40f64 as f32,
+        black_box(0.1f64) as f32
+    );
     let sum: f64 = (1..=1000).map(|i| 1.0 / (i as f64 * i as f64)).sum();
-    println!("sum 1/n^2 (n<=1000) = {sum:.15} (pi^2/6 = {:.15})", std::f64::consts::PI.powi(2) / 6.0);
+    println!(
+        "sum 1/n^2 (n<=1000) = {sum:.15} (pi^2/6 = {:.15})",
+        std::f64::consts::PI.powi(2) / 6.0
+    );
 }

@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, VecDeque};
 
 fn fnv(h: u64, data: &[u8]) -> u64 {
-    data.iter().fold(h, |h, &b| (h ^ b as u64).wrapping_mul(0x100000001b3))
+    data.iter()
+        .fold(h, |h, &b| (h ^ b as u64).wrapping_mul(0x100000001b3))
 }
 
 fn pattern(i: usize, seed: usize) -> u8 {
@@ -14,7 +15,7 @@ fn pattern(i: usize, seed: usize) -> u8 {
 
 fn main() {
     // many small allocations
-    let mut boxes: Vec<Box<[u8]>> = (0..200_000)
+    let mut boxes: Vec<Box<[u8]>> = (0..50_000)
         .map(|i| (0..1 + (i * 37) % 200).map(|j| pattern(j, i)).collect())
         .collect();
     let first_round: usize = boxes.iter().map(|b| b.len()).sum();
@@ -22,11 +23,14 @@ fn main() {
         boxes[i] = (0..1 + (i * 13) % 300).map(|j| pattern(j, i + 1)).collect();
     }
     let h = boxes.iter().fold(0xcbf29ce484222325, |h, b| fnv(h, b));
-    println!("small: {} boxes, {first_round} bytes first round, hash={h:016x}", boxes.len());
+    println!(
+        "small: {} boxes, {first_round} bytes first round, hash={h:016x}",
+        boxes.len()
+    );
     drop(boxes);
 
     let mut strings = Vec::new();
-    for i in 0..50_000 {
+    for i in 0..20_000 {
         strings.push(format!("string number {i} {}", "x".repeat(i % 50)));
     }
     let total: usize = strings.iter().map(|s| s.len()).sum();
@@ -52,10 +56,17 @@ fn main() {
             ok &= (0..start).step_by(251).all(|k| v[k] == pattern(k, 2));
         }
     }
-    println!("vec grown to {} MiB in {cap_steps} reallocations, intact={ok}", v.len() >> 20);
+    println!(
+        "vec grown to {} MiB in {cap_steps} reallocations, intact={ok}",
+        v.len() >> 20
+    );
     v.truncate(4096);
     v.shrink_to_fit();
-    println!("shrunk: len {} intact={}", v.len(), (0..4096).step_by(251).all(|k| v[k] == pattern(k, 2)));
+    println!(
+        "shrunk: len {} intact={}",
+        v.len(),
+        (0..4096).step_by(251).all(|k| v[k] == pattern(k, 2))
+    );
     drop(v);
 
     let z = vec![0u64; 6 << 20]; // 48 MiB, zeroed
@@ -96,6 +107,11 @@ fn main() {
             map.remove(&(old.wrapping_mul(0x9e3779b97f4a7c15) >> 40));
         }
     }
-    println!("btree {} entries, first {:?}, last {:?}", map.len(), map.iter().next(), map.iter().next_back());
+    println!(
+        "btree {} entries, first {:?}, last {:?}",
+        map.len(),
+        map.iter().next(),
+        map.iter().next_back()
+    );
     println!("done");
 }

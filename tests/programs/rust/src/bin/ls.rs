@@ -31,7 +31,9 @@ fn walk(root: &Path, rel: &str, files: &mut u32, bytes: &mut u64) {
             walk(&path, &relpath, files, bytes);
         } else if ft.is_file() {
             let data = fs::read(&path).unwrap_or_default();
-            let h = data.iter().fold(0xcbf29ce484222325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x100000001b3));
+            let h = data.iter().fold(0xcbf29ce484222325u64, |h, &b| {
+                (h ^ b as u64).wrapping_mul(0x100000001b3)
+            });
             println!("f  {relpath} {} {h:016x}", meta.len());
             *files += 1;
             *bytes += meta.len();

@@ -8,14 +8,37 @@ use std::io::Read;
 
 // ---------------- Keccak-256 (the Ethereum variant: pad byte 0x01) ----------------
 const RC: [u64; 24] = [
-    0x0000000000000001, 0x0000000000008082, 0x800000000000808a, 0x8000000080008000, 0x000000000000808b,
-    0x0000000080000001, 0x8000000080008081, 0x8000000000008009, 0x000000000000008a, 0x0000000000000088,
-    0x0000000080008009, 0x000000008000000a, 0x000000008000808b, 0x800000000000008b, 0x8000000000008089,
-    0x8000000000008003, 0x8000000000008002, 0x8000000000000080, 0x000000000000800a, 0x800000008000000a,
-    0x8000000080008081, 0x8000000000008080, 0x0000000080000001, 0x8000000080008008,
+    0x0000000000000001,
+    0x0000000000008082,
+    0x800000000000808a,
+    0x8000000080008000,
+    0x000000000000808b,
+    0x0000000080000001,
+    0x8000000080008081,
+    0x8000000000008009,
+    0x000000000000008a,
+    0x0000000000000088,
+    0x0000000080008009,
+    0x000000008000000a,
+    0x000000008000808b,
+    0x800000000000008b,
+    0x8000000000008089,
+    0x8000000000008003,
+    0x8000000000008002,
+    0x8000000000000080,
+    0x000000000000800a,
+    0x800000008000000a,
+    0x8000000080008081,
+    0x8000000000008080,
+    0x0000000080000001,
+    0x8000000080008008,
 ];
-const ROTC: [u32; 24] = [1, 3, 6, 10, 15, 21, 28, 36, 45, 55, 2, 14, 27, 41, 56, 8, 25, 43, 62, 18, 39, 61, 20, 44];
-const PILN: [usize; 24] = [10, 7, 11, 17, 18, 3, 5, 16, 8, 21, 24, 4, 15, 23, 19, 13, 12, 2, 20, 14, 22, 9, 6, 1];
+const ROTC: [u32; 24] = [
+    1, 3, 6, 10, 15, 21, 28, 36, 45, 55, 2, 14, 27, 41, 56, 8, 25, 43, 62, 18, 39, 61, 20, 44,
+];
+const PILN: [usize; 24] = [
+    10, 7, 11, 17, 18, 3, 5, 16, 8, 21, 24, 4, 15, 23, 19, 13, 12, 2, 20, 14, 22, 9, 6, 1,
+];
 
 fn keccakf(st: &mut [u64; 25]) {
     for rc in RC {
@@ -196,7 +219,9 @@ impl<'a> Parser<'a> {
                 return Err("bad exponent");
             }
         }
-        Ok(Json::Num(String::from_utf8(self.s[start..self.pos].to_vec()).unwrap()))
+        Ok(Json::Num(
+            String::from_utf8(self.s[start..self.pos].to_vec()).unwrap(),
+        ))
     }
 
     fn value(&mut self, depth: usize) -> PResult<Json> {
@@ -208,7 +233,11 @@ impl<'a> Parser<'a> {
             b'{' | b'[' => self.container(depth),
             b'"' => Ok(Json::Str(self.string()?)),
             _ => {
-                for (word, v) in [("null", Json::Null), ("true", Json::Bool(true)), ("false", Json::Bool(false))] {
+                for (word, v) in [
+                    ("null", Json::Null),
+                    ("true", Json::Bool(true)),
+                    ("false", Json::Bool(false)),
+                ] {
                     if self.s[self.pos..].starts_with(word.as_bytes()) {
                         self.pos += word.len();
                         return Ok(v);
@@ -251,11 +280,21 @@ impl<'a> Parser<'a> {
                         self.pos += 1;
                         break;
                     }
-                    _ => return Err(if is_obj { "expected ',' or '}'" } else { "expected ',' or ']'" }),
+                    _ => {
+                        return Err(if is_obj {
+                            "expected ',' or '}'"
+                        } else {
+                            "expected ',' or ']'"
+                        });
+                    }
                 }
             }
         }
-        Ok(if is_obj { Json::Obj(fields) } else { Json::Arr(items) })
+        Ok(if is_obj {
+            Json::Obj(fields)
+        } else {
+            Json::Arr(items)
+        })
     }
 }
 
@@ -344,7 +383,10 @@ fn hex_decode(j: &Json) -> Option<Vec<u8>> {
     if s.len() % 2 != 0 {
         return None;
     }
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 /// 512-bit unsigned integer, little-endian 32-bit limbs.
@@ -353,13 +395,17 @@ struct U512([u32; 16]);
 
 impl U512 {
     fn add_hex(&mut self, j: Option<&Json>) -> bool {
-        let Some(digits) = j.and_then(Json::str).and_then(|s| s.strip_prefix("0x")) else { return false };
+        let Some(digits) = j.and_then(Json::str).and_then(|s| s.strip_prefix("0x")) else {
+            return false;
+        };
         if digits.is_empty() || digits.len() > 128 {
             return false;
         }
         let mut v = [0u32; 16];
         for (k, c) in digits.bytes().rev().enumerate() {
-            let Some(d) = (c as char).to_digit(16) else { return false };
+            let Some(d) = (c as char).to_digit(16) else {
+                return false;
+            };
             v[k / 8] |= d << (4 * (k % 8));
         }
         let mut carry = 0u64;
@@ -395,7 +441,9 @@ impl U512 {
 }
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: validator BLOCK.json");
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: validator BLOCK.json");
     let size = match std::fs::metadata(&path) {
         Ok(m) => m.len() as usize,
         Err(_) => {
@@ -404,13 +452,19 @@ fn main() {
         }
     };
     let mut text = Vec::with_capacity(size);
-    std::fs::File::open(&path).and_then(|mut f| f.read_to_end(&mut text)).expect("cannot read input");
+    std::fs::File::open(&path)
+        .and_then(|mut f| f.read_to_end(&mut text))
+        .expect("cannot read input");
     println!("input: {} bytes (stat said {size})", text.len());
 
     let mut p = Parser { s: &text, pos: 0 };
     let doc = p.value(0).and_then(|d| {
         p.ws();
-        if p.pos == text.len() { Ok(d) } else { Err("trailing data") }
+        if p.pos == text.len() {
+            Ok(d)
+        } else {
+            Err("trailing data")
+        }
     });
     let doc = match doc {
         Ok(d) => d,
@@ -425,7 +479,11 @@ fn main() {
     println!("chain: {}", doc.get("chainId").map_or(-1, Json::num));
     println!("block: {}", header.get("number").map_or(-1, Json::num));
     if let Some(extra) = header.get("extraData").and_then(Json::str) {
-        println!("extraData: {} bytes, keccak {}", extra.len(), hex(&keccak256(extra.as_bytes())));
+        println!(
+            "extraData: {} bytes, keccak {}",
+            extra.len(),
+            hex(&keccak256(extra.as_bytes()))
+        );
     }
 
     let accounts = doc.get("accounts").unwrap_or(&null);
@@ -464,7 +522,11 @@ fn main() {
         if !value.add_hex(tx.get("value")) {
             println!("tx {i}: bad value");
         }
-        if tx.get("from").and_then(Json::str).is_some_and(|f| addrs.contains(f)) {
+        if tx
+            .get("from")
+            .and_then(Json::str)
+            .is_some_and(|f| addrs.contains(f))
+        {
             known += 1;
         }
     }
@@ -499,21 +561,38 @@ fn main() {
                 None => println!("witness {part} {i}: bad hex"),
             }
         }
-        println!("witness {part}: {} items, {total} bytes, xor of hashes {}", arr.len(), hex(&acc));
+        println!(
+            "witness {part}: {} items, {total} bytes, xor of hashes {}",
+            arr.len(),
+            hex(&acc)
+        );
     }
 
     let meta = doc.get("meta").unwrap_or(&null);
     if let Some(note) = meta.get("note").and_then(Json::str) {
-        println!("meta.note: {} bytes, {} code points", note.len(), note.chars().count());
+        println!(
+            "meta.note: {} bytes, {} code points",
+            note.len(),
+            note.chars().count()
+        );
     }
     let lexeme = |k| match meta.get(k) {
         Some(Json::Num(n)) => n.as_str(),
         _ => "-",
     };
-    println!("meta numbers: {} {} {}", lexeme("ratio"), lexeme("negative"), lexeme("exponent"));
+    println!(
+        "meta numbers: {} {} {}",
+        lexeme("ratio"),
+        lexeme("negative"),
+        lexeme("exponent")
+    );
 
     ser.clear();
     serialize(&mut ser, &doc);
-    println!("canonical document: {} bytes, keccak {}", ser.len(), hex(&keccak256(&ser)));
+    println!(
+        "canonical document: {} bytes, keccak {}",
+        ser.len(),
+        hex(&keccak256(&ser))
+    );
     println!("keccak(\"\"): {}", hex(&keccak256(b"")));
 }
