@@ -180,7 +180,7 @@ impl Process {
                 Exit::Ebreak => self.fatal_signal(crate::signal::SIGTRAP, "breakpoint (ebreak)"),
                 Exit::Illegal { pc, raw } => self.fatal_signal(
                     crate::signal::SIGILL,
-                    &format!("illegal or unimplemented instruction 0x{raw:08x} at pc 0x{pc:x}"),
+                    &format!("{} at pc 0x{pc:x}", cpu::describe_illegal(raw)),
                 ),
                 Exit::Fault { pc, fault } => self.fatal_signal(
                     crate::signal::SIGSEGV,

@@ -5,14 +5,22 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn guest(name: &str) -> PathBuf {
-    let dir = std::env::var("RVRUN_GUESTS").expect("RVRUN_GUESTS must name the built guests (run `make test`)");
+    let dir = std::env::var("RVRUN_GUESTS")
+        .expect("RVRUN_GUESTS must name the built guests (run `make test`)");
     let p = PathBuf::from(dir).join(name);
-    assert!(p.exists(), "{} is missing: run `make programs`", p.display());
+    assert!(
+        p.exists(),
+        "{} is missing: run `make programs`",
+        p.display()
+    );
     p
 }
 
 fn rvrun(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rvrun")).args(args).output().expect("run rvrun")
+    Command::new(env!("CARGO_BIN_EXE_rvrun"))
+        .args(args)
+        .output()
+        .expect("run rvrun")
 }
 
 fn text(b: &[u8]) -> String {
@@ -24,10 +32,15 @@ fn unsupported_syscall_stops_the_run_naming_it() {
     let prog = guest("c-musl/unsupported");
     let o = rvrun(&["run", prog.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(125));
-    assert_eq!(text(&o.stdout), "before\n", "the guest must not continue past the call");
+    assert_eq!(
+        text(&o.stdout),
+        "before\n",
+        "the guest must not continue past the call"
+    );
     let err = text(&o.stderr);
     assert!(
-        err.starts_with("rvrun: unsupported syscall acct (89) at pc 0x") && err.contains(" args 0x0 "),
+        err.starts_with("rvrun: unsupported syscall acct (89) at pc 0x")
+            && err.contains(" args 0x0 "),
         "stderr: {err}"
     );
 }
@@ -38,7 +51,11 @@ fn allow_unsupported_answers_enosys() {
     let o = rvrun(&["run", "--allow-unsupported", prog.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
     assert_eq!(text(&o.stdout), "before\nacct: -1 ENOSYS\n");
-    assert!(text(&o.stderr).contains("acct (89)"), "a warning names the call: {}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("acct (89)"),
+        "a warning names the call: {}",
+        text(&o.stderr)
+    );
 }
 
 #[test]
@@ -48,14 +65,24 @@ fn dynamically_linked_program_is_refused() {
     assert_eq!(o.status.code(), Some(125));
     let err = text(&o.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("dynamically linked") && err.contains("static"), "{err}");
+    assert!(
+        err.contains("dynamically linked") && err.contains("static"),
+        "{err}"
+    );
     assert!(err.contains("/lib/ld-linux-riscv64-lp64d.so.1"), "{err}");
 }
 
 #[test]
 fn instruction_limit_stops_exactly() {
     let prog = guest("c-musl/bench");
-    let o = rvrun(&["run", "--max-insns", "123457", "--stats", prog.to_str().unwrap(), "1000"]);
+    let o = rvrun(&[
+        "run",
+        "--max-insns",
+        "123457",
+        "--stats",
+        prog.to_str().unwrap(),
+        "1000",
+    ]);
     assert_eq!(o.status.code(), Some(125));
     let err = text(&o.stderr);
     assert!(err.contains("instruction limit reached"), "{err}");
@@ -67,9 +94,26 @@ fn strace_names_calls_and_errors() {
     let prog = guest("c-musl/hello");
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("trace");
-    let o = rvrun(&["run", "--strace-file", log.to_str().unwrap(), prog.to_str().unwrap()]);
+    let o = rvrun(&[
+        "run",
+        "--strace-file",
+        log.to_str().unwrap(),
+        prog.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0));
     let trace = std::fs::read_to_string(&log).unwrap();
-    assert!(trace.lines().any(|l| l.starts_with("1000 writev(1,") && l.ends_with(") = 14")), "{trace}");
-    assert!(trace.lines().last().unwrap().starts_with("1000 exit_group(0"), "{trace}");
+    assert!(
+        trace
+            .lines()
+            .any(|l| l.starts_with("1000 writev(1,") && l.ends_with(") = 14")),
+        "{trace}"
+    );
+    assert!(
+        trace
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("1000 exit_group(0"),
+        "{trace}"
+    );
 }
