@@ -24,7 +24,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run a static riscv64 Linux program.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Print the syscall table (what is implemented, what is answered with an error by design).
     Syscalls {
         /// As a Markdown table (the README embeds this).
@@ -89,7 +89,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Run(args) => run(args),
+        Command::Run(args) => run(*args),
         Command::Syscalls { markdown } => {
             if markdown {
                 print!("{}", rvrun::syscalls::markdown_table());

@@ -43,7 +43,7 @@ pub const fn page_floor(v: u64) -> u64 {
 pub const fn page_ceil(v: u64) -> u64 {
     match v.checked_add(PAGE_SIZE - 1) {
         Some(x) => x & !(PAGE_SIZE - 1),
-        None => u64::MAX & !(PAGE_SIZE - 1),
+        None => !(PAGE_SIZE - 1),
     }
 }
 
@@ -431,7 +431,11 @@ impl GuestMemory {
     /// Maps `[addr, addr+len)` (page aligned) with permissions `prot` (perm bits), replacing
     /// whatever was there; the new pages read as zero.
     pub fn map_fixed(&mut self, addr: u64, len: u64, prot: u8, kind: RegionKind) {
-        assert!(addr % PAGE_SIZE == 0 && len % PAGE_SIZE == 0 && addr + len <= GUEST_SPACE);
+        assert!(
+            addr.is_multiple_of(PAGE_SIZE)
+                && len.is_multiple_of(PAGE_SIZE)
+                && addr + len <= GUEST_SPACE
+        );
         if len == 0 {
             return;
         }
@@ -448,7 +452,11 @@ impl GuestMemory {
     /// Unmaps `[addr, addr+len)` (page aligned): the pages become inaccessible and their host
     /// memory is returned.
     pub fn unmap(&mut self, addr: u64, len: u64) {
-        assert!(addr % PAGE_SIZE == 0 && len % PAGE_SIZE == 0 && addr + len <= GUEST_SPACE);
+        assert!(
+            addr.is_multiple_of(PAGE_SIZE)
+                && len.is_multiple_of(PAGE_SIZE)
+                && addr + len <= GUEST_SPACE
+        );
         self.release(addr, len);
     }
 
@@ -470,7 +478,11 @@ impl GuestMemory {
     /// Makes the pages of `[addr, addr+len)` (page aligned) read as zero again, keeping their
     /// mapping and permissions (madvise(MADV_DONTNEED) on private anonymous memory).
     pub fn discard(&mut self, addr: u64, len: u64) {
-        assert!(addr % PAGE_SIZE == 0 && len % PAGE_SIZE == 0 && addr + len <= GUEST_SPACE);
+        assert!(
+            addr.is_multiple_of(PAGE_SIZE)
+                && len.is_multiple_of(PAGE_SIZE)
+                && addr + len <= GUEST_SPACE
+        );
         self.note_code_writes_unchecked(addr, len);
         // SAFETY: page aligned range inside the reservation; see `release`.
         unsafe {
@@ -504,7 +516,11 @@ impl GuestMemory {
 
     /// Changes the permissions of `[addr, addr+len)` (page aligned, must be mapped).
     pub fn protect(&mut self, addr: u64, len: u64, prot: u8) {
-        assert!(addr % PAGE_SIZE == 0 && len % PAGE_SIZE == 0 && addr + len <= GUEST_SPACE);
+        assert!(
+            addr.is_multiple_of(PAGE_SIZE)
+                && len.is_multiple_of(PAGE_SIZE)
+                && addr + len <= GUEST_SPACE
+        );
         self.regions.set_prot(addr, addr + len, prot);
         self.set_range_perm(addr, len, prot);
     }

@@ -62,10 +62,10 @@ impl RegionMap {
     /// Regions overlapping `[start, end)`, by start key.
     fn overlapping(&self, start: u64, end: u64) -> Vec<u64> {
         let mut keys = Vec::new();
-        if let Some((&k, r)) = self.map.range(..start).next_back() {
-            if r.end > start {
-                keys.push(k);
-            }
+        if let Some((&k, r)) = self.map.range(..start).next_back()
+            && r.end > start
+        {
+            keys.push(k);
         }
         keys.extend(self.map.range(start..end).map(|(&k, _)| k));
         keys

@@ -66,7 +66,7 @@ fn sys_sched_getaffinity(p: &mut Process, a: &Args) -> SysResult {
     check_pid(a[0])?;
     let len = a[1];
     // The kernel's cpumask is one unsigned long here (one CPU).
-    if len < 8 || len % 8 != 0 {
+    if len < 8 || !len.is_multiple_of(8) {
         return Err(Errno::EINVAL.into());
     }
     p.mem.write_bytes(a[2], &1u64.to_le_bytes())?;

@@ -155,7 +155,7 @@ fn sys_mmap(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn check_range(addr: u64, len: u64) -> Result<u64, Errno> {
-    if addr % PAGE_SIZE != 0 {
+    if !addr.is_multiple_of(PAGE_SIZE) {
         return Err(Errno::EINVAL);
     }
     let len = page_ceil(len);
