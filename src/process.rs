@@ -19,6 +19,9 @@ pub const GUEST_PPID: u64 = 999;
 /// uid, euid, gid and egid.
 pub const GUEST_UID: u64 = 1000;
 
+/// The stack pointer register (x2).
+const REG_SP: usize = 2;
+
 /// How the process ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExitReason {
@@ -115,8 +118,10 @@ impl Process {
         )
         .map_err(|e| format!("{exe_path}: {e}"))?;
         let vfs = Vfs::new(config, &image.exe_path, program)?;
+        let mut cpu = Cpu::new(image.entry);
+        cpu.set_reg(REG_SP, image.initial_sp);
         Ok(Process {
-            cpu: Cpu::new(image.entry),
+            cpu,
             cache: DecodeCache::new(),
             mm: MmState {
                 brk_start: image.brk_start,
@@ -137,13 +142,7 @@ impl Process {
             membarrier_registered: 0,
             image,
             mem,
-        }
-        .with_initial_sp())
-    }
-
-    fn with_initial_sp(mut self) -> Process {
-        self.cpu.set_reg(2, self.image.initial_sp);
-        self
+        })
     }
 
     /// The calling thread's id (the main thread's tid is the pid).
@@ -211,11 +210,6 @@ impl Process {
     /// Ends the run with rvrun's own error status.
     pub fn stop(&mut self, msg: String) {
         self.exit = Some(ExitReason::Stopped(msg));
-    }
-
-    /// Ends the run because of an unsupported syscall or option.
-    pub fn stop_unsupported(&mut self, msg: String) {
-        self.stop(msg);
     }
 
     /// Writes one strace line for a completed syscall.

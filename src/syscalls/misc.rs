@@ -9,7 +9,13 @@ pub const TABLE: &[Syscall] = &[
     handle(278, "getrandom", "xux", sys_getrandom),
     handle(124, "sched_yield", "", sys_sched_yield),
     handle(123, "sched_getaffinity", "dux", sys_sched_getaffinity),
-    handle(258, "riscv_hwprobe", "xuuxx", sys_riscv_hwprobe),
+    partial(
+        258,
+        "riscv_hwprobe",
+        "xuuxx",
+        sys_riscv_hwprobe,
+        "reports the implemented extensions; RISCV_HWPROBE_WHICH_CPUS stops the run",
+    ),
     partial(
         283,
         "membarrier",

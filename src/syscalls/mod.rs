@@ -188,7 +188,7 @@ pub fn dispatch(p: &mut Process) {
         Err(SysError::Errno(e)) => (-(e.0 as i64)) as u64,
         Err(SysError::Unsupported(msg)) => {
             p.cpu.pc = pc;
-            p.stop_unsupported(msg);
+            p.stop(msg);
             return;
         }
     };

@@ -2,7 +2,7 @@
 //! robust futex list.
 
 use super::abi::Writer;
-use super::{Args, Errno, SysResult, Syscall, handle, partial};
+use super::{Args, Errno, SysResult, Syscall, fail, handle, partial};
 use crate::process::{ExitReason, GUEST_PID, GUEST_PPID, GUEST_UID, Process};
 
 /// Rows of the dispatch table for this family.
