@@ -30,6 +30,13 @@ pub const TABLE: &[Syscall] = &[
         sys_wait4,
         "the guest never has child processes: ECHILD",
     ),
+    fail(
+        435,
+        "clone3",
+        "xu",
+        Errno::ENOSYS,
+        "libc falls back to clone, which carries the same information",
+    ),
 ];
 
 fn sys_exit(p: &mut Process, a: &Args) -> SysResult {
