@@ -65,6 +65,8 @@ pub struct RunConfig {
     pub max_insns: Option<u64>,
     /// Answer unknown syscalls with ENOSYS instead of stopping.
     pub allow_unsupported: bool,
+    /// Instructions a thread runs before the scheduler switches to the next one.
+    pub quantum: u64,
 }
 
 impl Default for RunConfig {
@@ -80,6 +82,7 @@ impl Default for RunConfig {
             out_dir: None,
             max_insns: None,
             allow_unsupported: false,
+            quantum: crate::sched::DEFAULT_QUANTUM,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod loader;
 pub mod mem;
 pub mod process;
 pub mod rng;
+pub mod sched;
 pub mod signal;
 pub mod syscalls;
 pub mod vfs;

@@ -71,6 +71,10 @@ struct RunArgs {
     /// Answer syscalls rvrun does not implement with ENOSYS instead of stopping.
     #[arg(long)]
     allow_unsupported: bool,
+    /// Instructions a guest thread runs before the scheduler switches to the next one.
+    #[arg(long, value_name = "N", default_value_t = rvrun::sched::DEFAULT_QUANTUM,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    quantum: u64,
     /// The program to run.
     program: PathBuf,
     /// Arguments passed to the program.
@@ -138,6 +142,7 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         out_dir: args.out_dir,
         max_insns: args.max_insns,
         allow_unsupported: args.allow_unsupported,
+        quantum: args.quantum,
     };
     let mut process = Process::new(&config, &name, &program)?;
     if let Some(path) = &args.strace_file {

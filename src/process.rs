@@ -7,6 +7,7 @@ use crate::cpu::{self, Cpu, DecodeCache, Exit};
 use crate::loader::{self, LoadedImage};
 use crate::mem::GuestMemory;
 use crate::rng::GuestRng;
+use crate::sched::{Scheduler, ThreadCtx};
 use crate::signal::SignalState;
 use crate::syscalls::{self, Args, Syscall};
 use crate::vfs::Vfs;
@@ -79,10 +80,12 @@ pub struct Process {
     pub mm: MmState,
     /// Signal dispositions, mask and alternate stack.
     pub sig: SignalState,
-    /// set_tid_address value.
-    pub clear_child_tid: u64,
-    /// set_robust_list head and length.
-    pub robust_list: (u64, u64),
+    /// The running thread's kernel state.
+    pub thread: ThreadCtx,
+    /// The other threads and the scheduling state.
+    pub sched: Scheduler,
+    /// Instructions retired by all threads.
+    pub insns: u64,
     /// Set when the process has ended.
     pub exit: Option<ExitReason>,
     /// Answer unknown syscalls with ENOSYS.
@@ -131,8 +134,9 @@ impl Process {
             rng,
             clock: Clock::new(config.epoch, config.clock_hz),
             sig: SignalState::default(),
-            clear_child_tid: 0,
-            robust_list: (0, 0),
+            thread: ThreadCtx::new(GUEST_PID),
+            sched: Scheduler::new(GUEST_PID + 1, config.quantum),
+            insns: 0,
             exit: None,
             allow_unsupported: config.allow_unsupported,
             strace: None,
@@ -147,7 +151,12 @@ impl Process {
 
     /// The calling thread's id (the main thread's tid is the pid).
     pub fn tid(&self) -> u64 {
-        GUEST_PID
+        self.thread.tid
+    }
+
+    /// CLOCK_MONOTONIC now, in nanoseconds.
+    pub fn monotonic_ns(&self) -> u128 {
+        self.clock.monotonic_ns(self.insns)
     }
 
     /// The virtual clock rate (instructions per second).
@@ -157,25 +166,34 @@ impl Process {
 
     /// Retired instructions so far (all threads).
     pub fn instret(&self) -> u64 {
-        self.cpu.instret
+        self.insns
     }
 
     /// Runs the guest until it exits or rvrun stops it.
     pub fn run(&mut self) -> ExitReason {
         while self.exit.is_none() {
-            let budget = match self.max_insns {
-                Some(max) if self.cpu.instret >= max => {
+            let mut budget = self.sched.slice_left;
+            if let Some(max) = self.max_insns {
+                if self.insns >= max {
                     self.stop(format!(
                         "instruction limit reached ({max} instructions, --max-insns)"
                     ));
                     break;
                 }
-                Some(max) => max - self.cpu.instret,
-                None => u64::MAX,
-            };
-            match cpu::run(&mut self.cpu, &mut self.mem, &mut self.cache, budget) {
+                budget = budget.min(max - self.insns);
+            }
+            let before = self.cpu.instret;
+            let exit = cpu::run(&mut self.cpu, &mut self.mem, &mut self.cache, budget);
+            let retired = self.cpu.instret - before;
+            self.insns += retired;
+            self.sched.slice_left -= retired.min(self.sched.slice_left);
+            match exit {
                 Exit::Ecall => syscalls::dispatch(self),
-                Exit::BudgetExhausted => {}
+                Exit::BudgetExhausted => {
+                    if self.sched.slice_left == 0 {
+                        self.yield_slice();
+                    }
+                }
                 Exit::Ebreak => self.fatal_signal(crate::signal::SIGTRAP, "breakpoint (ebreak)"),
                 Exit::Illegal { pc, raw } => self.fatal_signal(
                     crate::signal::SIGILL,
@@ -213,13 +231,21 @@ impl Process {
     }
 
     /// Writes one strace line for a completed syscall.
-    pub fn strace_line(&mut self, nr: u64, row: Option<&Syscall>, args: &Args, ret: u64) {
+    /// `ret` is `None` when the call blocked or switched threads (its result comes later).
+    pub fn strace_line(
+        &mut self,
+        tid: u64,
+        nr: u64,
+        row: Option<&Syscall>,
+        args: &Args,
+        ret: Option<u64>,
+    ) {
         let name = row
             .map(|r| r.name)
             .or_else(|| syscalls::names::syscall_name(nr))
             .unwrap_or("unknown");
         let fmt = row.map(|r| r.args).unwrap_or("xxxxxx");
-        let mut line = format!("{} {name}(", GUEST_PID);
+        let mut line = format!("{tid} {name}(");
         for (i, f) in fmt.chars().enumerate() {
             if i > 0 {
                 line.push(',');
@@ -235,12 +261,12 @@ impl Process {
                 _ => line.push_str(&format!("0x{a:x}")),
             }
         }
-        let r = ret as i64;
-        if (-4095..0).contains(&r) {
+        let r = ret.unwrap_or(0) as i64;
+        if ret.is_none() || self.exit.is_some() {
+            line.push_str(") = ?\n");
+        } else if (-4095..0).contains(&r) {
             let e = syscalls::Errno(-r as u16);
             line.push_str(&format!(") = -1 errno={} ({e})\n", -r));
-        } else if self.exit.is_some() {
-            line.push_str(") = ?\n");
         } else {
             line.push_str(&format!(") = {r}\n"));
         }

@@ -141,16 +141,14 @@ impl Default for AltStack {
     }
 }
 
-/// Signal dispositions (per process), blocked mask and alternate stack (per thread).
+/// Signal dispositions and process-directed pending signals (per process; the blocked mask,
+/// thread-directed pending signals and the alternate stack are per thread, in
+/// [`crate::sched::ThreadCtx`]).
 #[derive(Clone, Debug)]
 pub struct SignalState {
     /// Index `sig - 1`.
     pub actions: [SigAction; NSIG],
-    /// Blocked signals, bit `sig - 1`.
-    pub mask: u64,
-    /// The alternate signal stack.
-    pub altstack: AltStack,
-    /// Signals sent but not yet acted on (blocked), bit `sig - 1`.
+    /// Signals sent to the process (kill) and not yet acted on, bit `sig - 1`.
     pub pending: u64,
 }
 
@@ -158,8 +156,6 @@ impl Default for SignalState {
     fn default() -> Self {
         SignalState {
             actions: [SigAction::default(); NSIG],
-            mask: 0,
-            altstack: AltStack::default(),
             pending: 0,
         }
     }
@@ -169,5 +165,44 @@ impl SignalState {
     /// The disposition of `sig` (1..=64).
     pub fn action(&self, sig: u32) -> SigAction {
         self.actions[sig as usize - 1]
+    }
+}
+
+impl crate::process::Process {
+    /// Acts on the signals pending for the running thread that it does not block: the
+    /// default action ends the process or is ignored; a guest handler cannot run yet, so it
+    /// stops the run saying so.
+    pub fn act_on_pending_signals(&mut self) {
+        loop {
+            let ready = (self.sig.pending | self.thread.pending) & !self.thread.sigmask;
+            if ready == 0 || self.exit.is_some() {
+                return;
+            }
+            let sig = ready.trailing_zeros() + 1;
+            let bit = 1u64 << (sig - 1);
+            if self.thread.pending & bit != 0 {
+                self.thread.pending &= !bit;
+            } else {
+                self.sig.pending &= !bit;
+            }
+            let act = self.sig.action(sig);
+            match act.handler {
+                SIG_IGN => {}
+                SIG_DFL => match default_action(sig) {
+                    DefaultAction::Terminate | DefaultAction::Core => {
+                        self.exit = Some(crate::process::ExitReason::Signaled(sig));
+                    }
+                    DefaultAction::Ignore | DefaultAction::Continue => {}
+                    DefaultAction::Stop => self.stop(format!(
+                        "{} would stop the process (job control is not emulated)",
+                        signal_name(sig)
+                    )),
+                },
+                h => self.stop(format!(
+                    "delivery of {} to the guest handler at 0x{h:x} is not supported yet",
+                    signal_name(sig)
+                )),
+            }
+        }
     }
 }

@@ -35,6 +35,8 @@ enum Check {
     DetSeed,
     /// determinism, and --epoch must change the output
     DetEpoch,
+    /// determinism, and --quantum must change the output (thread interleaving)
+    DetQuantum,
 }
 
 #[derive(Debug)]
@@ -110,6 +112,7 @@ fn parse_manifest(text: &str) -> Result<Vec<Case>, String> {
             "det" => Check::Det,
             "det-seed" => Check::DetSeed,
             "det-epoch" => Check::DetEpoch,
+            "det-quantum" => Check::DetQuantum,
             other => return Err(err(format!("unknown check {other:?}"))),
         };
         if !names.insert(name.to_string()) {
@@ -416,6 +419,7 @@ fn check_case(case: &Case, guests: &Path) -> (Vec<String>, String) {
     let varied = match case.check {
         Check::DetSeed => Some(("--seed", ["1", "2"])),
         Check::DetEpoch => Some(("--epoch", ["1000000000", "1600000000"])),
+        Check::DetQuantum => Some(("--quantum", ["500", "100000"])),
         _ => None,
     };
     if let Some((opt, [v1, v2])) = varied {

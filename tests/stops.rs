@@ -117,3 +117,18 @@ fn strace_names_calls_and_errors() {
         "{trace}"
     );
 }
+
+#[test]
+fn deadlock_is_reported_with_every_thread() {
+    let prog = guest("c-glibc/deadlock");
+    let o = rvrun(&["run", prog.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(125));
+    assert_eq!(text(&o.stdout), "both locks taken\n");
+    let err = text(&o.stderr);
+    assert!(
+        err.starts_with("rvrun: deadlock: every guest thread is blocked"),
+        "{err}"
+    );
+    assert!(err.contains("thread 1000: futex wait on 0x"), "{err}");
+    assert!(err.contains("thread 1001: futex wait on 0x"), "{err}");
+}

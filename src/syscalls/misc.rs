@@ -7,7 +7,6 @@ use crate::process::{GUEST_PID, Process};
 /// Rows of the dispatch table for this family.
 pub const TABLE: &[Syscall] = &[
     handle(278, "getrandom", "xux", sys_getrandom),
-    handle(124, "sched_yield", "", sys_sched_yield),
     handle(123, "sched_getaffinity", "dux", sys_sched_getaffinity),
     partial(
         258,
@@ -54,10 +53,6 @@ fn sys_getrandom(p: &mut Process, a: &Args) -> SysResult {
     p.rng.fill(&mut bytes);
     p.mem.write_bytes(buf, &bytes)?;
     Ok(len as u64)
-}
-
-fn sys_sched_yield(_p: &mut Process, _a: &Args) -> SysResult {
-    Ok(0)
 }
 
 fn check_pid(pid: u64) -> Result<(), Errno> {

@@ -13,6 +13,7 @@ mod mm;
 pub mod names;
 mod process;
 mod signal;
+mod thread;
 mod time;
 
 use crate::mem::MemFault;
@@ -31,6 +32,9 @@ pub enum SysError {
     Errno(Errno),
     /// A case rvrun does not implement: the run stops with this message (never fake success).
     Unsupported(String),
+    /// The handler blocked or ended the calling thread, or wrote its result itself: the
+    /// dispatcher must not touch the registers (they may now be another thread's).
+    Switched,
 }
 
 impl From<Errno> for SysError {
@@ -133,6 +137,7 @@ pub fn table() -> &'static [Option<&'static Syscall>] {
             fs::TABLE,
             mm::TABLE,
             process::TABLE,
+            thread::TABLE,
             signal::TABLE,
             time::TABLE,
             misc::TABLE,
@@ -163,6 +168,7 @@ pub fn dispatch(p: &mut Process) {
     let nr = p.cpu.reg(17);
     let args: Args = std::array::from_fn(|i| p.cpu.reg(10 + i));
     let pc = p.cpu.pc;
+    let tid = p.tid();
     p.cpu.pc = pc.wrapping_add(4);
     p.stats.syscalls += 1;
     let row = lookup(nr);
@@ -184,8 +190,9 @@ pub fn dispatch(p: &mut Process) {
         }
     };
     let ret = match result {
-        Ok(v) => v,
-        Err(SysError::Errno(e)) => (-(e.0 as i64)) as u64,
+        Ok(v) => Some(v),
+        Err(SysError::Errno(e)) => Some((-(e.0 as i64)) as u64),
+        Err(SysError::Switched) => None,
         Err(SysError::Unsupported(msg)) => {
             p.cpu.pc = pc;
             p.stop(msg);
@@ -193,9 +200,9 @@ pub fn dispatch(p: &mut Process) {
         }
     };
     if p.strace.is_some() {
-        p.strace_line(nr, row, &args, ret);
+        p.strace_line(tid, nr, row, &args, ret);
     }
-    if p.exit.is_none() {
+    if let (None, Some(ret)) = (&p.exit, ret) {
         p.cpu.set_reg(10, ret);
     }
 }

@@ -7,13 +7,9 @@ use crate::process::{ExitReason, GUEST_PID, GUEST_PPID, GUEST_UID, Process};
 
 /// Rows of the dispatch table for this family.
 pub const TABLE: &[Syscall] = &[
-    handle(93, "exit", "d", sys_exit),
     handle(94, "exit_group", "d", sys_exit_group),
-    handle(96, "set_tid_address", "x", sys_set_tid_address),
-    handle(99, "set_robust_list", "xu", sys_set_robust_list),
     handle(172, "getpid", "", sys_getpid),
     handle(173, "getppid", "", sys_getppid),
-    handle(178, "gettid", "", sys_gettid),
     handle(174, "getuid", "", sys_getid),
     handle(175, "geteuid", "", sys_getid),
     handle(176, "getgid", "", sys_getid),
@@ -39,30 +35,8 @@ pub const TABLE: &[Syscall] = &[
     ),
 ];
 
-fn sys_exit(p: &mut Process, a: &Args) -> SysResult {
-    // The only thread exiting ends the process.
-    p.exit = Some(ExitReason::Exited((a[0] & 0xff) as i32));
-    Ok(0)
-}
-
 fn sys_exit_group(p: &mut Process, a: &Args) -> SysResult {
     p.exit = Some(ExitReason::Exited((a[0] & 0xff) as i32));
-    Ok(0)
-}
-
-fn sys_set_tid_address(p: &mut Process, a: &Args) -> SysResult {
-    p.clear_child_tid = a[0];
-    Ok(p.tid())
-}
-
-/// sizeof(struct robust_list_head) on riscv64.
-const ROBUST_LIST_HEAD_SIZE: u64 = 24;
-
-fn sys_set_robust_list(p: &mut Process, a: &Args) -> SysResult {
-    if a[1] != ROBUST_LIST_HEAD_SIZE {
-        return Err(Errno::EINVAL.into());
-    }
-    p.robust_list = (a[0], a[1]);
     Ok(0)
 }
 
@@ -72,10 +46,6 @@ fn sys_getpid(_p: &mut Process, _a: &Args) -> SysResult {
 
 fn sys_getppid(_p: &mut Process, _a: &Args) -> SysResult {
     Ok(GUEST_PPID)
-}
-
-fn sys_gettid(p: &mut Process, _a: &Args) -> SysResult {
-    Ok(p.tid())
 }
 
 fn sys_getid(_p: &mut Process, _a: &Args) -> SysResult {

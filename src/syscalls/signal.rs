@@ -3,12 +3,9 @@
 //! until then a signal that would run one stops the run, saying so.
 
 use super::abi::Writer;
-use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
-use crate::process::{ExitReason, GUEST_PID, Process};
-use crate::signal::{
-    AltStack, DefaultAction, SIG_DFL, SIG_IGN, SIGKILL, SIGSTOP, SS_DISABLE, SigAction,
-    default_action,
-};
+use super::{Args, Errno, SysResult, Syscall, handle, partial};
+use crate::process::{GUEST_PID, Process};
+use crate::signal::{AltStack, SIGKILL, SIGSTOP, SS_DISABLE, SigAction};
 
 /// Rows of the dispatch table for this family.
 pub const TABLE: &[Syscall] = &[
@@ -101,7 +98,7 @@ fn sys_rt_sigprocmask(p: &mut Process, a: &Args) -> SysResult {
     if a[3] != SIGSET_SIZE {
         return Err(Errno::EINVAL.into());
     }
-    let old = p.sig.mask;
+    let old = p.thread.sigmask;
     let new = if set != 0 {
         let s = p.mem.read_u64(set)?;
         Some(match how {
@@ -117,8 +114,8 @@ fn sys_rt_sigprocmask(p: &mut Process, a: &Args) -> SysResult {
         p.mem.write_bytes(oset, &old.to_le_bytes())?;
     }
     if let Some(new) = new {
-        p.sig.mask = new & !UNBLOCKABLE;
-        deliver_pending(p)?;
+        p.thread.sigmask = new & !UNBLOCKABLE;
+        p.act_on_pending_signals();
     }
     Ok(0)
 }
@@ -144,63 +141,47 @@ fn sys_sigaltstack(p: &mut Process, a: &Args) -> SysResult {
         None
     };
     if old_ss != 0 {
-        let cur = p.sig.altstack;
+        let cur = p.thread.altstack;
         let mut w = Writer::new();
         w.u64(cur.sp).u32(cur.flags).u32(0).u64(cur.size);
         w.store(&mut p.mem, old_ss)?;
     }
     if let Some(new) = new {
-        p.sig.altstack = new;
+        p.thread.altstack = new;
     }
     Ok(0)
 }
 
-/// Sends `sig` to the process: ends it, ignores it, leaves it pending while blocked, or stops
-/// the run when a guest handler would have to run.
-fn send(p: &mut Process, sig: u64) -> SysResult {
+/// Sends `sig` to the process (`thread` None) or to one of its threads, then acts on what the
+/// running thread can take now.
+fn send(p: &mut Process, thread: Option<u64>, sig: u64) -> SysResult {
     if sig == 0 {
         return Ok(0);
     }
     let sig = valid_signal(sig)?;
-    p.sig.pending |= 1 << (sig - 1);
-    deliver_pending(p)?;
+    let bit = 1u64 << (sig - 1);
+    match thread {
+        None => p.sig.pending |= bit,
+        Some(tid) if tid == p.thread.tid => p.thread.pending |= bit,
+        Some(tid) => {
+            let t = p
+                .sched
+                .parked
+                .iter_mut()
+                .find(|t| t.ctx.tid == tid)
+                .ok_or(Errno::ESRCH)?;
+            t.ctx.pending |= bit;
+        }
+    }
+    p.act_on_pending_signals();
     Ok(0)
-}
-
-/// Acts on pending signals that are not blocked.
-fn deliver_pending(p: &mut Process) -> Result<(), SysError> {
-    let ready = p.sig.pending & !p.sig.mask;
-    if ready == 0 {
-        return Ok(());
-    }
-    let sig = ready.trailing_zeros() + 1;
-    p.sig.pending &= !(1 << (sig - 1));
-    let act = p.sig.action(sig);
-    match act.handler {
-        SIG_IGN => Ok(()),
-        SIG_DFL => match default_action(sig) {
-            DefaultAction::Terminate | DefaultAction::Core => {
-                p.exit = Some(ExitReason::Signaled(sig));
-                Ok(())
-            }
-            DefaultAction::Ignore | DefaultAction::Continue => deliver_pending(p),
-            DefaultAction::Stop => Err(SysError::Unsupported(format!(
-                "{} would stop the process (job control is not emulated)",
-                crate::signal::signal_name(sig)
-            ))),
-        },
-        h => Err(SysError::Unsupported(format!(
-            "delivery of {} to the guest handler at 0x{h:x} is not supported yet",
-            crate::signal::signal_name(sig)
-        ))),
-    }
 }
 
 fn sys_kill(p: &mut Process, a: &Args) -> SysResult {
     let pid = a[0] as i32;
     // 0: own process group; -1: every process we may signal (only ourselves here).
     if pid == GUEST_PID as i32 || pid == 0 || pid == -1 || pid == -(GUEST_PID as i32) {
-        send(p, a[1])
+        send(p, None, a[1])
     } else {
         Err(Errno::ESRCH.into())
     }
@@ -210,18 +191,18 @@ fn sys_tkill(p: &mut Process, a: &Args) -> SysResult {
     if a[0] as i32 <= 0 {
         return Err(Errno::EINVAL.into());
     }
-    if a[0] != p.tid() {
+    if !p.has_thread(a[0]) {
         return Err(Errno::ESRCH.into());
     }
-    send(p, a[1])
+    send(p, Some(a[0]), a[1])
 }
 
 fn sys_tgkill(p: &mut Process, a: &Args) -> SysResult {
     if a[0] as i32 <= 0 || a[1] as i32 <= 0 {
         return Err(Errno::EINVAL.into());
     }
-    if a[0] != GUEST_PID || a[1] != p.tid() {
+    if a[0] != GUEST_PID || !p.has_thread(a[1]) {
         return Err(Errno::ESRCH.into());
     }
-    send(p, a[2])
+    send(p, Some(a[1]), a[2])
 }

@@ -1,0 +1,326 @@
+//! Guest threads and the deterministic scheduler.
+//!
+//! One guest thread runs at a time. The running thread's registers live in `Process::cpu` and
+//! its per-thread kernel state in `Process::thread`; every other thread is parked here. A
+//! switch happens only at a blocking syscall, at thread exit, at `sched_yield`, or when the
+//! running thread has retired `--quantum` instructions; the next thread is the runnable one
+//! with the next higher tid, wrapping around. When no thread can run, virtual time jumps to
+//! the earliest deadline; when there is none, the run stops with a deadlock report.
+
+use crate::cpu::Cpu;
+use crate::process::{ExitReason, Process};
+use crate::signal::AltStack;
+use crate::syscalls::Errno;
+
+/// Default scheduling quantum in retired instructions.
+pub const DEFAULT_QUANTUM: u64 = 1_000_000;
+
+/// Per-thread kernel state (besides registers).
+#[derive(Clone, Debug)]
+pub struct ThreadCtx {
+    /// Thread id (the main thread's is the pid).
+    pub tid: u64,
+    /// Blocked signals, bit `sig - 1`.
+    pub sigmask: u64,
+    /// Signals sent to this thread and not yet acted on.
+    pub pending: u64,
+    /// The alternate signal stack.
+    pub altstack: AltStack,
+    /// CLONE_CHILD_CLEARTID / set_tid_address: zeroed and futex-woken at thread exit.
+    pub clear_child_tid: u64,
+    /// set_robust_list head and length.
+    pub robust_list: (u64, u64),
+}
+
+impl ThreadCtx {
+    /// State of a new thread with id `tid`.
+    pub fn new(tid: u64) -> ThreadCtx {
+        ThreadCtx {
+            tid,
+            sigmask: 0,
+            pending: 0,
+            altstack: AltStack::default(),
+            clear_child_tid: 0,
+            robust_list: (0, 0),
+        }
+    }
+}
+
+/// What a blocked thread waits for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Wait {
+    /// A futex wake on `uaddr` matching `bitset`; `seq` orders waiters (FIFO wake-up).
+    Futex {
+        /// The futex word's guest address.
+        uaddr: u64,
+        /// FUTEX_WAIT_BITSET mask (all ones for FUTEX_WAIT).
+        bitset: u32,
+        /// Monotonic deadline in ns, if the wait has a timeout.
+        deadline: Option<u128>,
+        /// Arrival order.
+        seq: u64,
+    },
+    /// A sleep until the monotonic deadline (ns).
+    Sleep {
+        /// Monotonic deadline in ns.
+        deadline: u128,
+    },
+}
+
+impl Wait {
+    fn deadline(&self) -> Option<u128> {
+        match self {
+            Wait::Futex { deadline, .. } => *deadline,
+            Wait::Sleep { deadline } => Some(*deadline),
+        }
+    }
+
+    /// The syscall result a thread gets when its deadline passes.
+    fn timeout_result(&self) -> u64 {
+        match self {
+            Wait::Futex { .. } => (-(Errno::ETIMEDOUT.0 as i64)) as u64,
+            Wait::Sleep { .. } => 0,
+        }
+    }
+}
+
+/// A thread that is not running.
+pub struct Parked {
+    /// Its registers.
+    pub cpu: Cpu,
+    /// Its kernel state.
+    pub ctx: ThreadCtx,
+    /// What it waits for; `None` when it is runnable.
+    pub wait: Option<Wait>,
+}
+
+/// The threads that are not running, and the scheduling counters.
+#[derive(Default)]
+pub struct Scheduler {
+    /// Parked threads, in tid order.
+    pub parked: Vec<Parked>,
+    /// The next tid to hand out.
+    next_tid: u64,
+    /// Instructions per time slice.
+    pub quantum: u64,
+    /// Instructions left in the running thread's slice.
+    pub slice_left: u64,
+    /// Futex wait arrival counter.
+    wait_seq: u64,
+    /// Thread switches so far (for --stats).
+    pub switches: u64,
+}
+
+impl Scheduler {
+    /// A scheduler whose first new thread gets `first_tid`.
+    pub fn new(first_tid: u64, quantum: u64) -> Scheduler {
+        let quantum = quantum.max(1);
+        Scheduler {
+            next_tid: first_tid,
+            quantum,
+            slice_left: quantum,
+            ..Default::default()
+        }
+    }
+
+    /// Hands out a new tid.
+    pub fn alloc_tid(&mut self) -> u64 {
+        let t = self.next_tid;
+        self.next_tid += 1;
+        t
+    }
+
+    /// The next futex-wait sequence number.
+    pub fn next_seq(&mut self) -> u64 {
+        self.wait_seq += 1;
+        self.wait_seq
+    }
+
+    /// Adds a parked thread, keeping tid order.
+    pub fn park(&mut self, t: Parked) {
+        let at = self.parked.partition_point(|p| p.ctx.tid < t.ctx.tid);
+        self.parked.insert(at, t);
+    }
+
+    /// Number of threads, including the running one.
+    pub fn thread_count(&self) -> usize {
+        self.parked.len() + 1
+    }
+}
+
+impl Process {
+    /// True when a thread other than the running one could run now.
+    fn pick_runnable_after(&self, tid: u64) -> Option<usize> {
+        let p = &self.sched.parked;
+        let start = p.partition_point(|t| t.ctx.tid <= tid);
+        (start..p.len())
+            .chain(0..start)
+            .find(|&i| p[i].wait.is_none())
+    }
+
+    /// Swaps parked thread `i` in as the running thread; the old running thread is parked with
+    /// `wait` (or dropped when `exiting`).
+    fn switch_to(&mut self, i: usize, wait: Option<Wait>, exiting: bool) {
+        let next = self.sched.parked.remove(i);
+        let old_cpu = std::mem::replace(&mut self.cpu, next.cpu);
+        let old_ctx = std::mem::replace(&mut self.thread, next.ctx);
+        // An LR reservation does not survive a context switch.
+        self.cpu.reservation = None;
+        if !exiting {
+            self.sched.park(Parked {
+                cpu: old_cpu,
+                ctx: old_ctx,
+                wait,
+            });
+        }
+        self.sched.slice_left = self.sched.quantum;
+        self.sched.switches += 1;
+    }
+
+    /// Ends the running thread's slice: switches to the next runnable thread, if any.
+    pub fn yield_slice(&mut self) {
+        self.wake_expired();
+        if let Some(i) = self.pick_runnable_after(self.thread.tid) {
+            self.switch_to(i, None, false);
+        } else {
+            self.sched.slice_left = self.sched.quantum;
+        }
+    }
+
+    /// Blocks the running thread on `wait` and runs another, advancing virtual time to the
+    /// earliest deadline when every thread is blocked. Stops the run on deadlock.
+    pub fn block_current(&mut self, wait: Wait) {
+        self.leave_current(Some(wait), false);
+    }
+
+    /// Ends the running thread (not the last one) and runs another.
+    pub fn exit_current_thread(&mut self) {
+        self.leave_current(None, true);
+    }
+
+    fn leave_current(&mut self, wait: Option<Wait>, exiting: bool) {
+        loop {
+            self.wake_expired();
+            if let Some(i) = self.pick_runnable_after(self.thread.tid) {
+                self.switch_to(i, wait, exiting);
+                return;
+            }
+            // Nothing else can run: jump to the earliest deadline, ours included.
+            let own = if exiting {
+                None
+            } else {
+                wait.as_ref().and_then(Wait::deadline)
+            };
+            let earliest = self
+                .sched
+                .parked
+                .iter()
+                .filter_map(|t| t.wait.as_ref()?.deadline())
+                .chain(own)
+                .min();
+            let Some(deadline) = earliest else {
+                let report = self.deadlock_report(wait.as_ref());
+                self.exit = Some(ExitReason::Stopped(report));
+                return;
+            };
+            let now = self.monotonic_ns();
+            if deadline > now {
+                self.clock.advance(deadline - now);
+            }
+            if own.is_some_and(|d| d <= deadline) {
+                // Our own wait timed out first: keep running with the timeout result.
+                let w = wait.expect("own deadline implies a wait");
+                self.cpu.set_reg(10, w.timeout_result());
+                return;
+            }
+        }
+    }
+
+    /// Wakes parked threads whose deadline has passed, with their timeout result.
+    fn wake_expired(&mut self) {
+        let now = self.monotonic_ns();
+        for t in &mut self.sched.parked {
+            if let Some(w) = &t.wait
+                && w.deadline().is_some_and(|d| d <= now)
+            {
+                t.cpu.set_reg(10, w.timeout_result());
+                t.wait = None;
+            }
+        }
+    }
+
+    /// Wakes up to `n` threads waiting on futex `uaddr` with a bitset overlapping `bitset`, in
+    /// arrival order; returns how many. Woken waits return 0.
+    pub fn futex_wake(&mut self, uaddr: u64, bitset: u32, n: u64) -> u64 {
+        let mut waiters: Vec<(u64, usize)> = self
+            .sched
+            .parked
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| match t.wait {
+                Some(Wait::Futex {
+                    uaddr: a,
+                    bitset: b,
+                    seq,
+                    ..
+                }) if a == uaddr && b & bitset != 0 => Some((seq, i)),
+                _ => None,
+            })
+            .collect();
+        waiters.sort_unstable();
+        let mut woken = 0;
+        for (_, i) in waiters.into_iter().take(n.min(usize::MAX as u64) as usize) {
+            let t = &mut self.sched.parked[i];
+            t.wait = None;
+            t.cpu.set_reg(10, 0);
+            woken += 1;
+        }
+        woken
+    }
+
+    /// Moves up to `n` waiters of futex `from` to wait on `to` instead; returns how many.
+    pub fn futex_requeue(&mut self, from: u64, to: u64, n: u64) -> u64 {
+        let mut waiters: Vec<(u64, usize)> = self
+            .sched
+            .parked
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| match t.wait {
+                Some(Wait::Futex { uaddr, seq, .. }) if uaddr == from => Some((seq, i)),
+                _ => None,
+            })
+            .collect();
+        waiters.sort_unstable();
+        let mut moved = 0;
+        for (_, i) in waiters.into_iter().take(n.min(usize::MAX as u64) as usize) {
+            if let Some(Wait::Futex { uaddr, .. }) = &mut self.sched.parked[i].wait {
+                *uaddr = to;
+                moved += 1;
+            }
+        }
+        moved
+    }
+
+    /// True when some thread (running or parked) has id `tid`.
+    pub fn has_thread(&self, tid: u64) -> bool {
+        self.thread.tid == tid || self.sched.parked.iter().any(|t| t.ctx.tid == tid)
+    }
+
+    fn deadlock_report(&self, current: Option<&Wait>) -> String {
+        let mut s = String::from("deadlock: every guest thread is blocked and no timer is pending");
+        let describe = |tid: u64, pc: u64, w: Option<&Wait>| match w {
+            Some(Wait::Futex { uaddr, bitset, .. }) => {
+                format!(
+                    "\n  thread {tid}: futex wait on 0x{uaddr:x} (bitset 0x{bitset:x}), pc 0x{pc:x}"
+                )
+            }
+            Some(Wait::Sleep { .. }) => format!("\n  thread {tid}: sleeping, pc 0x{pc:x}"),
+            None => format!("\n  thread {tid}: runnable, pc 0x{pc:x}"),
+        };
+        s.push_str(&describe(self.thread.tid, self.cpu.pc, current));
+        for t in &self.sched.parked {
+            s.push_str(&describe(t.ctx.tid, t.cpu.pc, t.wait.as_ref()));
+        }
+        s
+    }
+}

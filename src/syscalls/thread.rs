@@ -1,0 +1,271 @@
+//! Threads: clone (threads only), thread exit, futexes, tid bookkeeping and sched_yield.
+//! Scheduling itself is in [`crate::sched`].
+
+use super::abi::read_timespec;
+use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
+use crate::process::{ExitReason, Process};
+use crate::sched::{Parked, ThreadCtx, Wait};
+use crate::signal::AltStack;
+
+/// Rows of the dispatch table for this family.
+pub const TABLE: &[Syscall] = &[
+    partial(
+        220,
+        "clone",
+        "xxxxx",
+        sys_clone,
+        "threads (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND); fork and vfork stop the run",
+    ),
+    handle(93, "exit", "d", sys_exit),
+    handle(96, "set_tid_address", "x", sys_set_tid_address),
+    handle(99, "set_robust_list", "xu", sys_set_robust_list),
+    handle(100, "get_robust_list", "dxx", sys_get_robust_list),
+    handle(178, "gettid", "", sys_gettid),
+    handle(124, "sched_yield", "", sys_sched_yield),
+    partial(
+        98,
+        "futex",
+        "xdxxxx",
+        sys_futex,
+        "WAIT, WAKE, WAIT_BITSET, WAKE_BITSET, REQUEUE, CMP_REQUEUE (private or shared, \
+         CLOCK_REALTIME); PI and WAKE_OP futexes stop the run",
+    ),
+];
+
+mod clone_flags {
+    pub const CSIGNAL: u64 = 0xff;
+    pub const VM: u64 = 0x100;
+    pub const FS: u64 = 0x200;
+    pub const FILES: u64 = 0x400;
+    pub const SIGHAND: u64 = 0x800;
+    pub const PIDFD: u64 = 0x1000;
+    pub const PTRACE: u64 = 0x2000;
+    pub const VFORK: u64 = 0x4000;
+    pub const PARENT: u64 = 0x8000;
+    pub const THREAD: u64 = 0x10000;
+    pub const NEWNS: u64 = 0x20000;
+    pub const SYSVSEM: u64 = 0x40000;
+    pub const SETTLS: u64 = 0x80000;
+    pub const PARENT_SETTID: u64 = 0x100000;
+    pub const CHILD_CLEARTID: u64 = 0x200000;
+    pub const DETACHED: u64 = 0x400000;
+    pub const UNTRACED: u64 = 0x800000;
+    pub const CHILD_SETTID: u64 = 0x1000000;
+    pub const IO: u64 = 0x8000_0000;
+    /// What a thread-creating clone may carry besides the required flags.
+    pub const THREAD_OK: u64 = FS
+        | FILES
+        | SYSVSEM
+        | SETTLS
+        | PARENT_SETTID
+        | CHILD_CLEARTID
+        | CHILD_SETTID
+        | DETACHED
+        | UNTRACED
+        | PTRACE
+        | IO;
+    /// The flags that make a clone a thread of this process.
+    pub const THREAD_REQUIRED: u64 = VM | THREAD | SIGHAND;
+    #[allow(dead_code)]
+    pub const UNSUPPORTED: u64 = PIDFD | VFORK | PARENT | NEWNS;
+}
+
+/// Register numbers used when setting up a new thread.
+const REG_SP: usize = 2;
+const REG_TP: usize = 4;
+const REG_A0: usize = 10;
+
+fn sys_clone(p: &mut Process, a: &Args) -> SysResult {
+    use clone_flags::*;
+    let (flags, newsp, parent_tid, tls, child_tid) = (a[0], a[1], a[2], a[3], a[4]);
+    // Linux's own consistency rules come first.
+    if flags & THREAD != 0 && flags & SIGHAND == 0 || flags & SIGHAND != 0 && flags & VM == 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    if flags & THREAD_REQUIRED != THREAD_REQUIRED
+        || flags & !(THREAD_REQUIRED | THREAD_OK) & !CSIGNAL != 0
+    {
+        return Err(SysError::Unsupported(format!(
+            "clone with flags 0x{flags:x}: only threads (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND) are supported, \
+             not new processes"
+        )));
+    }
+    if flags & CSIGNAL != 0 {
+        // A thread has no exit signal.
+        return Err(Errno::EINVAL.into());
+    }
+    let tid = p.sched.alloc_tid();
+    if flags & PARENT_SETTID != 0 {
+        p.mem
+            .write_u32(parent_tid, tid as u32)
+            .map_err(|_| Errno::EFAULT)?;
+    }
+    if flags & CHILD_SETTID != 0 {
+        p.mem
+            .write_u32(child_tid, tid as u32)
+            .map_err(|_| Errno::EFAULT)?;
+    }
+    let mut cpu = p.cpu.clone();
+    cpu.set_reg(REG_A0, 0);
+    cpu.reservation = None;
+    if newsp != 0 {
+        cpu.set_reg(REG_SP, newsp);
+    }
+    if flags & SETTLS != 0 {
+        cpu.set_reg(REG_TP, tls);
+    }
+    let mut ctx = ThreadCtx::new(tid);
+    ctx.sigmask = p.thread.sigmask;
+    // A new thread sharing the address space starts without an alternate signal stack.
+    ctx.altstack = AltStack::default();
+    if flags & CHILD_CLEARTID != 0 {
+        ctx.clear_child_tid = child_tid;
+    }
+    p.sched.park(Parked {
+        cpu,
+        ctx,
+        wait: None,
+    });
+    Ok(tid)
+}
+
+fn sys_exit(p: &mut Process, a: &Args) -> SysResult {
+    let status = (a[0] & 0xff) as i32;
+    if p.sched.thread_count() == 1 {
+        // The last thread leaving ends the process.
+        p.exit = Some(ExitReason::Exited(status));
+        return Ok(0);
+    }
+    // CLONE_CHILD_CLEARTID: zero the tid word and wake one waiter (pthread_join relies on it).
+    let ctid = p.thread.clear_child_tid;
+    if ctid != 0 && p.mem.write_u32(ctid, 0).is_ok() {
+        p.futex_wake(ctid, u32::MAX, 1);
+    }
+    p.exit_current_thread();
+    Err(SysError::Switched)
+}
+
+fn sys_set_tid_address(p: &mut Process, a: &Args) -> SysResult {
+    p.thread.clear_child_tid = a[0];
+    Ok(p.tid())
+}
+
+/// sizeof(struct robust_list_head) on riscv64.
+const ROBUST_LIST_HEAD_SIZE: u64 = 24;
+
+fn sys_set_robust_list(p: &mut Process, a: &Args) -> SysResult {
+    if a[1] != ROBUST_LIST_HEAD_SIZE {
+        return Err(Errno::EINVAL.into());
+    }
+    p.thread.robust_list = (a[0], a[1]);
+    Ok(0)
+}
+
+fn sys_get_robust_list(p: &mut Process, a: &Args) -> SysResult {
+    let tid = a[0];
+    let (head, len) = if tid == 0 || tid == p.tid() {
+        p.thread.robust_list
+    } else {
+        p.sched
+            .parked
+            .iter()
+            .find(|t| t.ctx.tid == tid)
+            .map(|t| t.ctx.robust_list)
+            .ok_or(Errno::ESRCH)?
+    };
+    p.mem.write_bytes(a[1], &head.to_le_bytes())?;
+    p.mem.write_bytes(a[2], &len.to_le_bytes())?;
+    Ok(0)
+}
+
+fn sys_gettid(p: &mut Process, _a: &Args) -> SysResult {
+    Ok(p.tid())
+}
+
+fn sys_sched_yield(p: &mut Process, _a: &Args) -> SysResult {
+    // The result is written before switching, into the yielding thread's registers.
+    p.cpu.set_reg(REG_A0, 0);
+    p.yield_slice();
+    Err(SysError::Switched)
+}
+
+mod futex_op {
+    pub const WAIT: u64 = 0;
+    pub const WAKE: u64 = 1;
+    pub const REQUEUE: u64 = 3;
+    pub const CMP_REQUEUE: u64 = 4;
+    pub const WAIT_BITSET: u64 = 9;
+    pub const WAKE_BITSET: u64 = 10;
+    pub const PRIVATE_FLAG: u64 = 128;
+    pub const CLOCK_REALTIME: u64 = 256;
+    pub const CMD_MASK: u64 = !(PRIVATE_FLAG | CLOCK_REALTIME);
+}
+
+fn sys_futex(p: &mut Process, a: &Args) -> SysResult {
+    use futex_op::*;
+    let (uaddr, op, val, timeout, uaddr2, val3) =
+        (a[0], a[1], a[2] as u32, a[3], a[4], a[5] as u32);
+    let cmd = op & CMD_MASK;
+    if op & CLOCK_REALTIME != 0 && cmd != WAIT_BITSET && cmd != WAIT {
+        return Err(Errno::ENOSYS.into());
+    }
+    if uaddr % 4 != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    match cmd {
+        WAIT | WAIT_BITSET => {
+            let bitset = if cmd == WAIT { u32::MAX } else { val3 };
+            if bitset == 0 {
+                return Err(Errno::EINVAL.into());
+            }
+            let deadline = if timeout == 0 {
+                None
+            } else {
+                let ns = read_timespec(&p.mem, timeout)??;
+                Some(if cmd == WAIT {
+                    // FUTEX_WAIT's timeout is relative.
+                    p.monotonic_ns() + ns
+                } else if op & CLOCK_REALTIME != 0 {
+                    // Absolute on CLOCK_REALTIME = epoch + monotonic.
+                    ns.saturating_sub(p.clock.realtime_ns(0))
+                } else {
+                    ns
+                })
+            };
+            if p.mem.read_u32(uaddr)? != val {
+                return Err(Errno::EAGAIN.into());
+            }
+            let seq = p.sched.next_seq();
+            p.block_current(Wait::Futex {
+                uaddr,
+                bitset,
+                deadline,
+                seq,
+            });
+            Err(SysError::Switched)
+        }
+        WAKE | WAKE_BITSET => {
+            let bitset = if cmd == WAKE { u32::MAX } else { val3 };
+            if bitset == 0 {
+                return Err(Errno::EINVAL.into());
+            }
+            Ok(p.futex_wake(uaddr, bitset, val as u64))
+        }
+        REQUEUE | CMP_REQUEUE => {
+            // val2 (the requeue limit) travels in the timeout argument.
+            let (wake, requeue) = (val as i32, timeout as i32);
+            if wake < 0 || requeue < 0 || uaddr2 % 4 != 0 {
+                return Err(Errno::EINVAL.into());
+            }
+            if cmd == CMP_REQUEUE && p.mem.read_u32(uaddr)? != val3 {
+                return Err(Errno::EAGAIN.into());
+            }
+            let woken = p.futex_wake(uaddr, u32::MAX, wake as u64);
+            let moved = p.futex_requeue(uaddr, uaddr2, requeue as u64);
+            Ok(woken + moved)
+        }
+        _ => Err(SysError::Unsupported(format!(
+            "futex operation {cmd} (op 0x{op:x})"
+        ))),
+    }
+}
