@@ -6,11 +6,13 @@
 //! Every observable effect depends only on the [`config::RunConfig`] and the inputs.
 
 pub mod clock;
+pub mod compare;
 pub mod config;
 pub mod cpu;
 pub mod loader;
 pub mod mem;
 pub mod process;
+pub mod receipt;
 pub mod rng;
 pub mod sched;
 pub mod signal;

@@ -1,8 +1,11 @@
 //! The `rvrun` command line.
 
 use clap::{Args, Parser, Subcommand};
+use rvrun::compare::CompareOptions;
 use rvrun::config::{DEFAULT_CLOCK_HZ, DEFAULT_EPOCH, Mount, RunConfig};
 use rvrun::process::{ExitReason, Process};
+use rvrun::receipt::{self, HostInfo, Receipt, Recorder, VerifyOptions};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -25,6 +28,12 @@ struct Cli {
 enum Command {
     /// Run a static riscv64 Linux program.
     Run(Box<RunArgs>),
+    /// Re-run a program from a run receipt and check that every digest matches
+    /// (exit 0: all match, 1: a mismatch, listed; 125: error).
+    Verify(VerifyArgs),
+    /// Run a program under rvrun and under qemu-riscv64 and report the differences
+    /// (exit 0: they agree, 1: they differ; 125: error, e.g. no QEMU).
+    Compare(Box<CompareArgs>),
     /// Print the syscall table (what is implemented, what is answered with an error by design).
     Syscalls {
         /// As a Markdown table (the README embeds this).
@@ -75,9 +84,70 @@ struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = rvrun::sched::DEFAULT_QUANTUM,
           value_parser = clap::value_parser!(u64).range(1..))]
     quantum: u64,
+    /// Write a run receipt (JSON: digests of every input and of the outcome) to FILE.
+    /// stdin is then read in full before the guest starts (see docs/receipts.md).
+    #[arg(long, value_name = "FILE")]
+    receipt: Option<PathBuf>,
     /// The program to run.
     program: PathBuf,
     /// Arguments passed to the program.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// The program file (default: the path recorded in the receipt's `host.program`).
+    #[arg(long, value_name = "PATH")]
+    program: Option<PathBuf>,
+    /// Take the mount at GUEST_PATH from HOST_PATH instead of the recorded host path
+    /// (repeatable).
+    #[arg(long, value_name = "HOST_PATH:GUEST_PATH", value_parser = Mount::parse)]
+    mount: Vec<Mount>,
+    /// Feed this file to the guest's stdin (default: rvrun's own stdin, or nothing when it
+    /// is a terminal).
+    #[arg(long, value_name = "FILE")]
+    stdin: Option<PathBuf>,
+    /// Also write the re-run's receipt to FILE.
+    #[arg(long, value_name = "FILE")]
+    receipt_out: Option<PathBuf>,
+    /// The receipt to verify.
+    receipt: PathBuf,
+}
+
+#[derive(Args)]
+struct CompareArgs {
+    /// Set a guest environment variable (repeatable); both runs see exactly these.
+    #[arg(short = 'E', value_name = "KEY=VALUE")]
+    env: Vec<String>,
+    /// rvrun's random seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// rvrun's virtual start time, in seconds since the Unix epoch.
+    #[arg(long, default_value_t = DEFAULT_EPOCH)]
+    epoch: u64,
+    /// rvrun's retired instructions per virtual second.
+    #[arg(long, default_value_t = DEFAULT_CLOCK_HZ, value_parser = clap::value_parser!(u64).range(1..))]
+    clock_hz: u64,
+    /// Give a host file or directory to both runs (repeatable); QEMU gets a staged copy and
+    /// arguments naming the guest path are rewritten to it.
+    #[arg(long, value_name = "HOST_PATH:GUEST_PATH[:ro]", value_parser = Mount::parse)]
+    mount: Vec<Mount>,
+    /// Feed this file to both runs' stdin (default: empty).
+    #[arg(long, value_name = "FILE")]
+    stdin: Option<PathBuf>,
+    /// The QEMU binary (default: qemu-riscv64 on PATH).
+    #[arg(long, value_name = "PATH")]
+    qemu: Option<PathBuf>,
+    /// Also align and compare the two syscall sequences (QEMU -strace against rvrun's).
+    #[arg(long)]
+    syscalls: bool,
+    /// Stop rvrun's run after this many instructions.
+    #[arg(long, value_name = "N")]
+    max_insns: Option<u64>,
+    /// The program to run.
+    program: PathBuf,
+    /// Arguments passed to the program (guest paths).
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<String>,
 }
@@ -94,6 +164,8 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Run(args) => run(*args),
+        Command::Verify(args) => verify(args),
+        Command::Compare(args) => compare(*args),
         Command::Syscalls { markdown } => {
             if markdown {
                 print!("{}", rvrun::syscalls::markdown_table());
@@ -145,6 +217,21 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         quantum: args.quantum,
     };
     let mut process = Process::new(&config, &name, &program)?;
+    let recording = match &args.receipt {
+        Some(_) => {
+            let stdin =
+                receipt::read_all(std::io::stdin().lock(), "stdin").map_err(|e| e.to_string())?;
+            let inputs = receipt::inputs(&config, &program, &process, &stdin);
+            let rec = Recorder::attach(
+                &mut process,
+                stdin,
+                Box::new(std::io::stdout()),
+                Box::new(std::io::stderr()),
+            );
+            Some((inputs, rec))
+        }
+        None => None,
+    };
     if let Some(path) = &args.strace_file {
         let f = std::fs::File::create(path)
             .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
@@ -164,6 +251,24 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
             .write_out(dir)
             .map_err(|e| format!("cannot write --out-dir {}: {e}", dir.display()))?;
     }
+    if let (Some(path), Some((inputs, rec))) = (&args.receipt, recording) {
+        let outcome = rec.finish(&process, &reason);
+        let r = Receipt {
+            format: receipt::FORMAT.to_string(),
+            rvrun_version: env!("CARGO_PKG_VERSION").to_string(),
+            inputs,
+            outcome,
+            host: HostInfo {
+                program: name.clone(),
+                mounts: config
+                    .mounts
+                    .iter()
+                    .map(|m| m.host.to_string_lossy().into_owned())
+                    .collect(),
+            },
+        };
+        r.save(path).map_err(|e| e.to_string())?;
+    }
     if args.stats {
         let insns = process.instret();
         let secs = wall.as_secs_f64();
@@ -181,4 +286,87 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         );
     }
     Ok(reason.status())
+}
+
+fn verify(args: VerifyArgs) -> ExitCode {
+    let result = (|| {
+        let recorded = Receipt::load(&args.receipt)?;
+        let stdin = match &args.stdin {
+            Some(p) => std::fs::read(p).map_err(|source| receipt::ReceiptError::Io {
+                what: format!("cannot read --stdin {}", p.display()),
+                source,
+            })?,
+            None if std::io::stdin().is_terminal() => Vec::new(),
+            None => receipt::read_all(std::io::stdin().lock(), "stdin")?,
+        };
+        let opts = VerifyOptions {
+            program: args.program.clone(),
+            mounts: args.mount.clone(),
+            stdin,
+        };
+        let v = receipt::verify(&recorded, &opts)?;
+        if let Some(out) = &args.receipt_out {
+            v.rerun.save(out)?;
+        }
+        Ok::<_, receipt::ReceiptError>(v)
+    })();
+    match result {
+        Ok(v) => {
+            for n in &v.notes {
+                println!("note: {n}");
+            }
+            let o = &v.rerun.outcome;
+            if v.mismatches.is_empty() {
+                println!(
+                    "verify: OK: every digest matches (exit status {}, {} instructions, {} outputs)",
+                    o.status,
+                    o.instructions,
+                    o.outputs.len()
+                );
+                ExitCode::SUCCESS
+            } else {
+                println!("verify: MISMATCH: {} difference(s)", v.mismatches.len());
+                for m in &v.mismatches {
+                    println!("  {m}");
+                }
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => {
+            eprintln!("rvrun: verify: {e}");
+            ExitCode::from(RVRUN_ERROR)
+        }
+    }
+}
+
+fn compare(args: CompareArgs) -> ExitCode {
+    for kv in &args.env {
+        if !kv.contains('=') {
+            eprintln!("rvrun: -E {kv}: expected KEY=VALUE");
+            return ExitCode::from(RVRUN_ERROR);
+        }
+    }
+    let opts = CompareOptions {
+        program: args.program,
+        args: args.args,
+        env: args.env,
+        mounts: args.mount,
+        stdin: args.stdin,
+        seed: args.seed,
+        epoch: args.epoch,
+        clock_hz: args.clock_hz,
+        max_insns: args.max_insns,
+        qemu: args.qemu,
+        syscalls: args.syscalls,
+    };
+    match rvrun::compare::compare(&opts) {
+        Ok(report) => {
+            print!("{}", report.render(&opts.program.to_string_lossy()));
+            ExitCode::from(if report.agree() { 0 } else { 1 })
+        }
+        Err(e) => {
+            eprintln!("rvrun: compare: {e}");
+            ExitCode::from(RVRUN_ERROR)
+        }
+    }
 }

@@ -8,7 +8,7 @@ use crate::loader::{self, LoadedImage};
 use crate::mem::GuestMemory;
 use crate::rng::GuestRng;
 use crate::sched::{Scheduler, ThreadCtx};
-use crate::signal::SignalState;
+use crate::signal::{SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SigInfo, SignalState};
 use crate::syscalls::{self, Args, Syscall};
 use crate::vfs::Vfs;
 use std::io::Write;
@@ -19,6 +19,13 @@ pub const GUEST_PID: u64 = 1000;
 pub const GUEST_PPID: u64 = 999;
 /// uid, euid, gid and egid.
 pub const GUEST_UID: u64 = 1000;
+
+/// si_code values of synchronous faults (asm-generic/siginfo.h).
+const SEGV_MAPERR: i32 = 1;
+const SEGV_ACCERR: i32 = 2;
+const BUS_ADRALN: i32 = 1;
+const ILL_ILLOPC: i32 = 1;
+const TRAP_BRKPT: i32 = 1;
 
 /// The stack pointer register (x2).
 const REG_SP: usize = 2;
@@ -51,6 +58,8 @@ impl ExitReason {
 pub struct Stats {
     /// Syscalls made.
     pub syscalls: u64,
+    /// Signal handlers entered.
+    pub signals: u64,
 }
 
 /// The memory-management state the brk/mmap syscalls keep.
@@ -194,17 +203,27 @@ impl Process {
                         self.yield_slice();
                     }
                 }
-                Exit::Ebreak => self.fatal_signal(crate::signal::SIGTRAP, "breakpoint (ebreak)"),
-                Exit::Illegal { pc, raw } => self.fatal_signal(
-                    crate::signal::SIGILL,
+                Exit::Ebreak => self.raise_fault(
+                    SigInfo::fault(SIGTRAP, TRAP_BRKPT, self.cpu.pc),
+                    &format!("breakpoint (ebreak) at pc 0x{:x}", self.cpu.pc),
+                ),
+                Exit::Illegal { pc, raw } => self.raise_fault(
+                    SigInfo::fault(SIGILL, ILL_ILLOPC, pc),
                     &format!("{} at pc 0x{pc:x}", cpu::describe_illegal(raw)),
                 ),
-                Exit::Fault { pc, fault } => self.fatal_signal(
-                    crate::signal::SIGSEGV,
-                    &format!("segmentation fault: {fault} (pc 0x{pc:x})"),
-                ),
-                Exit::MisalignedAtomic { pc, addr } => self.fatal_signal(
-                    crate::signal::SIGBUS,
+                Exit::Fault { pc, fault } => {
+                    let code = if fault.mapped {
+                        SEGV_ACCERR
+                    } else {
+                        SEGV_MAPERR
+                    };
+                    self.raise_fault(
+                        SigInfo::fault(SIGSEGV, code, fault.addr),
+                        &format!("segmentation fault: {fault} (pc 0x{pc:x})"),
+                    )
+                }
+                Exit::MisalignedAtomic { pc, addr } => self.raise_fault(
+                    SigInfo::fault(SIGBUS, BUS_ADRALN, addr),
                     &format!("misaligned atomic access at 0x{addr:x} (pc 0x{pc:x})"),
                 ),
             }
@@ -213,16 +232,6 @@ impl Process {
             let _ = out.flush();
         }
         self.exit.clone().expect("loop ends only on exit")
-    }
-
-    /// A synchronous fault the guest cannot handle yet (signal delivery comes with threads):
-    /// the default action of the signal ends the process, with a diagnostic on stderr.
-    fn fatal_signal(&mut self, sig: u32, what: &str) {
-        eprintln!(
-            "rvrun: {what}: guest killed by {}",
-            crate::signal::signal_name(sig)
-        );
-        self.exit = Some(ExitReason::Signaled(sig));
     }
 
     /// Ends the run with rvrun's own error status.

@@ -175,6 +175,9 @@ impl Process {
         }
         self.sched.slice_left = self.sched.quantum;
         self.sched.switches += 1;
+        if self.has_deliverable_signal() {
+            self.act_on_pending_signals();
+        }
     }
 
     /// Ends the running thread's slice: switches to the next runnable thread, if any.

@@ -17,3 +17,7 @@ pub const MMAP_BOTTOM: u64 = 0x1_0000_0000;
 /// Where a static-pie (ET_DYN) program is loaded: Linux's ELF_ET_DYN_BASE for Sv39 (two thirds
 /// of the user address space), page aligned.
 pub const PIE_BASE: u64 = 0x2a_aaaa_a000;
+/// The page holding the signal-return trampoline (`li a7, 139; ecall`): riscv64 has no
+/// sa_restorer, so Linux returns from handlers through its vDSO; rvrun maps this page instead
+/// and points ra at it. It sits just above the mmap area.
+pub const SIGRETURN_TRAMPOLINE: u64 = MMAP_TOP;

@@ -81,6 +81,7 @@ pub fn load(
     rng: &mut GuestRng,
 ) -> Result<LoadedImage, LoadError> {
     let seg = elf::map_segments(mem, program)?;
+    map_sigreturn_trampoline(mem);
     let mut random = [0u8; 16];
     rng.fill(&mut random);
     let sp = stack::build(mem, &seg, exe_name, argv, env, &random)?;
@@ -92,6 +93,25 @@ pub fn load(
         phdr: seg.phdr,
         exe_path: guest_exe_path(exe_name),
     })
+}
+
+/// Maps the page signal handlers return through: `li a7, 139` (rt_sigreturn); `ecall`.
+fn map_sigreturn_trampoline(mem: &mut GuestMemory) {
+    use crate::mem::{PAGE_SIZE, RegionKind, perm};
+    const LI_A7_139: u32 = 0x08b0_0893;
+    const ECALL: u32 = 0x0000_0073;
+    let at = layout::SIGRETURN_TRAMPOLINE;
+    mem.map_fixed(
+        at,
+        PAGE_SIZE,
+        perm::R | perm::X,
+        RegionKind::Special("[sigreturn]"),
+    );
+    let code: Vec<u8> = [LI_A7_139, ECALL]
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .collect();
+    mem.poke(at, &code);
 }
 
 /// The guest path of the program: the path as given, made absolute against `/` (the default

@@ -406,6 +406,18 @@ impl GuestMemory {
         Ok(unsafe { std::slice::from_raw_parts(self.base.add(addr as usize), len) })
     }
 
+    /// Host view of guest bytes ignoring page permissions (state digests of run receipts,
+    /// which hash every mapped region, `PROT_NONE` ones included). `None` when the range
+    /// does not lie inside the guest space.
+    pub fn peek(&self, addr: u64, len: usize) -> Option<&[u8]> {
+        let end = addr.checked_add(len as u64)?;
+        if end > GUEST_SPACE {
+            return None;
+        }
+        // SAFETY: the range lies inside the reservation (checked above); &self keeps it alive.
+        Some(unsafe { std::slice::from_raw_parts(self.base.add(addr as usize), len) })
+    }
+
     /// Writes bytes ignoring page permissions (loader and kernel use, e.g. filling a
     /// read-only segment). The range must lie inside the guest space.
     pub fn poke(&mut self, addr: u64, data: &[u8]) {

@@ -205,6 +205,10 @@ pub fn dispatch(p: &mut Process) {
     if let (None, Some(ret)) = (&p.exit, ret) {
         p.cpu.set_reg(10, ret);
     }
+    // Signals are taken on the way back to the guest, after the result is in a0.
+    if p.has_deliverable_signal() {
+        p.act_on_pending_signals();
+    }
 }
 
 /// Renders the syscall table as Markdown (the README embeds this output).

@@ -5,40 +5,25 @@
 use super::abi::Writer;
 use super::{Args, Errno, SysResult, Syscall, handle, partial};
 use crate::process::{GUEST_PID, Process};
-use crate::signal::{AltStack, SIGKILL, SIGSTOP, SS_DISABLE, SigAction};
+use crate::signal::{
+    AltStack, SIG_DFL, SIG_IGN, SIGKILL, SIGSTOP, SS_DISABLE, SigAction, UNBLOCKABLE,
+};
 
 /// Rows of the dispatch table for this family.
 pub const TABLE: &[Syscall] = &[
     handle(134, "rt_sigaction", "dxxu", sys_rt_sigaction),
     handle(135, "rt_sigprocmask", "dxxu", sys_rt_sigprocmask),
-    partial(
-        132,
-        "sigaltstack",
-        "xx",
-        sys_sigaltstack,
-        "the stack is recorded; signal frames come with threads",
-    ),
+    handle(132, "sigaltstack", "xx", sys_sigaltstack),
+    handle(139, "rt_sigreturn", "", sys_rt_sigreturn),
     partial(
         129,
         "kill",
         "dd",
         sys_kill,
-        "only the process itself; a signal with a guest handler stops the run",
+        "only this process (pid 1000, 0 or -1 name it)",
     ),
-    partial(
-        130,
-        "tkill",
-        "dd",
-        sys_tkill,
-        "only the calling thread; a signal with a guest handler stops the run",
-    ),
-    partial(
-        131,
-        "tgkill",
-        "ddd",
-        sys_tgkill,
-        "only the calling thread; a signal with a guest handler stops the run",
-    ),
+    handle(130, "tkill", "dd", sys_tkill),
+    handle(131, "tgkill", "ddd", sys_tgkill),
 ];
 
 /// Size of the kernel's sigset_t on riscv64.
@@ -46,8 +31,6 @@ const SIGSET_SIZE: u64 = 8;
 const SIG_BLOCK: u64 = 0;
 const SIG_UNBLOCK: u64 = 1;
 const SIG_SETMASK: u64 = 2;
-/// Signals that can never be blocked or caught.
-const UNBLOCKABLE: u64 = (1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1));
 /// SS_ONSTACK / SS_AUTODISARM for sigaltstack.
 const SS_AUTODISARM: u32 = 1 << 31;
 /// MINSIGSTKSZ on riscv64.
@@ -114,8 +97,8 @@ fn sys_rt_sigprocmask(p: &mut Process, a: &Args) -> SysResult {
         p.mem.write_bytes(oset, &old.to_le_bytes())?;
     }
     if let Some(new) = new {
+        // Newly unblocked pending signals are taken by the dispatcher on the way out.
         p.thread.sigmask = new & !UNBLOCKABLE;
-        p.act_on_pending_signals();
     }
     Ok(0)
 }
@@ -152,8 +135,7 @@ fn sys_sigaltstack(p: &mut Process, a: &Args) -> SysResult {
     Ok(0)
 }
 
-/// Sends `sig` to the process (`thread` None) or to one of its threads, then acts on what the
-/// running thread can take now.
+/// Sends `sig` to the process (`thread` None) or to one of its threads.
 fn send(p: &mut Process, thread: Option<u64>, sig: u64) -> SysResult {
     if sig == 0 {
         return Ok(0);
@@ -164,6 +146,7 @@ fn send(p: &mut Process, thread: Option<u64>, sig: u64) -> SysResult {
         None => p.sig.pending |= bit,
         Some(tid) if tid == p.thread.tid => p.thread.pending |= bit,
         Some(tid) => {
+            let handler = p.sig.action(sig).handler;
             let t = p
                 .sched
                 .parked
@@ -171,10 +154,23 @@ fn send(p: &mut Process, thread: Option<u64>, sig: u64) -> SysResult {
                 .find(|t| t.ctx.tid == tid)
                 .ok_or(Errno::ESRCH)?;
             t.ctx.pending |= bit;
+            // A blocked thread that will run a handler for it is woken with EINTR.
+            if t.wait.is_some()
+                && t.ctx.sigmask & bit == 0
+                && handler != SIG_DFL
+                && handler != SIG_IGN
+            {
+                t.wait = None;
+                t.cpu.set_reg(10, (-(Errno::EINTR.0 as i64)) as u64);
+            }
         }
     }
-    p.act_on_pending_signals();
+    // The dispatcher acts on what the caller can take once the result is in a0.
     Ok(0)
+}
+
+fn sys_rt_sigreturn(p: &mut Process, _a: &Args) -> SysResult {
+    p.sigreturn()
 }
 
 fn sys_kill(p: &mut Process, a: &Args) -> SysResult {

@@ -339,6 +339,23 @@ impl Vfs {
         result
     }
 
+    /// The regular files [`write_out`](Self::write_out) writes (or would write), as (guest
+    /// path, contents), in the same order: name order, each directory before its contents.
+    /// Read-only; for run receipts, which hash the outputs whether or not `--out-dir` is set.
+    pub fn output_files(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let mut out = Vec::new();
+        self.for_each_entry(|path, ino| {
+            let i = self.inodes.get(ino);
+            if let Node::File(f) = &i.node
+                && (i.origin == Origin::Guest || i.modified)
+            {
+                out.push((path.to_vec(), f.to_vec()));
+            }
+            ControlFlow::Continue(())
+        });
+        out
+    }
+
     /// Resolves a guest path from the root without following a final symlink (tests).
     #[cfg(test)]
     pub(crate) fn lookup_path(&self, path: &str) -> Option<Ino> {

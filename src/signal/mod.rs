@@ -1,6 +1,10 @@
-//! Signal numbers, names and the per-process signal state (dispositions, mask, alternate
-//! stack). Delivery of handled signals comes with threads; for now a signal whose action is
-//! the default ends the process.
+//! Signal numbers, names, dispositions, and acting on pending signals: the default action,
+//! or a guest handler entered through a signal frame laid out as riscv64 Linux does
+//! ([`frame`]).
+
+pub mod frame;
+
+pub use frame::{SigInfo, SigSource};
 
 /// Signal numbers (asm-generic/signal.h).
 pub const SIGHUP: u32 = 1;
@@ -28,6 +32,8 @@ pub const SIGPIPE: u32 = 13;
 pub const SIGCHLD: u32 = 17;
 #[allow(missing_docs)]
 pub const SIGSTOP: u32 = 19;
+/// Signals that can never be blocked, caught or ignored (SIGKILL, SIGSTOP).
+pub const UNBLOCKABLE: u64 = (1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1));
 /// Number of signals (1..=64).
 pub const NSIG: usize = 64;
 
@@ -169,40 +175,69 @@ impl SignalState {
 }
 
 impl crate::process::Process {
+    /// True when the running thread has a pending signal it does not block.
+    #[inline]
+    pub fn has_deliverable_signal(&self) -> bool {
+        (self.sig.pending | self.thread.pending) & !self.thread.sigmask != 0
+    }
+
     /// Acts on the signals pending for the running thread that it does not block: the
-    /// default action ends the process or is ignored; a guest handler cannot run yet, so it
-    /// stops the run saying so.
+    /// default action (end the process, or nothing), or entering the guest handler through a
+    /// signal frame. One handler is entered at a time; further signals are taken at the next
+    /// entry into the kernel.
     pub fn act_on_pending_signals(&mut self) {
-        loop {
+        while self.exit.is_none() && self.has_deliverable_signal() {
             let ready = (self.sig.pending | self.thread.pending) & !self.thread.sigmask;
-            if ready == 0 || self.exit.is_some() {
-                return;
-            }
             let sig = ready.trailing_zeros() + 1;
             let bit = 1u64 << (sig - 1);
-            if self.thread.pending & bit != 0 {
+            let source = if self.thread.pending & bit != 0 {
                 self.thread.pending &= !bit;
+                SigSource::Thread
             } else {
                 self.sig.pending &= !bit;
-            }
+                SigSource::Process
+            };
             let act = self.sig.action(sig);
             match act.handler {
                 SIG_IGN => {}
-                SIG_DFL => match default_action(sig) {
-                    DefaultAction::Terminate | DefaultAction::Core => {
-                        self.exit = Some(crate::process::ExitReason::Signaled(sig));
-                    }
-                    DefaultAction::Ignore | DefaultAction::Continue => {}
-                    DefaultAction::Stop => self.stop(format!(
-                        "{} would stop the process (job control is not emulated)",
-                        signal_name(sig)
-                    )),
-                },
-                h => self.stop(format!(
-                    "delivery of {} to the guest handler at 0x{h:x} is not supported yet",
-                    signal_name(sig)
-                )),
+                SIG_DFL => self.default_action(sig, None),
+                _ => {
+                    self.enter_handler(sig, SigInfo::sent(sig, source));
+                    return;
+                }
             }
+        }
+    }
+
+    /// Carries out the default action of `sig`; `why` describes a synchronous fault.
+    pub fn default_action(&mut self, sig: u32, why: Option<&str>) {
+        match default_action(sig) {
+            DefaultAction::Terminate | DefaultAction::Core => {
+                if let Some(why) = why {
+                    eprintln!("rvrun: {why}: guest killed by {}", signal_name(sig));
+                }
+                self.exit = Some(crate::process::ExitReason::Signaled(sig));
+            }
+            DefaultAction::Ignore | DefaultAction::Continue => {}
+            DefaultAction::Stop => self.stop(format!(
+                "{} would stop the process (job control is not emulated)",
+                signal_name(sig)
+            )),
+        }
+    }
+
+    /// A synchronous fault (SIGSEGV, SIGBUS, SIGILL, SIGTRAP) raised by the instruction at
+    /// `cpu.pc`: enters the guest's handler with the faulting context, or, when the signal
+    /// is blocked, ignored or left at its default, ends the process as Linux's force_sig does.
+    pub fn raise_fault(&mut self, info: SigInfo, why: &str) {
+        let sig = info.signo;
+        let act = self.sig.action(sig);
+        let blocked = self.thread.sigmask & (1 << (sig - 1)) != 0;
+        if act.handler == SIG_DFL || act.handler == SIG_IGN || blocked {
+            self.sig.actions[sig as usize - 1].handler = SIG_DFL;
+            self.default_action(sig, Some(why));
+        } else {
+            self.enter_handler(sig, info);
         }
     }
 }
