@@ -30,6 +30,8 @@ pub struct ThreadCtx {
     pub clear_child_tid: u64,
     /// set_robust_list head and length.
     pub robust_list: (u64, u64),
+    /// Deadline of a syscall being retried (see [`Wait::Retry`]); cleared when it completes.
+    pub retry_deadline: Option<u128>,
 }
 
 impl ThreadCtx {
@@ -42,6 +44,7 @@ impl ThreadCtx {
             altstack: AltStack::default(),
             clear_child_tid: 0,
             robust_list: (0, 0),
+            retry_deadline: None,
         }
     }
 }
@@ -65,6 +68,13 @@ pub enum Wait {
         /// Monotonic deadline in ns.
         deadline: u128,
     },
+    /// A syscall that could not complete yet (empty pipe, no ready fd): the thread sits at
+    /// its `ecall` and runs it again when file state changes or the deadline passes; the
+    /// handler finds the deadline in [`ThreadCtx::retry_deadline`].
+    Retry {
+        /// Monotonic deadline in ns, if the call has a timeout.
+        deadline: Option<u128>,
+    },
 }
 
 impl Wait {
@@ -72,14 +82,16 @@ impl Wait {
         match self {
             Wait::Futex { deadline, .. } => *deadline,
             Wait::Sleep { deadline } => Some(*deadline),
+            Wait::Retry { deadline } => *deadline,
         }
     }
 
-    /// The syscall result a thread gets when its deadline passes.
-    fn timeout_result(&self) -> u64 {
+    /// The syscall result a thread gets when its deadline passes (`None`: it re-runs the call).
+    fn timeout_result(&self) -> Option<u64> {
         match self {
-            Wait::Futex { .. } => (-(Errno::ETIMEDOUT.0 as i64)) as u64,
-            Wait::Sleep { .. } => 0,
+            Wait::Futex { .. } => Some((-(Errno::ETIMEDOUT.0 as i64)) as u64),
+            Wait::Sleep { .. } => Some(0),
+            Wait::Retry { .. } => None,
         }
     }
 }
@@ -109,6 +121,8 @@ pub struct Scheduler {
     wait_seq: u64,
     /// Thread switches so far (for --stats).
     pub switches: u64,
+    /// The VFS change counter when retrying waiters were last woken.
+    seen_vfs_generation: u64,
 }
 
 impl Scheduler {
@@ -233,20 +247,29 @@ impl Process {
             if own.is_some_and(|d| d <= deadline) {
                 // Our own wait timed out first: keep running with the timeout result.
                 let w = wait.expect("own deadline implies a wait");
-                self.cpu.set_reg(10, w.timeout_result());
+                if let Some(r) = w.timeout_result() {
+                    self.cpu.set_reg(10, r);
+                }
                 return;
             }
         }
     }
 
-    /// Wakes parked threads whose deadline has passed, with their timeout result.
+    /// Wakes parked threads whose deadline has passed (with their timeout result), and, when
+    /// file state changed since the last look, every thread retrying a syscall.
     fn wake_expired(&mut self) {
         let now = self.monotonic_ns();
+        let generation = self.vfs.generation();
+        let changed = generation != self.sched.seen_vfs_generation;
+        self.sched.seen_vfs_generation = generation;
         for t in &mut self.sched.parked {
-            if let Some(w) = &t.wait
-                && w.deadline().is_some_and(|d| d <= now)
-            {
-                t.cpu.set_reg(10, w.timeout_result());
+            let Some(w) = &t.wait else { continue };
+            if w.deadline().is_some_and(|d| d <= now) {
+                if let Some(r) = w.timeout_result() {
+                    t.cpu.set_reg(10, r);
+                }
+                t.wait = None;
+            } else if changed && matches!(w, Wait::Retry { .. }) {
                 t.wait = None;
             }
         }
@@ -318,6 +341,11 @@ impl Process {
                 )
             }
             Some(Wait::Sleep { .. }) => format!("\n  thread {tid}: sleeping, pc 0x{pc:x}"),
+            Some(Wait::Retry { .. }) => {
+                format!(
+                    "\n  thread {tid}: waiting for file state to change (blocked syscall), pc 0x{pc:x}"
+                )
+            }
             None => format!("\n  thread {tid}: runnable, pc 0x{pc:x}"),
         };
         s.push_str(&describe(self.thread.tid, self.cpu.pc, current));

@@ -35,6 +35,13 @@ pub enum SysError {
     /// The handler blocked or ended the calling thread, or wrote its result itself: the
     /// dispatcher must not touch the registers (they may now be another thread's).
     Switched,
+    /// The call cannot complete yet (nothing to read, no fd ready): the thread blocks and
+    /// runs the same call again when file state changes, or once `deadline` (monotonic ns)
+    /// has passed; the handler then reads the deadline from `p.thread.retry_deadline`.
+    WouldBlock {
+        /// When to give up waiting (the handler decides what timing out returns).
+        deadline: Option<u128>,
+    },
 }
 
 impl From<Errno> for SysError {
@@ -189,10 +196,20 @@ pub fn dispatch(p: &mut Process) {
             }
         }
     };
+    if !matches!(result, Err(SysError::WouldBlock { .. })) {
+        p.thread.retry_deadline = None;
+    }
     let ret = match result {
         Ok(v) => Some(v),
         Err(SysError::Errno(e)) => Some((-(e.0 as i64)) as u64),
         Err(SysError::Switched) => None,
+        Err(SysError::WouldBlock { deadline }) => {
+            // Back to the ecall, arguments untouched: the call runs again when woken.
+            p.cpu.pc = pc;
+            p.thread.retry_deadline = deadline;
+            p.block_current(crate::sched::Wait::Retry { deadline });
+            None
+        }
         Err(SysError::Unsupported(msg)) => {
             p.cpu.pc = pc;
             p.stop(msg);

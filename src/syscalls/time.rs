@@ -2,8 +2,9 @@
 //! `--epoch`; sleeping advances virtual time and never waits on the host.
 
 use super::abi::{read_timespec, timespec};
-use super::{Args, Errno, SysResult, Syscall, handle};
+use super::{Args, Errno, SysError, SysResult, Syscall, handle};
 use crate::process::Process;
+use crate::sched::Wait;
 
 /// Rows of the dispatch table for this family.
 pub const TABLE: &[Syscall] = &[
@@ -81,10 +82,21 @@ fn sys_gettimeofday(p: &mut Process, a: &Args) -> SysResult {
     Ok(0)
 }
 
+/// Blocks the calling thread until the monotonic `deadline`; other threads run meanwhile, and
+/// when none can, virtual time jumps to the deadline. The call returns 0.
+fn sleep_until(p: &mut Process, deadline: u128) -> SysResult {
+    if deadline <= p.monotonic_ns() {
+        return Ok(0);
+    }
+    p.cpu.set_reg(10, 0);
+    p.block_current(Wait::Sleep { deadline });
+    Err(SysError::Switched)
+}
+
 fn sys_nanosleep(p: &mut Process, a: &Args) -> SysResult {
     let ns = read_timespec(&p.mem, a[0])??;
-    p.clock.advance(ns);
-    Ok(0)
+    let deadline = p.monotonic_ns() + ns;
+    sleep_until(p, deadline)
 }
 
 const TIMER_ABSTIME: u64 = 1;
@@ -102,6 +114,6 @@ fn sys_clock_nanosleep(p: &mut Process, a: &Args) -> SysResult {
     } else {
         ns
     };
-    p.clock.advance(sleep);
-    Ok(0)
+    let deadline = p.monotonic_ns() + sleep;
+    sleep_until(p, deadline)
 }

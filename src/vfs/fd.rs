@@ -200,6 +200,7 @@ impl Vfs {
 
     /// `close(fd)`.
     pub fn close(&mut self, fd: i32) -> Result<(), Errno> {
+        self.note_change();
         let slot = self.fds.remove(fd).ok_or(Errno::EBADF)?;
         self.drop_file_ref(slot.file);
         Ok(())
@@ -208,6 +209,7 @@ impl Vfs {
     /// `close_range(first, last, flags)`: closes the open fds in `first..=last`, or with
     /// `cloexec` only marks them close-on-exec.
     pub fn close_range(&mut self, first: u32, last: u32, cloexec: bool) {
+        self.note_change();
         for fd in self.fds.open_fds() {
             if (fd as u32) < first || fd as u32 > last {
                 continue;
@@ -311,6 +313,7 @@ impl Vfs {
     /// `O_CLOEXEC` and `O_NONBLOCK`; EINVAL for anything else (`O_DIRECT` packet mode is
     /// not supported). EMFILE when two fds are not free.
     pub fn pipe(&mut self, flags: u32) -> Result<(i32, i32), Errno> {
+        self.note_change();
         if flags & !(O_CLOEXEC | O_NONBLOCK) != 0 {
             return Err(Errno::EINVAL);
         }

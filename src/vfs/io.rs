@@ -44,6 +44,7 @@ impl Vfs {
     /// `read(fd, max)`: up to `max` bytes from the file offset, which advances. Devices draw
     /// random bytes from `rng`. See [`VfsError::WouldBlock`] for pipes.
     pub fn read(&mut self, fd: i32, max: usize, rng: &mut GuestRng) -> Result<Vec<u8>, VfsError> {
+        self.note_change();
         self.check_io(fd, IoKind::Read)?;
         let id = self.fds.get(fd)?.file;
         let f = self.files.get_mut(&id).expect("live description");
@@ -82,6 +83,7 @@ impl Vfs {
     /// advances. Pipes: EPIPE without readers (the caller raises SIGPIPE), else see
     /// [`VfsError::WouldBlock`].
     pub fn write(&mut self, fd: i32, data: &[u8]) -> Result<usize, VfsError> {
+        self.note_change();
         self.check_io(fd, IoKind::Write)?;
         let id = self.fds.get(fd)?.file;
         let f = self.files.get_mut(&id).expect("live description");
@@ -107,6 +109,7 @@ impl Vfs {
     /// `pwrite64(fd, data, offset)`: writes at `offset`, leaving the file offset alone; with
     /// `O_APPEND` Linux appends anyway, and so does rvrun.
     pub fn pwrite(&mut self, fd: i32, data: &[u8], offset: u64) -> Result<usize, Errno> {
+        self.note_change();
         self.check_io(fd, IoKind::PWrite)?;
         let f = self.file(fd)?;
         let (ino, append) = (f.ino, f.append());

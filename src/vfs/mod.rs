@@ -138,9 +138,23 @@ pub struct Vfs {
     stdio: HostStdio,
     /// Root inode of each read-only mount (mount `i` is at index `i - 1`).
     ro_roots: Vec<Ino>,
+    /// Counts changes that can make a blocked call ready (data moved, fds closed or made);
+    /// the scheduler wakes threads retrying a syscall when it moves.
+    generation: u64,
 }
 
 impl Vfs {
+    /// The change counter (see the field): equal values mean no blocked call can have become
+    /// ready in between.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Notes a change that may make a blocked call ready.
+    pub(crate) fn note_change(&mut self) {
+        self.generation += 1;
+    }
+
     /// Builds the start-up tree: `/`, `/dev` (null, zero, full, random, urandom, and stdin,
     /// stdout, stderr linked to the host streams), `/tmp` (mode 1777), `/proc/self/exe` (a
     /// symlink to `exe_path`), the executable itself at `exe_path` (a regular file holding
@@ -175,6 +189,7 @@ impl Vfs {
             epoch: epoch.min(i64::MAX as u64) as i64,
             stdio: HostStdio::host(),
             ro_roots: Vec::new(),
+            generation: 0,
         }
     }
 
