@@ -156,10 +156,14 @@ fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { RVRUN_ERROR } else { 0 };
+        Err(e) if !e.use_stderr() => {
+            // --help and --version.
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("rvrun: {}", one_line_usage_error(&e));
+            return ExitCode::from(RVRUN_ERROR);
         }
     };
     match cli.command {
@@ -179,6 +183,17 @@ fn main() -> ExitCode {
     }
 }
 
+/// clap's message for a usage error, folded into one line: what is wrong, then where to look.
+fn one_line_usage_error(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let what: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| l.trim().trim_start_matches("error: "))
+        .collect();
+    format!("{} (see `rvrun --help`)", what.join(" "))
+}
+
 fn run(args: RunArgs) -> ExitCode {
     match try_run(args) {
         Ok(status) => ExitCode::from(status as u8),
@@ -191,12 +206,12 @@ fn run(args: RunArgs) -> ExitCode {
 
 fn try_run(args: RunArgs) -> Result<i32, String> {
     let name = args.program.to_string_lossy().into_owned();
-    let program = std::fs::read(&args.program).map_err(|e| format!("cannot read {name}: {e}"))?;
     for kv in &args.env {
         if !kv.contains('=') {
             return Err(format!("-E {kv}: expected KEY=VALUE"));
         }
     }
+    let program = std::fs::read(&args.program).map_err(|e| format!("cannot read {name}: {e}"))?;
     if !args.cwd.starts_with('/') {
         return Err(format!(
             "--cwd {}: must be an absolute guest path",
