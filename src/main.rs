@@ -42,10 +42,12 @@ enum Command {
     },
 }
 
+/// The inputs a guest run depends on besides the program and its arguments (shared by
+/// `run` and `compare`).
 #[derive(Args)]
-struct RunArgs {
+struct GuestInputs {
     /// Set a guest environment variable (repeatable). The guest sees no other variables.
-    #[arg(short = 'E', value_name = "KEY=VALUE")]
+    #[arg(short = 'E', value_name = "KEY=VALUE", value_parser = parse_env)]
     env: Vec<String>,
     /// Seed of the random stream (getrandom, /dev/urandom, AT_RANDOM).
     #[arg(long, default_value_t = 0)]
@@ -56,9 +58,24 @@ struct RunArgs {
     /// Retired instructions per virtual second.
     #[arg(long, default_value_t = DEFAULT_CLOCK_HZ, value_parser = clap::value_parser!(u64).range(1..))]
     clock_hz: u64,
-    /// Copy a host file or directory into the guest filesystem (repeatable).
+    /// Copy a host file or directory into the guest filesystem (repeatable). `compare` gives
+    /// QEMU a staged copy and rewrites arguments naming the guest path to it.
     #[arg(long, value_name = "HOST_PATH:GUEST_PATH[:ro]", value_parser = Mount::parse)]
     mount: Vec<Mount>,
+}
+
+fn parse_env(s: &str) -> Result<String, String> {
+    if s.contains('=') {
+        Ok(s.to_string())
+    } else {
+        Err("expected KEY=VALUE".to_string())
+    }
+}
+
+#[derive(Args)]
+struct RunArgs {
+    #[command(flatten)]
+    inputs: GuestInputs,
     /// The guest's initial working directory.
     #[arg(long, default_value = "/")]
     cwd: String,
@@ -117,22 +134,8 @@ struct VerifyArgs {
 
 #[derive(Args)]
 struct CompareArgs {
-    /// Set a guest environment variable (repeatable); both runs see exactly these.
-    #[arg(short = 'E', value_name = "KEY=VALUE")]
-    env: Vec<String>,
-    /// rvrun's random seed.
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
-    /// rvrun's virtual start time, in seconds since the Unix epoch.
-    #[arg(long, default_value_t = DEFAULT_EPOCH)]
-    epoch: u64,
-    /// rvrun's retired instructions per virtual second.
-    #[arg(long, default_value_t = DEFAULT_CLOCK_HZ, value_parser = clap::value_parser!(u64).range(1..))]
-    clock_hz: u64,
-    /// Give a host file or directory to both runs (repeatable); QEMU gets a staged copy and
-    /// arguments naming the guest path are rewritten to it.
-    #[arg(long, value_name = "HOST_PATH:GUEST_PATH[:ro]", value_parser = Mount::parse)]
-    mount: Vec<Mount>,
+    #[command(flatten)]
+    inputs: GuestInputs,
     /// Feed this file to both runs' stdin (default: empty).
     #[arg(long, value_name = "FILE")]
     stdin: Option<PathBuf>,
@@ -206,11 +209,6 @@ fn run(args: RunArgs) -> ExitCode {
 
 fn try_run(args: RunArgs) -> Result<i32, String> {
     let name = args.program.to_string_lossy().into_owned();
-    for kv in &args.env {
-        if !kv.contains('=') {
-            return Err(format!("-E {kv}: expected KEY=VALUE"));
-        }
-    }
     let program = std::fs::read(&args.program).map_err(|e| format!("cannot read {name}: {e}"))?;
     if !args.cwd.starts_with('/') {
         return Err(format!(
@@ -220,11 +218,11 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
     }
     let config = RunConfig {
         argv: std::iter::once(name.clone()).chain(args.args).collect(),
-        env: args.env,
-        seed: args.seed,
-        epoch: args.epoch,
-        clock_hz: args.clock_hz,
-        mounts: args.mount,
+        env: args.inputs.env,
+        seed: args.inputs.seed,
+        epoch: args.inputs.epoch,
+        clock_hz: args.inputs.clock_hz,
+        mounts: args.inputs.mount,
         cwd: args.cwd,
         out_dir: args.out_dir,
         max_insns: args.max_insns,
@@ -355,21 +353,15 @@ fn verify(args: VerifyArgs) -> ExitCode {
 }
 
 fn compare(args: CompareArgs) -> ExitCode {
-    for kv in &args.env {
-        if !kv.contains('=') {
-            eprintln!("rvrun: -E {kv}: expected KEY=VALUE");
-            return ExitCode::from(RVRUN_ERROR);
-        }
-    }
     let opts = CompareOptions {
         program: args.program,
         args: args.args,
-        env: args.env,
-        mounts: args.mount,
+        env: args.inputs.env,
+        mounts: args.inputs.mount,
         stdin: args.stdin,
-        seed: args.seed,
-        epoch: args.epoch,
-        clock_hz: args.clock_hz,
+        seed: args.inputs.seed,
+        epoch: args.inputs.epoch,
+        clock_hz: args.inputs.clock_hz,
         max_insns: args.max_insns,
         qemu: args.qemu,
         syscalls: args.syscalls,

@@ -275,9 +275,9 @@ impl Process {
         }
     }
 
-    /// Wakes up to `n` threads waiting on futex `uaddr` with a bitset overlapping `bitset`, in
-    /// arrival order; returns how many. Woken waits return 0.
-    pub fn futex_wake(&mut self, uaddr: u64, bitset: u32, n: u64) -> u64 {
+    /// Indexes of the parked threads waiting on futex `uaddr` with a bitset overlapping
+    /// `bitset`, in arrival order.
+    fn futex_waiters(&self, uaddr: u64, bitset: u32) -> Vec<usize> {
         let mut waiters: Vec<(u64, usize)> = self
             .sched
             .parked
@@ -294,37 +294,40 @@ impl Process {
             })
             .collect();
         waiters.sort_unstable();
-        let mut woken = 0;
-        for (_, i) in waiters.into_iter().take(n.min(usize::MAX as u64) as usize) {
+        waiters.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// Wakes up to `n` threads waiting on futex `uaddr` with a bitset overlapping `bitset`, in
+    /// arrival order; returns how many. Woken waits return 0.
+    pub fn futex_wake(&mut self, uaddr: u64, bitset: u32, n: u64) -> u64 {
+        let woken = self
+            .futex_waiters(uaddr, bitset)
+            .into_iter()
+            .take(n.min(usize::MAX as u64) as usize);
+        let mut count = 0;
+        for i in woken {
             let t = &mut self.sched.parked[i];
             t.wait = None;
             t.cpu.set_reg(10, 0);
-            woken += 1;
+            count += 1;
         }
-        woken
+        count
     }
 
     /// Moves up to `n` waiters of futex `from` to wait on `to` instead; returns how many.
     pub fn futex_requeue(&mut self, from: u64, to: u64, n: u64) -> u64 {
-        let mut waiters: Vec<(u64, usize)> = self
-            .sched
-            .parked
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| match t.wait {
-                Some(Wait::Futex { uaddr, seq, .. }) if uaddr == from => Some((seq, i)),
-                _ => None,
-            })
-            .collect();
-        waiters.sort_unstable();
-        let mut moved = 0;
-        for (_, i) in waiters.into_iter().take(n.min(usize::MAX as u64) as usize) {
+        let moved = self
+            .futex_waiters(from, u32::MAX)
+            .into_iter()
+            .take(n.min(usize::MAX as u64) as usize);
+        let mut count = 0;
+        for i in moved {
             if let Some(Wait::Futex { uaddr, .. }) = &mut self.sched.parked[i].wait {
                 *uaddr = to;
-                moved += 1;
+                count += 1;
             }
         }
-        moved
+        count
     }
 
     /// True when some thread (running or parked) has id `tid`.

@@ -71,57 +71,39 @@ impl RegionMap {
         keys
     }
 
+    /// Splits the region containing `addr` (if any) into two at `addr`.
+    fn split_at(&mut self, addr: u64) {
+        let Some((&k, r)) = self.map.range(..addr).next_back() else {
+            return;
+        };
+        if r.end > addr {
+            let tail = Region {
+                start: addr,
+                ..r.clone()
+            };
+            self.map.get_mut(&k).expect("region key").end = addr;
+            self.map.insert(addr, tail);
+        }
+    }
+
+    /// Start keys of the regions inside `[start, end)`, after splitting at both edges.
+    fn isolate(&mut self, start: u64, end: u64) -> Vec<u64> {
+        self.split_at(start);
+        self.split_at(end);
+        self.map.range(start..end).map(|(&k, _)| k).collect()
+    }
+
     /// Removes `[start, end)` from all regions, splitting those that straddle its edges.
     pub fn remove(&mut self, start: u64, end: u64) {
-        for k in self.overlapping(start, end) {
-            let r = self.map.remove(&k).expect("region key");
-            if r.start < start {
-                self.map.insert(
-                    r.start,
-                    Region {
-                        end: start,
-                        ..r.clone()
-                    },
-                );
-            }
-            if r.end > end {
-                self.map.insert(end, Region { start: end, ..r });
-            }
+        for k in self.isolate(start, end) {
+            self.map.remove(&k);
         }
     }
 
     /// Sets the permissions of `[start, end)`, splitting regions at its edges.
     pub fn set_prot(&mut self, start: u64, end: u64, prot: u8) {
-        for k in self.overlapping(start, end) {
-            let r = self.map.remove(&k).expect("region key");
-            if r.start < start {
-                self.map.insert(
-                    r.start,
-                    Region {
-                        end: start,
-                        ..r.clone()
-                    },
-                );
-            }
-            if r.end > end {
-                self.map.insert(
-                    end,
-                    Region {
-                        start: end,
-                        ..r.clone()
-                    },
-                );
-            }
-            let (s, e) = (r.start.max(start), r.end.min(end));
-            self.map.insert(
-                s,
-                Region {
-                    start: s,
-                    end: e,
-                    prot,
-                    ..r
-                },
-            );
+        for k in self.isolate(start, end) {
+            self.map.get_mut(&k).expect("region key").prot = prot;
         }
     }
 

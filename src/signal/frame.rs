@@ -3,7 +3,10 @@
 //! interrupted sp (or at the top of the alternate stack). The handler returns through
 //! rvrun's trampoline page, which calls rt_sigreturn.
 
-use super::{AltStack, SS_DISABLE, signal_name};
+use super::{
+    AltStack, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK,
+    signal_name,
+};
 use crate::cpu::Cpu;
 use crate::loader::layout::SIGRETURN_TRAMPOLINE;
 use crate::process::{ExitReason, GUEST_PID, GUEST_UID, Process};
@@ -23,14 +26,6 @@ const MC_FPREGS: u64 = 32 * 8;
 const MC_FCSR: u64 = MC_FPREGS + 32 * 8;
 /// sizeof(struct rt_sigframe).
 const FRAME_SIZE: u64 = SIGINFO_SIZE + UCONTEXT_SIZE;
-
-/// SA_* flags that change delivery.
-const SA_ONSTACK: u64 = 0x0800_0000;
-const SA_RESETHAND: u64 = 0x8000_0000;
-const SA_NODEFER: u64 = 0x4000_0000;
-/// SS_ONSTACK / SS_AUTODISARM.
-const SS_ONSTACK: u32 = 1;
-const SS_AUTODISARM: u32 = 1 << 31;
 
 /// Registers set on handler entry.
 const REG_RA: usize = 1;

@@ -134,8 +134,19 @@ pub struct AltStack {
     pub size: u64,
 }
 
-/// SS_DISABLE.
+/// sigaltstack flags: the thread is running on the stack, the stack is off, and the stack
+/// is disabled while a handler runs on it.
+pub const SS_ONSTACK: u32 = 1;
+#[allow(missing_docs)]
 pub const SS_DISABLE: u32 = 2;
+#[allow(missing_docs)]
+pub const SS_AUTODISARM: u32 = 1 << 31;
+/// sigaction flags that change delivery.
+pub const SA_ONSTACK: u64 = 0x0800_0000;
+#[allow(missing_docs)]
+pub const SA_NODEFER: u64 = 0x4000_0000;
+#[allow(missing_docs)]
+pub const SA_RESETHAND: u64 = 0x8000_0000;
 
 impl Default for AltStack {
     fn default() -> Self {

@@ -6,7 +6,7 @@ use super::abi::Writer;
 use super::{Args, Errno, SysResult, Syscall, handle, partial};
 use crate::process::{GUEST_PID, Process};
 use crate::signal::{
-    AltStack, SIG_DFL, SIG_IGN, SIGKILL, SIGSTOP, SS_DISABLE, SigAction, UNBLOCKABLE,
+    AltStack, SIG_DFL, SIG_IGN, SIGKILL, SIGSTOP, SS_AUTODISARM, SS_DISABLE, SigAction, UNBLOCKABLE,
 };
 
 /// Rows of the dispatch table for this family.
@@ -31,8 +31,6 @@ const SIGSET_SIZE: u64 = 8;
 const SIG_BLOCK: u64 = 0;
 const SIG_UNBLOCK: u64 = 1;
 const SIG_SETMASK: u64 = 2;
-/// SS_ONSTACK / SS_AUTODISARM for sigaltstack.
-const SS_AUTODISARM: u32 = 1 << 31;
 /// MINSIGSTKSZ on riscv64.
 const MINSIGSTKSZ: u64 = 2048;
 
