@@ -9,9 +9,9 @@ use super::{
 };
 use crate::cpu::Cpu;
 use crate::loader::layout::SIGRETURN_TRAMPOLINE;
+use crate::mem::MemFault;
 use crate::process::{ExitReason, GUEST_PID, GUEST_UID, Process};
 use crate::syscalls::abi::Writer;
-use crate::syscalls::{Errno, SysError};
 
 /// sizeof(siginfo_t).
 const SIGINFO_SIZE: u64 = 128;
@@ -182,17 +182,16 @@ impl Process {
     }
 
     /// rt_sigreturn: restores the context saved in the frame at sp. Returns the restored a0
-    /// (the dispatcher writes it back, so the interrupted code sees its own a0).
-    pub fn sigreturn(&mut self) -> Result<u64, SysError> {
-        let uc = self.cpu.reg(REG_SP) + SIGINFO_SIZE;
-        let fault = |_| SysError::Errno(Errno::EFAULT);
+    /// (the dispatcher writes it back, so the interrupted code sees its own a0), or the fault
+    /// when the frame cannot be read (nothing is changed then).
+    pub fn sigreturn(&mut self) -> Result<u64, MemFault> {
+        let uc = self.cpu.reg(REG_SP).wrapping_add(SIGINFO_SIZE);
         let mc = self
             .mem
-            .read_vec(uc + UC_MCONTEXT, (MC_FCSR + 4) as usize)
-            .map_err(fault)?;
+            .read_vec(uc.wrapping_add(UC_MCONTEXT), (MC_FCSR + 4) as usize)?;
         let word = |i: usize| u64::from_le_bytes(mc[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
-        let mask = self.mem.read_u64(uc + UC_SIGMASK).map_err(fault)?;
-        let ss = self.mem.read_vec(uc + UC_STACK, 24).map_err(fault)?;
+        let mask = self.mem.read_u64(uc.wrapping_add(UC_SIGMASK))?;
+        let ss = self.mem.read_vec(uc.wrapping_add(UC_STACK), 24)?;
         self.cpu.pc = word(0);
         for r in 1..32 {
             self.cpu.set_reg(r, word(r));

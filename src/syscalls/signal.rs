@@ -3,7 +3,7 @@
 //! until then a signal that would run one stops the run, saying so.
 
 use super::abi::Writer;
-use super::{Args, Errno, SysResult, Syscall, handle, partial};
+use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
 use crate::process::{GUEST_PID, Process};
 use crate::signal::{
     AltStack, SIG_DFL, SIG_IGN, SIGKILL, SIGSTOP, SS_AUTODISARM, SS_DISABLE, SigAction, UNBLOCKABLE,
@@ -168,7 +168,15 @@ fn send(p: &mut Process, thread: Option<u64>, sig: u64) -> SysResult {
 }
 
 fn sys_rt_sigreturn(p: &mut Process, _a: &Args) -> SysResult {
-    p.sigreturn()
+    match p.sigreturn() {
+        Ok(a0) => Ok(a0),
+        Err(fault) => {
+            // Linux kills the process with SIGSEGV when the frame cannot be read.
+            let why = format!("rt_sigreturn: unreadable signal frame ({fault})");
+            p.default_action(crate::signal::SIGSEGV, Some(&why));
+            Err(SysError::Switched)
+        }
+    }
 }
 
 fn sys_kill(p: &mut Process, a: &Args) -> SysResult {
