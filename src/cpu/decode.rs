@@ -2,8 +2,10 @@
 //! known pc into an [`Insn`]. Runs once per instruction per decode-cache fill, so clarity wins
 //! over speed here.
 //!
-//! Every encoding outside RV64IMAFDC + Zicsr + Zifencei decodes to [`Op::Illegal`]; the reason
-//! is available through [`decode_checked`] for error messages.
+//! Every encoding outside RV64IMAFDC + Zicsr + Zifencei + Zba + Zbb + Zbs + Zicond decodes to
+//! [`Op::Illegal`]; the reason is available through [`decode_checked`] for error messages.
+//! Hints (`pause`, the Zicbop prefetches, which are `ori x0, ...`, and other writes to x0)
+//! decode to [`Op::Nop`].
 
 use super::compressed;
 use super::csr;
@@ -223,7 +225,7 @@ pub fn decode32(raw: u32, pc: u64) -> Decoded {
                 1 if raw >> 26 == 0 => int_op(Op::Slli, raw, 0, imm & 63),
                 5 if raw >> 26 == 0 => int_op(Op::Srli, raw, 0, imm & 63),
                 5 if raw >> 26 == 0x10 => int_op(Op::Srai, raw, 0, imm & 63),
-                _ => return Err("OP-IMM encoding outside RV64I (Zbb, Zbs, ... are not supported)"),
+                _ => return decode_bitmanip_imm(raw),
             }
         }
         0x1b => {
@@ -233,6 +235,16 @@ pub fn decode32(raw: u32, pc: u64) -> Decoded {
                 (1, 0) => int_op(Op::Slliw, raw, 0, imm & 31),
                 (5, 0) => int_op(Op::Srliw, raw, 0, imm & 31),
                 (5, 0x20) => int_op(Op::Sraiw, raw, 0, imm & 31),
+                // Zba slli.uw: imm[11:6] = 000010, 6-bit shift amount.
+                (1, _) if raw >> 26 == 0x02 => int_op(Op::SlliUw, raw, 0, imm & 63),
+                // Zbb clzw/ctzw/cpopw (rs2 field selects) and roriw.
+                (1, 0x30) => match rs2(raw) {
+                    0 => int_op(Op::Clzw, raw, 0, 0),
+                    1 => int_op(Op::Ctzw, raw, 0, 0),
+                    2 => int_op(Op::Cpopw, raw, 0, 0),
+                    _ => return Err("reserved Zbb OP-IMM-32 encoding"),
+                },
+                (5, 0x30) => int_op(Op::Roriw, raw, 0, imm & 31),
                 _ => return Err("reserved OP-IMM-32 encoding"),
             }
         }
@@ -256,9 +268,32 @@ pub fn decode32(raw: u32, pc: u64) -> Decoded {
                 (1, 5) => Op::Divu,
                 (1, 6) => Op::Rem,
                 (1, 7) => Op::Remu,
+                // Zba
+                (0x10, 2) => Op::Sh1add,
+                (0x10, 4) => Op::Sh2add,
+                (0x10, 6) => Op::Sh3add,
+                // Zbb
+                (0x20, 7) => Op::Andn,
+                (0x20, 6) => Op::Orn,
+                (0x20, 4) => Op::Xnor,
+                (0x05, 4) => Op::Min,
+                (0x05, 5) => Op::Minu,
+                (0x05, 6) => Op::Max,
+                (0x05, 7) => Op::Maxu,
+                (0x30, 1) => Op::Rol,
+                (0x30, 5) => Op::Ror,
+                // Zbs
+                (0x24, 1) => Op::Bclr,
+                (0x24, 5) => Op::Bext,
+                (0x34, 1) => Op::Binv,
+                (0x14, 1) => Op::Bset,
+                // Zicond
+                (0x07, 5) => Op::CzeroEqz,
+                (0x07, 7) => Op::CzeroNez,
                 _ => {
                     return Err(
-                        "OP encoding outside RV64IM (Zba, Zbb, Zicond, ... are not supported)",
+                        "OP encoding outside RV64IM + Zba/Zbb/Zbs/Zicond (vector, crypto, ... are \
+                         not supported)",
                     );
                 }
             };
@@ -276,7 +311,15 @@ pub fn decode32(raw: u32, pc: u64) -> Decoded {
                 (1, 5) => Op::Divuw,
                 (1, 6) => Op::Remw,
                 (1, 7) => Op::Remuw,
-                _ => return Err("OP-32 encoding outside RV64IM (Zba, Zbb, ... are not supported)"),
+                (0x04, 0) => Op::AddUw,
+                // zext.h is the rs2 = 0 case of the (RV32-only) pack encoding.
+                (0x04, 4) if rs2(raw) == 0 => Op::ZextH,
+                (0x10, 2) => Op::Sh1addUw,
+                (0x10, 4) => Op::Sh2addUw,
+                (0x10, 6) => Op::Sh3addUw,
+                (0x30, 1) => Op::Rolw,
+                (0x30, 5) => Op::Rorw,
+                _ => return Err("OP-32 encoding outside RV64IM + Zba/Zbb"),
             };
             int_op(op, raw, rs2(raw), 0)
         }
@@ -324,6 +367,31 @@ pub fn decode32(raw: u32, pc: u64) -> Decoded {
                 "unsupported major opcode (vector, custom or longer-than-32-bit encodings)",
             );
         }
+    })
+}
+
+/// OP-IMM encodings beyond RV64I's shifts: the Zbb unary ops and `rori`, the Zbs `*i` ops.
+/// `imm[11:6]` (bits 31:26) selects the family; the shift amount or bit index is 6 bits.
+fn decode_bitmanip_imm(raw: u32) -> Decoded {
+    let sh = (raw >> 20) as i64 & 63;
+    Ok(match (funct3(raw), raw >> 26) {
+        (1, 0x18) => match (raw >> 20) & 0x3f {
+            0 => int_op(Op::Clz, raw, 0, 0),
+            1 => int_op(Op::Ctz, raw, 0, 0),
+            2 => int_op(Op::Cpop, raw, 0, 0),
+            4 => int_op(Op::SextB, raw, 0, 0),
+            5 => int_op(Op::SextH, raw, 0, 0),
+            _ => return Err("reserved Zbb unary OP-IMM encoding"),
+        },
+        (5, 0x18) => int_op(Op::Rori, raw, 0, sh),
+        // orc.b and rev8 (RV64) are single fixed imm[11:0] encodings.
+        (5, _) if raw >> 20 == 0x287 => int_op(Op::OrcB, raw, 0, 0),
+        (5, _) if raw >> 20 == 0x6b8 => int_op(Op::Rev8, raw, 0, 0),
+        (1, 0x12) => int_op(Op::Bclri, raw, 0, sh),
+        (5, 0x12) => int_op(Op::Bexti, raw, 0, sh),
+        (1, 0x1a) => int_op(Op::Binvi, raw, 0, sh),
+        (1, 0x0a) => int_op(Op::Bseti, raw, 0, sh),
+        _ => return Err("OP-IMM encoding outside RV64I + Zbb/Zbs"),
     })
 }
 

@@ -160,6 +160,16 @@ fn rounding(rm: u8, frm: u32) -> Option<Rm> {
     Rm::from_bits(if rm == RM_DYN { frm } else { rm as u32 })
 }
 
+/// Zbb `orc.b`: each byte becomes 0xff if it was nonzero, else 0x00.
+#[inline(always)]
+const fn orc_b(v: u64) -> u64 {
+    // High bit of each byte set iff the byte is nonzero (no carries cross bytes: the low
+    // seven bits plus 0x7f stay below 0x100).
+    let low = v & 0x7f7f_7f7f_7f7f_7f7f;
+    let nonzero = ((low + 0x7f7f_7f7f_7f7f_7f7f) | v) & 0x8080_8080_8080_8080;
+    (nonzero >> 7) * 0xff
+}
+
 /// Sign-extends a 32-bit result to 64 bits.
 #[inline(always)]
 const fn sext32(v: u32) -> u64 {
@@ -402,6 +412,54 @@ fn exec_block(
                     let (a, b) = (x[rs1!()] as u32, x[rs2!()] as u32);
                     x[rd!()] = sext32(if b == 0 { a } else { a % b });
                 }
+
+                // ---- Zba, Zbb, Zbs, Zicond: one host operation each, so inline ----
+                Op::AddUw => x[rd!()] = (x[rs1!()] as u32 as u64).wrapping_add(x[rs2!()]),
+                Op::Sh1add => x[rd!()] = (x[rs1!()] << 1).wrapping_add(x[rs2!()]),
+                Op::Sh2add => x[rd!()] = (x[rs1!()] << 2).wrapping_add(x[rs2!()]),
+                Op::Sh3add => x[rd!()] = (x[rs1!()] << 3).wrapping_add(x[rs2!()]),
+                Op::Sh1addUw => x[rd!()] = ((x[rs1!()] as u32 as u64) << 1).wrapping_add(x[rs2!()]),
+                Op::Sh2addUw => x[rd!()] = ((x[rs1!()] as u32 as u64) << 2).wrapping_add(x[rs2!()]),
+                Op::Sh3addUw => x[rd!()] = ((x[rs1!()] as u32 as u64) << 3).wrapping_add(x[rs2!()]),
+                Op::SlliUw => x[rd!()] = (x[rs1!()] as u32 as u64) << (imm!() & 63),
+                Op::Andn => x[rd!()] = x[rs1!()] & !x[rs2!()],
+                Op::Orn => x[rd!()] = x[rs1!()] | !x[rs2!()],
+                Op::Xnor => x[rd!()] = !(x[rs1!()] ^ x[rs2!()]),
+                Op::Clz => x[rd!()] = x[rs1!()].leading_zeros() as u64,
+                Op::Clzw => x[rd!()] = (x[rs1!()] as u32).leading_zeros() as u64,
+                Op::Ctz => x[rd!()] = x[rs1!()].trailing_zeros() as u64,
+                Op::Ctzw => x[rd!()] = (x[rs1!()] as u32).trailing_zeros() as u64,
+                Op::Cpop => x[rd!()] = x[rs1!()].count_ones() as u64,
+                Op::Cpopw => x[rd!()] = (x[rs1!()] as u32).count_ones() as u64,
+                Op::Max => x[rd!()] = (x[rs1!()] as i64).max(x[rs2!()] as i64) as u64,
+                Op::Maxu => x[rd!()] = x[rs1!()].max(x[rs2!()]),
+                Op::Min => x[rd!()] = (x[rs1!()] as i64).min(x[rs2!()] as i64) as u64,
+                Op::Minu => x[rd!()] = x[rs1!()].min(x[rs2!()]),
+                Op::SextB => x[rd!()] = x[rs1!()] as i8 as i64 as u64,
+                Op::SextH => x[rd!()] = x[rs1!()] as i16 as i64 as u64,
+                Op::ZextH => x[rd!()] = x[rs1!()] as u16 as u64,
+                Op::Rol => x[rd!()] = x[rs1!()].rotate_left(x[rs2!()] as u32 & 63),
+                Op::Rolw => {
+                    x[rd!()] = sext32((x[rs1!()] as u32).rotate_left(x[rs2!()] as u32 & 31))
+                }
+                Op::Ror => x[rd!()] = x[rs1!()].rotate_right(x[rs2!()] as u32 & 63),
+                Op::Rorw => {
+                    x[rd!()] = sext32((x[rs1!()] as u32).rotate_right(x[rs2!()] as u32 & 31))
+                }
+                Op::Rori => x[rd!()] = x[rs1!()].rotate_right(imm!() as u32 & 63),
+                Op::Roriw => x[rd!()] = sext32((x[rs1!()] as u32).rotate_right(imm!() as u32 & 31)),
+                Op::OrcB => x[rd!()] = orc_b(x[rs1!()]),
+                Op::Rev8 => x[rd!()] = x[rs1!()].swap_bytes(),
+                Op::Bclr => x[rd!()] = x[rs1!()] & !(1 << (x[rs2!()] & 63)),
+                Op::Bclri => x[rd!()] = x[rs1!()] & !(1 << (imm!() & 63)),
+                Op::Bext => x[rd!()] = (x[rs1!()] >> (x[rs2!()] & 63)) & 1,
+                Op::Bexti => x[rd!()] = (x[rs1!()] >> (imm!() & 63)) & 1,
+                Op::Binv => x[rd!()] = x[rs1!()] ^ (1 << (x[rs2!()] & 63)),
+                Op::Binvi => x[rd!()] = x[rs1!()] ^ (1 << (imm!() & 63)),
+                Op::Bset => x[rd!()] = x[rs1!()] | (1 << (x[rs2!()] & 63)),
+                Op::Bseti => x[rd!()] = x[rs1!()] | (1 << (imm!() & 63)),
+                Op::CzeroEqz => x[rd!()] = if x[rs2!()] == 0 { 0 } else { x[rs1!()] },
+                Op::CzeroNez => x[rd!()] = if x[rs2!()] != 0 { 0 } else { x[rs1!()] },
 
                 Op::Csrrw | Op::Csrrs | Op::Csrrc | Op::Csrrwi | Op::Csrrsi | Op::Csrrci => {
                     exec_csr(cpu, insn, base + i as u64)

@@ -1,5 +1,5 @@
-//! The RV64IMAFDC (+ Zicsr, Zifencei) user-mode CPU. It knows nothing about Linux: [`run`]
-//! executes guest instructions until one needs the kernel (`ecall`, `ebreak`), faults, is
+//! The RV64IMAFDC (+ Zicsr, Zifencei, Zba, Zbb, Zbs, Zicond) user-mode CPU. It knows nothing
+//! about Linux: [`run`] executes guest instructions until one needs the kernel (`ecall`, `ebreak`), faults, is
 //! illegal, or the instruction budget is spent, and says which in an [`Exit`].
 //!
 //! Execution is deterministic: the counters read the retired-instruction count, FP follows

@@ -94,8 +94,10 @@ mod key {
 
 /// RISCV_HWPROBE_BASE_BEHAVIOR_IMA.
 const BASE_IMA: u64 = 1;
-/// RISCV_HWPROBE_IMA_FD | RISCV_HWPROBE_IMA_C: what the CPU implements beyond IMA.
-const IMA_EXT_0: u64 = 1 | 2;
+/// What the CPU implements beyond IMA, exactly: RISCV_HWPROBE_IMA_FD (1 << 0), IMA_C (1 << 1),
+/// EXT_ZBA (1 << 3), EXT_ZBB (1 << 4), EXT_ZBS (1 << 5), EXT_ZICOND (1 << 35) and
+/// EXT_ZIHINTPAUSE (1 << 36; `pause` is a fence hint, executed as a no-op).
+const IMA_EXT_0: u64 = 1 | 1 << 1 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 35 | 1 << 36;
 /// Misaligned scalar accesses run at full speed (RISCV_HWPROBE_MISALIGNED_SCALAR_FAST).
 const MISALIGNED_FAST: u64 = 3;
 /// Vector misaligned performance: unsupported (no V extension).

@@ -403,6 +403,39 @@ fn counters_count_across_runs() {
 }
 
 #[test]
+fn bitmanip_and_zicond() {
+    let mut m = Machine::new(BITMANIP);
+    m.run_to_ecall();
+    let a0 = 0x0000_ff00_0080_0001u64;
+    m.check(&[
+        ("s2", 16),
+        ("s3", 0),
+        ("s4", 10),
+        ("s5", 0),
+        ("s6", 32),
+        ("s7", 31),
+        ("s8", 0x0000_ff00_00ff_00ff),
+        ("s9", 0x0100_8000_00ff_0000),
+        ("s10", 3),
+        ("s11", s(-5)),
+        ("t3", 0xfffb),
+        ("t4", 0x4_0000_0018u64.wrapping_add(a0)),
+        ("t5", 0x3_ffff_ffec),
+        ("t6", 0xffff_fffbu64 + a0),
+        ("a3", 1 << 63),
+        ("a4", 0x8000_0003u64.rotate_left(5)),
+        ("a5", 0x8000_0003u32.rotate_left(27) as i32 as i64 as u64),
+        ("a6", 0xffff_ffff_c000_0001),
+        ("a7", 0x8000_0003),
+        ("s0", 0x8000_0003),
+        ("s1", 1 << 59),
+        ("ra", 1),
+        ("gp", s(-5)),
+        ("tp", 0),
+    ]);
+}
+
+#[test]
 fn illegal_instructions() {
     for word in ILLEGAL_WORDS.chunks(4) {
         let raw = u32::from_le_bytes(word.try_into().unwrap());

@@ -309,9 +309,40 @@ r2: j 12f
     csrrci s10, cycle, 0         # s6 + 4
     ecall                        # retired so far: s6 + 6
 
+#! BITMANIP
+    .option arch, +zba, +zbb, +zbs
+    li a0, 0x0000ff0000800001
+    li a1, -5
+    li a2, 0x80000003
+    clz s2, a0                   # 16
+    ctz s3, a0                   # 0
+    cpop s4, a0                  # 10
+    clzw s5, a2                  # 0
+    ctzw s6, zero                # 32
+    cpopw s7, a1                 # 31
+    orc.b s8, a0                 # 0x0000ff0000ff00ff
+    rev8 s9, a0                  # 0x0100800000ff0000
+    sext.b s10, a2               # 3
+    sext.h s11, a1               # -5
+    zext.h t3, a1                # 0xfffb
+    sh3add t4, a2, a0            # 0x80000003 * 8 + a0
+    sh2add.uw t5, a1, zero       # 0x3_ffff_ffec
+    add.uw t6, a1, a0            # 0xfffffffb + a0
+    slli.uw a3, a1, 63           # 1 << 63
+    ror a4, a2, a1               # rotate right by 59 = left by 5
+    rolw a5, a2, a1              # rotate the low word left by 27
+    roriw a6, a2, 1              # 0xffffffffc0000001
+    max a7, a1, a2               # 0x80000003
+    minu s0, a1, a2              # 0x80000003
+    bset s1, zero, a1            # bit 59
+    bexti ra, a0, 23             # 1
+    .word 0x0ec5d1b3             # czero.eqz gp, a1, a2: -5 (a2 != 0)
+    .word 0x0ec5f233             # czero.nez tp, a1, a2: 0
+    ecall
+
 #! ILLEGAL_WORDS
     .option norvc
-    .option arch, +q, +zfh, +zba, +zbb, +zicbom, +zicboz
+    .option arch, +q, +zfh, +zicbom, +zicboz
     csrr a0, mstatus
     csrr a0, 0x004
     csrw cycle, a0
@@ -327,11 +358,16 @@ r2: j 12f
     fadd.q f0, f1, f2
     fadd.h f0, f1, f2
     fmv.x.h a0, f1
-    andn a0, a1, a2
-    sh1add a0, a1, a2
-    clz a0, a1
+    .word 0x0ac59533             # clmul a0, a1, a2 (Zbc)
+    .word 0x08c5c533             # pack a0, a1, a2 (Zbkb)
+    .word 0x6875d513             # brev8 a0, a1 (Zbkb)
+    .word 0x6985d513             # rev8 a0, a1 with the RV32 encoding
+    .word 0x0805c533             # zext.h a0, a1 with the RV32 encoding (OP, not OP-32)
+    .word 0x6035951b             # clzw-like OP-IMM-32 with rs2 = 3 (reserved)
+    .word 0x6075951b             # sext.b-like OP-IMM-32 (no such W op)
+    .word 0x08c5c53b             # zext.h (OP-32) with rs2 != 0: packw (Zbkb)
     .word 0xf0180053             # fli.s f0, 1.0 (Zfa)
-    .word 0x0ec5d533             # czero.eqz a0, a1, a2 (Zicond)
+    .word 0x0ec5e533             # czero with funct3 6 (reserved)
     cbo.zero (a0)
     .word 0x1015b52f             # lr.d with rs2 != 0
     .word 0x00005053             # fadd.s with rm = 5 (reserved)
