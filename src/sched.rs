@@ -32,6 +32,17 @@ pub struct ThreadCtx {
     pub robust_list: (u64, u64),
     /// Deadline of a syscall being retried (see [`Wait::Retry`]); cleared when it completes.
     pub retry_deadline: Option<u128>,
+    /// Bytes a blocking write being retried has already transferred (it resumes after
+    /// them); cleared with `retry_deadline`.
+    pub retry_done: usize,
+    /// The call being retried fails with EINTR when a signal with a handler arrives (the
+    /// poll family) instead of starting again after the handler; cleared with
+    /// `retry_deadline`.
+    pub retry_eintr: bool,
+    /// The mask a ppoll/pselect6/epoll_pwait signal mask argument replaced for the call:
+    /// restored when the call returns, or saved in the frame of the signal handler that
+    /// interrupted it (so that `rt_sigreturn` restores it), as Linux's `saved_sigmask`.
+    pub saved_sigmask: Option<u64>,
 }
 
 impl ThreadCtx {
@@ -45,6 +56,9 @@ impl ThreadCtx {
             clear_child_tid: 0,
             robust_list: (0, 0),
             retry_deadline: None,
+            retry_done: 0,
+            retry_eintr: false,
+            saved_sigmask: None,
         }
     }
 }

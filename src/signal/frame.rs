@@ -141,7 +141,9 @@ impl Process {
         let mut uc = Writer::new();
         uc.u64(0).u64(0); // uc_flags, uc_link
         uc.bytes(&stack_bytes(&alt, sp).0);
-        uc.u64(self.thread.sigmask);
+        // A mask set for the duration of a ppoll/pselect6/epoll_pwait is undone by sigreturn.
+        let saved = self.thread.saved_sigmask.take();
+        uc.u64(saved.unwrap_or(self.thread.sigmask));
         uc.zeros((UC_MCONTEXT - UC_SIGMASK - 8) as usize);
         uc.bytes(&mcontext_bytes(&self.cpu).0);
         debug_assert_eq!(uc.0.len() as u64, UCONTEXT_SIZE);

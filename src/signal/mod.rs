@@ -220,6 +220,13 @@ impl crate::process::Process {
         }
     }
 
+    /// Ends a temporary signal mask (see `ThreadCtx::saved_sigmask`), if one is set.
+    pub fn restore_saved_sigmask(&mut self) {
+        if let Some(mask) = self.thread.saved_sigmask.take() {
+            self.thread.sigmask = mask;
+        }
+    }
+
     /// Carries out the default action of `sig`; `why` describes a synchronous fault.
     pub fn default_action(&mut self, sig: u32, why: Option<&str>) {
         match default_action(sig) {

@@ -5,13 +5,14 @@
 //! Guest buffers are checked whole before any transfer (EFAULT), as qemu-user does. Paths
 //! longer than PATH_MAX (no NUL in 4096 bytes) are ENAMETOOLONG.
 
-use super::abi::{Writer, read_timespec, stat as sabi, timespec};
+use super::abi::{Writer, stat as sabi};
 use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
 use crate::mem::{Access, GuestMemory, perm};
 use crate::process::Process;
+use crate::sched::ThreadCtx;
 use crate::vfs::flags::*;
 use crate::vfs::io::IoKind;
-use crate::vfs::{FileKind, VfsError};
+use crate::vfs::{FileKind, Vfs, VfsError};
 
 /// Rows of the dispatch table for this family.
 pub const TABLE: &[Syscall] = &[
@@ -48,16 +49,15 @@ pub const TABLE: &[Syscall] = &[
     ),
     handle(61, "getdents64", "fxu", sys_getdents64),
     handle(62, "lseek", "fdu", sys_lseek),
-    partial(63, "read", "fxu", sys_read, BLOCK_NOTE),
+    partial(63, "read", "fxu", sys_read, READ_NOTE),
     partial(64, "write", "fxu", sys_write, WRITE_NOTE),
-    partial(65, "readv", "fxu", sys_readv, BLOCK_NOTE),
+    partial(65, "readv", "fxu", sys_readv, READ_NOTE),
     partial(66, "writev", "fxu", sys_writev, WRITE_NOTE),
     handle(67, "pread64", "fxud", sys_pread64),
     handle(68, "pwrite64", "fxud", sys_pwrite64),
     handle(69, "preadv", "fxud", sys_preadv),
     handle(70, "pwritev", "fxud", sys_pwritev),
-    partial(73, "ppoll", "xuxxu", sys_ppoll, PPOLL_NOTE),
-    partial(71, "sendfile", "ffxu", sys_sendfile, WRITE_NOTE),
+    partial(71, "sendfile", "ffxu", sys_sendfile, SENDFILE_NOTE),
     handle(78, "readlinkat", "fsxu", sys_readlinkat),
     handle(79, "newfstatat", "fsxx", sys_newfstatat),
     handle(80, "fstat", "fx", sys_fstat),
@@ -72,32 +72,45 @@ pub const TABLE: &[Syscall] = &[
     handle(439, "faccessat2", "fsxx", sys_faccessat2),
 ];
 
-const BLOCK_NOTE: &str = "a read that would block (empty pipe with a writer, blocking fd) stops the run until threads \
-                          land; host stdin reads fill the buffer until end of input";
-const WRITE_NOTE: &str = "EPIPE does not raise SIGPIPE yet; a write that would block (full pipe with a reader, \
-                          blocking fd) stops the run until threads land";
+const READ_NOTE: &str = "host stdin reads fill the buffer until end of input; a read that would block (empty \
+                         pipe with a writer, zero eventfd) blocks the thread until another one changes that; a \
+                         signal arriving meanwhile runs its handler and the read restarts (as with SA_RESTART)";
+const WRITE_NOTE: &str = "EPIPE does not raise SIGPIPE yet; a write that would block (full pipe with a reader) \
+                          blocks the thread until another one makes room, then resumes where it stopped";
+const SENDFILE_NOTE: &str = "EPIPE does not raise SIGPIPE yet; a write into a full pipe blocks until there is \
+                             room when nothing was written yet, and stops the run when it filled the pipe part way";
 const FCNTL_NOTE: &str = "F_DUPFD, F_DUPFD_CLOEXEC, F_DUPFD_QUERY, F_GETFD, F_SETFD, F_GETFL, F_SETFL, \
                           F_GETPIPE_SZ, F_SETPIPE_SZ; record locks (F_GETLK, F_SETLK, F_SETLKW, F_OFD_*) are \
                           validated and always granted (one process: no conflicts). Linux also has F_GETOWN, \
                           F_SETOWN(_EX), F_GETSIG, F_SETSIG, F_GETLEASE, F_SETLEASE, F_NOTIFY, F_ADD_SEALS, \
                           F_GET_SEALS, F_*_RW_HINT: rvrun answers them EINVAL, like an unknown command";
-const PPOLL_NOTE: &str = "one thread: when no fd is ready, a timeout advances the virtual clock by its length and \
-                          returns 0, and an infinite wait stops the run (it would block forever); the signal \
-                          mask argument is checked but not applied (no asynchronous signals yet)";
 const IOCTL_NOTE: &str = "every fd answers ENOTTY to TCGETS, TIOCGWINSZ and all terminal requests (the guest never \
                           has a terminal); FIOCLEX, FIONCLEX, FIONBIO and FIONREAD (pipes, regular files) work; \
                           any other request answers ENOTTY, which Linux gives for unknown requests but not for \
                           e.g. FIOASYNC, FIOQSIZE or FS_IOC_*";
 
-/// Turns a VFS error into a syscall error: a call that would block forever stops the run.
-fn vfs_err(name: &str, e: VfsError) -> SysError {
+/// Turns a VFS error into a syscall error: a transfer that must wait for another thread
+/// blocks the caller (the call runs again when file state changes).
+fn vfs_err(e: VfsError) -> SysError {
     match e {
         VfsError::Errno(e) => SysError::Errno(e),
-        VfsError::WouldBlock(b) => SysError::Unsupported(format!(
-            "{name} would block forever: {} and this process has no other thread to change that \
-             (blocking is not implemented yet)",
-            b.on
-        )),
+        VfsError::WouldBlock(_) => SysError::WouldBlock { deadline: None },
+    }
+}
+
+/// Writes `data` to `fd`, resuming after the bytes an earlier, blocked attempt of the same
+/// call transferred (`retry_done`); blocks again when it cannot finish. An error after a
+/// partial transfer returns the count transferred, as Linux does.
+fn write_resumable(vfs: &mut Vfs, thread: &mut ThreadCtx, fd: i32, data: &[u8]) -> SysResult {
+    let skip = thread.retry_done.min(data.len());
+    match vfs.write(fd, &data[skip..]) {
+        Ok(n) => Ok((skip + n) as u64),
+        Err(VfsError::WouldBlock(b)) => {
+            thread.retry_done = skip + b.done;
+            Err(SysError::WouldBlock { deadline: None })
+        }
+        Err(VfsError::Errno(_)) if skip > 0 => Ok(skip as u64),
+        Err(VfsError::Errno(e)) => Err(e.into()),
     }
 }
 
@@ -128,7 +141,7 @@ fn sys_read(p: &mut Process, a: &Args) -> SysResult {
     let data = p
         .vfs
         .read(fd, count.min(MAX_RW_COUNT as u64) as usize, &mut p.rng)
-        .map_err(|e| vfs_err("read", e))?;
+        .map_err(vfs_err)?;
     p.mem.write_bytes(buf, &data)?;
     Ok(data.len() as u64)
 }
@@ -138,8 +151,7 @@ fn sys_write(p: &mut Process, a: &Args) -> SysResult {
     p.vfs.check_io(fd, IoKind::Write)?;
     p.mem.check_range(buf, count, perm::R, Access::Read)?;
     let data = p.mem.slice(buf, count.min(MAX_RW_COUNT as u64) as usize)?;
-    let n = p.vfs.write(fd, data).map_err(|e| vfs_err("write", e))?;
-    Ok(n as u64)
+    write_resumable(&mut p.vfs, &mut p.thread, fd, data)
 }
 
 fn sys_pread64(p: &mut Process, a: &Args) -> SysResult {
@@ -235,10 +247,7 @@ fn sys_readv(p: &mut Process, a: &Args) -> SysResult {
     p.vfs.check_io(fd, IoKind::Read)?;
     let iovs = read_iovecs(&p.mem, a[1], a[2], perm::W)?;
     let total = iovs.iter().map(|v| v.1).sum();
-    let data = p
-        .vfs
-        .read(fd, total, &mut p.rng)
-        .map_err(|e| vfs_err("readv", e))?;
+    let data = p.vfs.read(fd, total, &mut p.rng).map_err(vfs_err)?;
     scatter(&mut p.mem, &iovs, &data)?;
     Ok(data.len() as u64)
 }
@@ -248,7 +257,7 @@ fn sys_writev(p: &mut Process, a: &Args) -> SysResult {
     p.vfs.check_io(fd, IoKind::Write)?;
     let iovs = read_iovecs(&p.mem, a[1], a[2], perm::R)?;
     let data = gather(&p.mem, &iovs)?;
-    Ok(p.vfs.write(fd, &data).map_err(|e| vfs_err("writev", e))? as u64)
+    write_resumable(&mut p.vfs, &mut p.thread, fd, &data)
 }
 
 fn sys_preadv(p: &mut Process, a: &Args) -> SysResult {
@@ -316,10 +325,15 @@ fn sys_sendfile(p: &mut Process, a: &Args) -> SysResult {
     p.vfs.fd_info(fd_in)?;
     let off = read_offset(&p.mem, off_p)?;
     let count = count.min(MAX_RW_COUNT as u64) as usize;
-    let n = p
-        .vfs
-        .sendfile(fd_out, fd_in, off, count)
-        .map_err(|e| vfs_err("sendfile", e))?;
+    let n = match p.vfs.sendfile(fd_out, fd_in, off, count) {
+        Err(VfsError::WouldBlock(b)) if b.done > 0 => {
+            return Err(SysError::Unsupported(format!(
+                "sendfile filled a pipe part way and would have to block: {} (not implemented)",
+                b.on
+            )));
+        }
+        r => r.map_err(vfs_err)?,
+    };
     if let Some(o) = off {
         p.mem.write_bytes(off_p, &(o + n as u64).to_le_bytes())?;
     }
@@ -732,81 +746,4 @@ fn sys_linkat(p: &mut Process, a: &Args) -> SysResult {
     p.vfs
         .link(fd_arg(a[0]), &old, fd_arg(a[2]), &new, follow, empty)?;
     Ok(0)
-}
-
-// ---- poll ----
-
-const POLLIN: u16 = 0x1;
-const POLLOUT: u16 = 0x4;
-const POLLERR: u16 = 0x8;
-const POLLHUP: u16 = 0x10;
-const POLLNVAL: u16 = 0x20;
-const POLLRDNORM: u16 = 0x40;
-const POLLWRNORM: u16 = 0x100;
-
-/// The `revents` of one `struct pollfd` (fd, events): only requested events, plus POLLERR,
-/// POLLHUP and POLLNVAL, which are always reported.
-fn poll_one(p: &Process, fd: i32, events: u16) -> u16 {
-    if fd < 0 {
-        return 0;
-    }
-    let Ok(r) = p.vfs.readiness(fd) else {
-        return POLLNVAL;
-    };
-    let mut m = 0;
-    if r.readable {
-        m |= POLLIN | POLLRDNORM;
-    }
-    if r.writable {
-        m |= POLLOUT | POLLWRNORM;
-    }
-    if r.hangup {
-        m |= POLLHUP;
-    }
-    if r.error {
-        m |= POLLERR;
-    }
-    m & (events | POLLERR | POLLHUP)
-}
-
-fn sys_ppoll(p: &mut Process, a: &Args) -> SysResult {
-    let (fds, nfds, tmo, sigmask, sigsetsize) = (a[0], a[1] as u32 as u64, a[2], a[3], a[4]);
-    if nfds > NOFILE_LIMIT as u64 {
-        return Err(Errno::EINVAL.into());
-    }
-    let timeout = if tmo == 0 {
-        None
-    } else {
-        Some(read_timespec(&p.mem, tmo)??)
-    };
-    if sigmask != 0 && sigsetsize != 8 {
-        return Err(Errno::EINVAL.into());
-    }
-    let mut raw = p.mem.read_vec(fds, nfds as usize * 8)?;
-    let mut ready = 0;
-    for c in raw.chunks_exact_mut(8) {
-        let fd = i32::from_le_bytes(c[..4].try_into().expect("4 bytes"));
-        let events = u16::from_le_bytes([c[4], c[5]]);
-        let revents = poll_one(p, fd, events);
-        c[6..8].copy_from_slice(&revents.to_le_bytes());
-        ready += (revents != 0) as u64;
-    }
-    if ready == 0 {
-        match timeout {
-            None => {
-                return Err(SysError::Unsupported(
-                    "ppoll with no timeout would block forever: no fd is ready and this process has no \
-                     other thread to change that (blocking is not implemented yet)"
-                        .to_string(),
-                ));
-            }
-            Some(ns) => {
-                // Nothing can change while the guest waits: the whole timeout passes.
-                p.clock.advance(ns);
-                timespec(0).store(&mut p.mem, tmo)?;
-            }
-        }
-    }
-    p.mem.write_bytes(fds, &raw)?;
-    Ok(ready)
 }

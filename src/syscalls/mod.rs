@@ -1,6 +1,6 @@
 //! The Linux syscall ABI for riscv64: one dispatch table from number to named handler.
 //!
-//! Each family file (`fs`, `mm`, `process`, `signal`, `time`, `misc`) exports a `TABLE` of
+//! Each family file (`fs`, `poll`, `mm`, `process`, `signal`, `time`, `misc`) exports a `TABLE` of
 //! [`Syscall`] rows; [`table`] merges them into one array indexed by number. The README's
 //! syscall table is generated from the same rows (`rvrun syscalls --markdown`), so the docs
 //! and the code cannot disagree. Guest structs are written out explicitly in [`abi`].
@@ -11,6 +11,7 @@ mod fs;
 mod misc;
 mod mm;
 pub mod names;
+mod poll;
 mod process;
 mod signal;
 mod thread;
@@ -142,6 +143,7 @@ pub fn table() -> &'static [Option<&'static Syscall>] {
         let mut t: Vec<Option<&'static Syscall>> = vec![None; MAX_NR];
         for family in [
             fs::TABLE,
+            poll::TABLE,
             mm::TABLE,
             process::TABLE,
             thread::TABLE,
@@ -196,8 +198,14 @@ pub fn dispatch(p: &mut Process) {
             }
         }
     };
-    if !matches!(result, Err(SysError::WouldBlock { .. })) {
+    // A completed call ends its retry state. (After `Switched`, `p.thread` may be another
+    // thread's, possibly one in the middle of a retried call: leave it alone.)
+    let completed = matches!(result, Ok(_) | Err(SysError::Errno(_)));
+    let interrupted = matches!(result, Err(SysError::Errno(Errno::EINTR)));
+    if completed {
         p.thread.retry_deadline = None;
+        p.thread.retry_done = 0;
+        p.thread.retry_eintr = false;
     }
     let ret = match result {
         Ok(v) => Some(v),
@@ -222,9 +230,18 @@ pub fn dispatch(p: &mut Process) {
     if let (None, Some(ret)) = (&p.exit, ret) {
         p.cpu.set_reg(10, ret);
     }
+    // A call that set a temporary signal mask (ppoll...) restores the caller's before
+    // signals are taken, unless a signal interrupted it: then the handler runs under the
+    // temporary mask and its frame holds the caller's (Linux's restore_saved_sigmask_unless).
+    if completed && !interrupted {
+        p.restore_saved_sigmask();
+    }
     // Signals are taken on the way back to the guest, after the result is in a0.
     if p.has_deliverable_signal() {
         p.act_on_pending_signals();
+    }
+    if completed {
+        p.restore_saved_sigmask();
     }
 }
 

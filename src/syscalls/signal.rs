@@ -158,8 +158,20 @@ fn send(p: &mut Process, thread: Option<u64>, sig: u64) -> SysResult {
                 && handler != SIG_DFL
                 && handler != SIG_IGN
             {
+                // A thread retrying a syscall sits at its `ecall` with the arguments intact:
+                // it runs the handler first and then the call again (restart semantics),
+                // unless Linux never restarts the call (the poll family): then it fails.
+                let retrying = matches!(t.wait, Some(crate::sched::Wait::Retry { .. }));
+                if !retrying || t.ctx.retry_eintr {
+                    if retrying {
+                        t.cpu.pc = t.cpu.pc.wrapping_add(4);
+                        t.ctx.retry_deadline = None;
+                        t.ctx.retry_done = 0;
+                        t.ctx.retry_eintr = false;
+                    }
+                    t.cpu.set_reg(10, (-(Errno::EINTR.0 as i64)) as u64);
+                }
                 t.wait = None;
-                t.cpu.set_reg(10, (-(Errno::EINTR.0 as i64)) as u64);
             }
         }
     }

@@ -175,6 +175,8 @@ impl Vfs {
     pub(crate) fn install_fd(&mut self, fd: i32, file: FileId, cloexec: bool) {
         self.files.get_mut(&file).expect("live description").refs += 1;
         if let Some(old) = self.fds.install(fd, FdSlot { file, cloexec }) {
+            // Replacing an fd may close a pipe end that a blocked thread waits on.
+            self.note_change();
             self.drop_file_ref(old.file);
         }
     }

@@ -159,6 +159,10 @@ pub const fn encode_dev(major: u32, minor: u32) -> u64 {
 pub const FS_DEV: (u32, u32) = (0, 32);
 /// Device (major, minor) of pipes and of the host streams (pipefs).
 pub const PIPE_DEV: (u32, u32) = (0, 15);
+/// Device (major, minor) of eventfds and epoll instances (anon_inodefs).
+pub const ANON_DEV: (u32, u32) = (0, 14);
+/// Mount id of anon_inodefs, for `statx`.
+pub const ANON_MNT_ID: u64 = 13;
 /// Mount id of the in-memory filesystem, for `statx`.
 pub const FS_MNT_ID: u64 = 25;
 /// Mount id of pipefs, for `statx`.

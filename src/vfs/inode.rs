@@ -27,6 +27,8 @@ pub enum FileKind {
     CharDevice,
     /// A pipe, or one of the host streams behind fds 0, 1 and 2.
     Fifo,
+    /// An anonymous inode (eventfd, epoll): no file type bits in `st_mode`.
+    Anon,
 }
 
 impl FileKind {
@@ -38,6 +40,7 @@ impl FileKind {
             FileKind::Symlink => S_IFLNK,
             FileKind::CharDevice => S_IFCHR,
             FileKind::Fifo => S_IFIFO,
+            FileKind::Anon => 0,
         }
     }
 
@@ -49,6 +52,7 @@ impl FileKind {
             FileKind::Symlink => DT_LNK,
             FileKind::CharDevice => DT_CHR,
             FileKind::Fifo => DT_FIFO,
+            FileKind::Anon => 0,
         }
     }
 }
@@ -139,6 +143,10 @@ pub enum Node {
     Device(Device),
     /// A pipe.
     Pipe(Pipe),
+    /// An eventfd.
+    EventFd(super::eventfd::EventFd),
+    /// An epoll instance.
+    Epoll(super::epoll::Epoll),
 }
 
 /// Where an inode came from; decides what [`Vfs::write_out`](super::Vfs::write_out) writes.
@@ -184,6 +192,7 @@ impl Inode {
             Node::Symlink(_) => FileKind::Symlink,
             Node::Device(d) => d.kind(),
             Node::Pipe(_) => FileKind::Fifo,
+            Node::EventFd(_) | Node::Epoll(_) => FileKind::Anon,
         }
     }
 
@@ -246,7 +255,7 @@ impl Inode {
             // tmpfs: 20 bytes per entry, counting `.` and `..`.
             Node::Dir(d) => 40 + 20 * d.len() as u64,
             Node::Symlink(t) => t.len() as u64,
-            Node::Device(_) | Node::Pipe(_) => 0,
+            Node::Device(_) | Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) => 0,
         }
     }
 }

@@ -28,7 +28,12 @@ impl Vfs {
         let f = self.io_file(fd)?;
         let node = &self.inodes.get(f.ino).node;
         let positional = matches!(kind, IoKind::PRead | IoKind::PWrite);
-        if positional && matches!(node, Node::Pipe(_) | Node::Device(Device::Host(_))) {
+        if positional
+            && matches!(
+                node,
+                Node::Pipe(_) | Node::Device(Device::Host(_)) | Node::EventFd(_) | Node::Epoll(_)
+            )
+        {
             return Err(Errno::ESPIPE);
         }
         let reading = matches!(kind, IoKind::Read | IoKind::PRead);
@@ -57,6 +62,8 @@ impl Vfs {
             }
             Node::Device(dev) => Ok(dev.read(max, &mut self.stdio, rng)),
             Node::Pipe(p) => p.read(ino, max, nonblock),
+            Node::EventFd(e) => e.read(ino, max, nonblock),
+            Node::Epoll(_) => Err(Errno::EINVAL.into()),
             Node::Dir(_) | Node::Symlink(_) => Err(Errno::EISDIR.into()),
         }
     }
@@ -102,6 +109,8 @@ impl Vfs {
             }
             Node::Device(dev) => Ok(dev.write(data, &mut self.stdio)?),
             Node::Pipe(p) => p.write(ino, data, nonblock),
+            Node::EventFd(e) => e.write(ino, data, nonblock),
+            Node::Epoll(_) => Err(Errno::EINVAL.into()),
             Node::Dir(_) | Node::Symlink(_) => Err(Errno::EBADF.into()),
         }
     }
@@ -133,8 +142,8 @@ impl Vfs {
     /// `SEEK_END`, `SEEK_DATA` and `SEEK_HOLE` (a file is all data; ENXIO at or past the
     /// end); directories `SEEK_SET` and `SEEK_CUR` (their offsets are listing cookies);
     /// `/dev/null`, `/dev/zero` and `/dev/full` always answer 0 and the random devices keep
-    /// their offset, as on Linux; pipes and host streams give ESPIPE. EINVAL for an unknown
-    /// `whence` (checked first) or a negative result.
+    /// their offset, as on Linux, and so do eventfds and epoll fds; pipes and host streams
+    /// give ESPIPE. EINVAL for an unknown `whence` (checked first) or a negative result.
     pub fn lseek(&mut self, fd: i32, offset: i64, whence: u32) -> Result<u64, Errno> {
         let f = self.io_file(fd)?;
         if whence > SEEK_HOLE {
@@ -144,6 +153,8 @@ impl Vfs {
         let i = self.inodes.get(ino);
         let new = match &i.node {
             Node::Pipe(_) | Node::Device(Device::Host(_)) => return Err(Errno::ESPIPE),
+            // noop_llseek: the offset stays (0).
+            Node::EventFd(_) | Node::Epoll(_) => cur,
             Node::Device(Device::Random | Device::Urandom) => cur,
             Node::Device(_) => 0,
             Node::Dir(_) => {

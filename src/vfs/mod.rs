@@ -14,6 +14,8 @@
 
 pub mod dev;
 pub mod dir;
+pub mod epoll;
+pub mod eventfd;
 pub mod fd;
 pub mod flags;
 pub mod inode;
@@ -63,6 +65,10 @@ pub enum WaitOn {
     PipeReadable(Ino),
     /// The pipe has room, or its last reader closed.
     PipeWritable(Ino),
+    /// The eventfd counter is non-zero.
+    EventFdReadable(Ino),
+    /// The eventfd counter has room for the value written.
+    EventFdWritable(Ino),
 }
 
 impl std::fmt::Display for WaitOn {
@@ -75,6 +81,8 @@ impl std::fmt::Display for WaitOn {
             WaitOn::PipeWritable(i) => {
                 write!(f, "write into full pipe (inode {i}) whose read end is open")
             }
+            WaitOn::EventFdReadable(i) => write!(f, "read from eventfd (inode {i}) at 0"),
+            WaitOn::EventFdWritable(i) => write!(f, "write into full eventfd (inode {i})"),
         }
     }
 }
@@ -122,6 +130,9 @@ pub struct Readiness {
     pub hangup: bool,
     /// POLLERR: a pipe's write end whose readers are all gone.
     pub error: bool,
+    /// Counts data movements through the file (edge-triggered epoll reports each new one);
+    /// 0 for files without such a counter.
+    pub activity: u64,
 }
 
 /// The filesystem and fd table of the process.
@@ -213,9 +224,10 @@ impl Vfs {
         let i = self.inodes.get(ino);
         let kind = i.kind();
         let pipe_like = matches!(i.node, Node::Pipe(_) | Node::Device(Device::Host(_)));
+        let anon = matches!(i.node, Node::EventFd(_) | Node::Epoll(_));
         let (rdev, nlink) = match &i.node {
             Node::Device(d) => (d.rdev(), i.nlink.max(1)),
-            Node::Pipe(_) => ((0, 0), 1),
+            Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) => ((0, 0), 1),
             _ => ((0, 0), i.nlink),
         };
         let blocks = match &i.node {
@@ -225,18 +237,27 @@ impl Vfs {
             _ => 0,
         };
         Stat {
-            dev: if pipe_like { PIPE_DEV } else { FS_DEV },
+            dev: if anon {
+                ANON_DEV
+            } else if pipe_like {
+                PIPE_DEV
+            } else {
+                FS_DEV
+            },
             ino,
             mode: kind.mode_bits() | i.perm,
             nlink,
-            uid: OWNER_ID,
-            gid: OWNER_ID,
+            // anon_inodefs' one inode belongs to root.
+            uid: if anon { 0 } else { OWNER_ID },
+            gid: if anon { 0 } else { OWNER_ID },
             rdev,
             size: i.size(),
             blksize: BLKSIZE,
             blocks,
             time: (self.epoch, 0),
-            mnt_id: if pipe_like {
+            mnt_id: if anon {
+                ANON_MNT_ID
+            } else if pipe_like {
                 PIPE_MNT_ID
             } else {
                 FS_MNT_ID + i.mount as u64
@@ -280,11 +301,20 @@ impl Vfs {
     /// writable (Linux's default poll mask); pipes by their buffer and ends; the host stdin
     /// is always readable (its reads wait on the host, outside guest time) and stdout and
     /// stderr always writable.
+    /// eventfds by their counter; epoll instances are readable while an entry is ready.
     pub fn readiness(&self, fd: i32) -> Result<Readiness, Errno> {
+        self.readiness_nested(fd, 0)
+    }
+
+    /// [`readiness`](Self::readiness) at epoll nesting depth `depth`.
+    pub(crate) fn readiness_nested(&self, fd: i32, depth: u32) -> Result<Readiness, Errno> {
         let f = self.io_file(fd)?;
         let mut r = Readiness::default();
         match &self.inodes.get(f.ino).node {
+            Node::EventFd(e) => r = e.readiness(),
+            Node::Epoll(e) => r = self.epoll_readiness(e, depth),
             Node::Pipe(p) => {
+                r.activity = p.activity;
                 if f.readable() {
                     r.readable = p.available() > 0;
                     r.hangup = p.writers == 0;

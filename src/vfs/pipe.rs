@@ -19,6 +19,8 @@ pub struct Pipe {
     pub readers: u32,
     /// Open file descriptions writing to it.
     pub writers: u32,
+    /// Counts reads and writes that moved data (edge-triggered epoll reports each new one).
+    pub activity: u64,
 }
 
 impl Default for Pipe {
@@ -35,6 +37,7 @@ impl Pipe {
             capacity: PIPE_DEFAULT_SIZE,
             readers: 0,
             writers: 0,
+            activity: 0,
         }
     }
 
@@ -81,6 +84,7 @@ impl Pipe {
             }));
         }
         let n = max.min(self.buf.len());
+        self.activity += 1;
         Ok(self.buf.drain(..n).collect())
     }
 
@@ -102,6 +106,9 @@ impl Pipe {
             space.min(data.len())
         };
         self.buf.extend(&data[..n]);
+        if n > 0 {
+            self.activity += 1;
+        }
         if n == data.len() || (nonblock && n > 0) {
             return Ok(n);
         }

@@ -755,7 +755,8 @@ fn pipes() {
             readable: false,
             writable: false,
             hangup: false,
-            error: false
+            error: false,
+            activity: 3,
         }
     );
     v.set_nonblock(r, true).unwrap();
@@ -1161,4 +1162,27 @@ fn deep_trees_do_not_exhaust_the_stack() {
     let out = tempfile::tempdir().unwrap();
     // Host paths that deep exceed PATH_MAX; what matters is no crash.
     let _ = v.write_out(out.path());
+}
+
+#[test]
+fn epoll_drops_closed_fds_and_reports_edges() {
+    use super::epoll::{EPOLL_CTL_ADD, EPOLLET, EPOLLIN};
+    let mut v = vfs();
+    let ep = v.epoll_create(0).unwrap();
+    let efd = v.eventfd(0, 0).unwrap();
+    v.epoll_ctl(ep, EPOLL_CTL_ADD, efd, EPOLLIN | EPOLLET, 9)
+        .unwrap();
+    assert_eq!(v.epoll_collect(ep, 8).unwrap(), vec![]);
+    v.write(efd, &1u64.to_le_bytes()).unwrap();
+    assert_eq!(v.epoll_collect(ep, 8).unwrap(), vec![(EPOLLIN, 9)]);
+    // Edge-triggered: nothing new, nothing reported.
+    assert_eq!(v.epoll_collect(ep, 8).unwrap(), vec![]);
+    assert!(v.readiness(ep).unwrap().readable);
+    // Closing the fd drops the entry, even if the number is reused.
+    v.close(efd).unwrap();
+    let p = v.eventfd(5, 0).unwrap();
+    assert_eq!(p, efd);
+    assert_eq!(v.epoll_collect(ep, 8).unwrap(), vec![]);
+    assert!(!v.readiness(ep).unwrap().readable);
+    assert_eq!(v.fstat(ep).unwrap().mode, 0o600);
 }

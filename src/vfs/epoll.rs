@@ -1,0 +1,302 @@
+//! epoll instances and eventfd creation: the anonymous-inode files of event polling.
+//!
+//! An epoll instance keeps an interest list keyed by fd number (so that what it reports is
+//! ordered by fd, deterministically). Each entry remembers the open file description it was
+//! added for: once that fd is closed or names another description, the entry is dropped, as
+//! Linux drops it when the description is released. Readiness comes from
+//! [`Vfs::readiness`]: level-triggered entries report while ready; `EPOLLET` entries report
+//! when a requested event appears or the file saw new activity (data moved) since the last
+//! report; `EPOLLONESHOT` entries are disabled after one report until `EPOLL_CTL_MOD`.
+
+use super::eventfd::EventFd;
+use super::fd::FileId;
+use super::flags::*;
+use super::inode::{Node, Origin};
+use super::{Readiness, Vfs};
+use crate::syscalls::Errno;
+use std::collections::BTreeMap;
+
+/// `EPOLLIN`.
+pub const EPOLLIN: u32 = 0x1;
+/// `EPOLLOUT`.
+pub const EPOLLOUT: u32 = 0x4;
+/// `EPOLLERR`.
+pub const EPOLLERR: u32 = 0x8;
+/// `EPOLLHUP`.
+pub const EPOLLHUP: u32 = 0x10;
+/// `EPOLLRDNORM`.
+pub const EPOLLRDNORM: u32 = 0x40;
+/// `EPOLLWRNORM`.
+pub const EPOLLWRNORM: u32 = 0x100;
+/// `EPOLLRDHUP`.
+pub const EPOLLRDHUP: u32 = 0x2000;
+/// `EPOLLEXCLUSIVE`.
+pub const EPOLLEXCLUSIVE: u32 = 1 << 28;
+/// `EPOLLWAKEUP` (needs CAP_BLOCK_SUSPEND: silently dropped, as Linux does without it).
+pub const EPOLLWAKEUP: u32 = 1 << 29;
+/// `EPOLLONESHOT`.
+pub const EPOLLONESHOT: u32 = 1 << 30;
+/// `EPOLLET`.
+pub const EPOLLET: u32 = 1 << 31;
+/// The events `EPOLLEXCLUSIVE` may be combined with.
+const EXCLUSIVE_OK: u32 = EPOLLIN
+    | EPOLLOUT
+    | EPOLLERR
+    | EPOLLHUP
+    | EPOLLWAKEUP
+    | EPOLLET
+    | EPOLLEXCLUSIVE
+    | EPOLLRDNORM
+    | EPOLLWRNORM
+    | 0x80
+    | 0x200;
+
+/// `EPOLL_CTL_ADD`.
+pub const EPOLL_CTL_ADD: u32 = 1;
+/// `EPOLL_CTL_DEL`.
+pub const EPOLL_CTL_DEL: u32 = 2;
+/// `EPOLL_CTL_MOD`.
+pub const EPOLL_CTL_MOD: u32 = 3;
+
+/// `EFD_SEMAPHORE`.
+pub const EFD_SEMAPHORE: u32 = 1;
+
+/// How deep epoll instances nested in epoll instances are looked into.
+const MAX_NESTING: u32 = 4;
+
+/// One entry of an interest list.
+#[derive(Clone, Debug)]
+pub struct Interest {
+    /// Requested events and flags (always including `EPOLLERR | EPOLLHUP`).
+    pub events: u32,
+    /// The user data reported with the events.
+    pub data: u64,
+    /// The open file description the fd named when it was added.
+    pub file: FileId,
+    /// `EPOLLONESHOT` entry that has reported: silent until re-armed.
+    pub disarmed: bool,
+    /// Events reported last (edge-triggered entries).
+    pub last_mask: u32,
+    /// The file's activity counter at the last report (edge-triggered entries).
+    pub last_activity: u64,
+}
+
+/// An epoll instance.
+#[derive(Debug, Default)]
+pub struct Epoll {
+    /// The interest list by fd number.
+    pub interests: BTreeMap<i32, Interest>,
+}
+
+/// The epoll events a readiness state stands for.
+fn epoll_mask(r: Readiness) -> u32 {
+    let mut m = 0;
+    if r.readable {
+        m |= EPOLLIN | EPOLLRDNORM;
+    }
+    if r.writable {
+        m |= EPOLLOUT | EPOLLWRNORM;
+    }
+    if r.hangup {
+        m |= EPOLLHUP;
+    }
+    if r.error {
+        m |= EPOLLERR;
+    }
+    m
+}
+
+impl Vfs {
+    /// `eventfd2(init, flags)`: a new eventfd (read-write). `flags` may hold `EFD_CLOEXEC`,
+    /// `EFD_NONBLOCK` and `EFD_SEMAPHORE`; EINVAL for anything else.
+    pub fn eventfd(&mut self, init: u32, flags: u32) -> Result<i32, Errno> {
+        if flags & !(O_CLOEXEC | O_NONBLOCK | EFD_SEMAPHORE) != 0 {
+            return Err(Errno::EINVAL);
+        }
+        let node = Node::EventFd(EventFd::new(init as u64, flags & EFD_SEMAPHORE != 0));
+        self.new_anon(node, O_RDWR | (flags & O_NONBLOCK), flags & O_CLOEXEC != 0)
+    }
+
+    /// `epoll_create1(flags)`: a new epoll instance; `flags` may hold `EPOLL_CLOEXEC`.
+    pub fn epoll_create(&mut self, flags: u32) -> Result<i32, Errno> {
+        if flags & !O_CLOEXEC != 0 {
+            return Err(Errno::EINVAL);
+        }
+        self.new_anon(
+            Node::Epoll(Epoll::default()),
+            O_RDWR,
+            flags & O_CLOEXEC != 0,
+        )
+    }
+
+    /// Installs an anonymous-inode file at the lowest free fd.
+    fn new_anon(&mut self, node: Node, flags: u32, cloexec: bool) -> Result<i32, Errno> {
+        let fd = self.fds.lowest_free(0)?;
+        self.note_change();
+        let ino = self.inodes.add(node, 0o600, 0, Origin::Builtin);
+        let file = self.new_file(ino, flags);
+        self.install_fd(fd, file, cloexec);
+        Ok(fd)
+    }
+
+    /// The epoll inode behind `epfd`: EBADF when closed, EINVAL when not an epoll fd.
+    fn epoll_ino(&self, epfd: i32) -> Result<super::Ino, Errno> {
+        let ino = self.io_file(epfd)?.ino;
+        match self.inodes.get(ino).node {
+            Node::Epoll(_) => Ok(ino),
+            _ => Err(Errno::EINVAL),
+        }
+    }
+
+    fn epoll_mut(&mut self, ino: super::Ino) -> &mut Epoll {
+        match &mut self.inodes.get_mut(ino).node {
+            Node::Epoll(e) => e,
+            _ => unreachable!("checked epoll inode"),
+        }
+    }
+
+    /// `epoll_ctl(epfd, op, fd, events, data)`, with Linux's checks in its order: EBADF for
+    /// either fd, EPERM when `fd` cannot be polled (regular files, directories, `/dev/null`,
+    /// `/dev/zero`, `/dev/full`), EINVAL for a bad `EPOLLEXCLUSIVE` use, `fd == epfd` or an
+    /// `epfd` that is not an epoll instance, then EEXIST (add) or ENOENT (mod, del), and
+    /// EINVAL for an unknown `op`.
+    pub fn epoll_ctl(
+        &mut self,
+        epfd: i32,
+        op: u32,
+        fd: i32,
+        events: u32,
+        data: u64,
+    ) -> Result<(), Errno> {
+        self.io_file(epfd)?;
+        let target = self.io_file(fd)?;
+        let target_ino = target.ino;
+        let pollable = match &self.inodes.get(target_ino).node {
+            Node::File(_) | Node::Dir(_) | Node::Symlink(_) => false,
+            Node::Device(d) => {
+                use super::Device;
+                matches!(d, Device::Random | Device::Urandom | Device::Host(_))
+            }
+            Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) => true,
+        };
+        if !pollable {
+            return Err(Errno::EPERM);
+        }
+        let has_event = op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD;
+        if has_event
+            && events & EPOLLEXCLUSIVE != 0
+            && (op == EPOLL_CTL_MOD
+                || events & !EXCLUSIVE_OK != 0
+                || matches!(self.inodes.get(target_ino).node, Node::Epoll(_)))
+        {
+            return Err(Errno::EINVAL);
+        }
+        let ino = self.epoll_ino(epfd)?;
+        if epfd == fd || ino == target_ino {
+            return Err(Errno::EINVAL);
+        }
+        let file = self.fds.get(fd)?.file;
+        let live = |e: &Epoll| e.interests.get(&fd).is_some_and(|i| i.file == file);
+        let present = live(self.epoll_mut(ino));
+        let events = (events & !EPOLLWAKEUP) | EPOLLERR | EPOLLHUP;
+        self.note_change();
+        let ep = self.epoll_mut(ino);
+        match op {
+            EPOLL_CTL_ADD if present => Err(Errno::EEXIST),
+            EPOLL_CTL_ADD => {
+                ep.interests.insert(
+                    fd,
+                    Interest {
+                        events,
+                        data,
+                        file,
+                        disarmed: false,
+                        last_mask: 0,
+                        last_activity: 0,
+                    },
+                );
+                Ok(())
+            }
+            EPOLL_CTL_MOD | EPOLL_CTL_DEL if !present => Err(Errno::ENOENT),
+            EPOLL_CTL_MOD => {
+                let i = ep.interests.get_mut(&fd).expect("present");
+                if i.events & EPOLLEXCLUSIVE != 0 {
+                    return Err(Errno::EINVAL);
+                }
+                i.events = events;
+                i.data = data;
+                i.disarmed = false;
+                i.last_mask = 0;
+                Ok(())
+            }
+            EPOLL_CTL_DEL => {
+                ep.interests.remove(&fd);
+                Ok(())
+            }
+            _ => Err(Errno::EINVAL),
+        }
+    }
+
+    /// Validates `epfd` for `epoll_pwait`: EBADF when closed, EINVAL when not epoll.
+    pub fn check_epoll(&self, epfd: i32) -> Result<(), Errno> {
+        self.epoll_ino(epfd).map(|_| ())
+    }
+
+    /// The events `epfd` reports now, at most `max`, in fd order, as (events, data); updates
+    /// the edge-triggered and one-shot state of what it reports.
+    pub fn epoll_collect(&mut self, epfd: i32, max: usize) -> Result<Vec<(u32, u64)>, Errno> {
+        let ino = self.epoll_ino(epfd)?;
+        let mut interests = std::mem::take(&mut self.epoll_mut(ino).interests);
+        let mut out = Vec::new();
+        interests.retain(|&fd, it| {
+            let Ok(slot) = self.fds.get(fd) else {
+                return false;
+            };
+            if slot.file != it.file {
+                return false;
+            }
+            if out.len() >= max || it.disarmed {
+                return true;
+            }
+            let Ok(r) = self.readiness_nested(fd, 1) else {
+                return true;
+            };
+            let mask = epoll_mask(r) & it.events;
+            if mask == 0 {
+                it.last_mask = 0;
+                return true;
+            }
+            if it.events & EPOLLET != 0
+                && mask & !it.last_mask == 0
+                && r.activity == it.last_activity
+            {
+                return true;
+            }
+            it.last_mask = mask;
+            it.last_activity = r.activity;
+            if it.events & EPOLLONESHOT != 0 {
+                it.disarmed = true;
+            }
+            out.push((mask, it.data));
+            true
+        });
+        self.epoll_mut(ino).interests = interests;
+        Ok(out)
+    }
+
+    /// Readiness of epoll instance `ino`: readable while some entry is ready (level view).
+    pub(crate) fn epoll_readiness(&self, e: &Epoll, depth: u32) -> Readiness {
+        let readable = depth < MAX_NESTING
+            && e.interests.iter().any(|(&fd, it)| {
+                !it.disarmed
+                    && self.fds.get(fd).is_ok_and(|s| s.file == it.file)
+                    && self
+                        .readiness_nested(fd, depth + 1)
+                        .is_ok_and(|r| epoll_mask(r) & it.events != 0)
+            });
+        Readiness {
+            readable,
+            ..Readiness::default()
+        }
+    }
+}

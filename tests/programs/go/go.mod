@@ -1,0 +1,3 @@
+module rvrun.test/guests
+
+go 1.23
