@@ -254,9 +254,11 @@ pub fn markdown_table() -> String {
             Action::Handle(_) => "partial".to_string(),
             Action::Fail(e) => format!("error by design ({e})"),
         };
+        // A `|` inside a note would end the table cell.
+        let note = row.note.replace('|', "\\|");
         out.push_str(&format!(
             "| {} | `{}` | {} | {} |\n",
-            row.nr, row.name, status, row.note
+            row.nr, row.name, status, note
         ));
     }
     out.push_str("\nEvery other syscall number stops the run with exit status 125 (`--allow-unsupported`: ENOSYS).\n");
