@@ -566,11 +566,8 @@ fn read_at_path(mem: &GuestMemory, addr: u64, flags: u32) -> Result<Vec<u8>, Sys
     read_path(mem, addr)
 }
 
-fn sys_newfstatat(p: &mut Process, a: &Args) -> SysResult {
-    let flags = a[3] as u32;
-    if flags & !(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT) != 0 {
-        return Err(Errno::EINVAL.into());
-    }
+/// The file named by (dirfd `a[0]`, path `a[1]`) as newfstatat and statx resolve it.
+fn stat_dirfd_path(p: &mut Process, a: &Args, flags: u32) -> Result<crate::vfs::Stat, SysError> {
     let path = read_at_path(&p.mem, a[1], flags)?;
     let st = p.vfs.stat_at(
         fd_arg(a[0]),
@@ -578,6 +575,15 @@ fn sys_newfstatat(p: &mut Process, a: &Args) -> SysResult {
         flags & AT_SYMLINK_NOFOLLOW == 0,
         flags & AT_EMPTY_PATH != 0,
     )?;
+    Ok(st)
+}
+
+fn sys_newfstatat(p: &mut Process, a: &Args) -> SysResult {
+    let flags = a[3] as u32;
+    if flags & !(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT) != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    let st = stat_dirfd_path(p, a, flags)?;
     sabi::stat(&st).store(&mut p.mem, a[2])?;
     Ok(0)
 }
@@ -590,13 +596,7 @@ fn sys_statx(p: &mut Process, a: &Args) -> SysResult {
     {
         return Err(Errno::EINVAL.into());
     }
-    let path = read_at_path(&p.mem, a[1], flags)?;
-    let st = p.vfs.stat_at(
-        fd_arg(a[0]),
-        &path,
-        flags & AT_SYMLINK_NOFOLLOW == 0,
-        flags & AT_EMPTY_PATH != 0,
-    )?;
+    let st = stat_dirfd_path(p, a, flags)?;
     sabi::statx(&st).store(&mut p.mem, a[4])?;
     Ok(0)
 }
