@@ -287,6 +287,8 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         let secs = wall.as_secs_f64();
         eprintln!("instructions: {insns}");
         eprintln!("syscalls: {}", process.stats.syscalls);
+        eprintln!("signals: {}", process.stats.signals);
+        eprintln!("thread-switches: {}", process.sched.switches);
         eprintln!("exit-status: {}", reason.status());
         eprintln!("wall-seconds: {secs:.3}");
         eprintln!(
