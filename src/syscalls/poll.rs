@@ -84,13 +84,11 @@ fn apply_sigmask(p: &mut Process, addr: u64, size: u64) -> Result<(), SysError> 
 
 // ---- poll and select ----
 
-const POLLIN: u16 = 0x1;
-const POLLOUT: u16 = 0x4;
+// poll's event bits have epoll's values; readiness maps to them in `Readiness::events`.
+
 const POLLERR: u16 = 0x8;
 const POLLHUP: u16 = 0x10;
 const POLLNVAL: u16 = 0x20;
-const POLLRDNORM: u16 = 0x40;
-const POLLWRNORM: u16 = 0x100;
 
 /// The `revents` of one `struct pollfd` (fd, events): only requested events, plus POLLERR,
 /// POLLHUP and POLLNVAL, which are always reported.
@@ -101,20 +99,7 @@ fn poll_one(p: &Process, fd: i32, events: u16) -> u16 {
     let Ok(r) = p.vfs.readiness(fd) else {
         return POLLNVAL;
     };
-    let mut m = 0;
-    if r.readable {
-        m |= POLLIN | POLLRDNORM;
-    }
-    if r.writable {
-        m |= POLLOUT | POLLWRNORM;
-    }
-    if r.hangup {
-        m |= POLLHUP;
-    }
-    if r.error {
-        m |= POLLERR;
-    }
-    m & (events | POLLERR | POLLHUP)
+    r.events() as u16 & (events | POLLERR | POLLHUP)
 }
 
 fn sys_ppoll(p: &mut Process, a: &Args) -> SysResult {

@@ -88,24 +88,6 @@ pub struct Epoll {
     pub interests: BTreeMap<i32, Interest>,
 }
 
-/// The epoll events a readiness state stands for.
-fn epoll_mask(r: Readiness) -> u32 {
-    let mut m = 0;
-    if r.readable {
-        m |= EPOLLIN | EPOLLRDNORM;
-    }
-    if r.writable {
-        m |= EPOLLOUT | EPOLLWRNORM;
-    }
-    if r.hangup {
-        m |= EPOLLHUP;
-    }
-    if r.error {
-        m |= EPOLLERR;
-    }
-    m
-}
-
 impl Vfs {
     /// `eventfd2(init, flags)`: a new eventfd (read-write). `flags` may hold `EFD_CLOEXEC`,
     /// `EFD_NONBLOCK` and `EFD_SEMAPHORE`; EINVAL for anything else.
@@ -261,7 +243,7 @@ impl Vfs {
             let Ok(r) = self.readiness_nested(fd, 1) else {
                 return true;
             };
-            let mask = epoll_mask(r) & it.events;
+            let mask = r.events() & it.events;
             if mask == 0 {
                 it.last_mask = 0;
                 return true;
@@ -292,7 +274,7 @@ impl Vfs {
                     && self.fds.get(fd).is_ok_and(|s| s.file == it.file)
                     && self
                         .readiness_nested(fd, depth + 1)
-                        .is_ok_and(|r| epoll_mask(r) & it.events != 0)
+                        .is_ok_and(|r| r.events() & it.events != 0)
             });
         Readiness {
             readable,

@@ -135,6 +135,28 @@ pub struct Readiness {
     pub activity: u64,
 }
 
+impl Readiness {
+    /// The event bits Linux reports for this state, for epoll and for poll alike (the POLL*
+    /// and EPOLL* values are the same numbers).
+    pub fn events(self) -> u32 {
+        use epoll::{EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDNORM, EPOLLWRNORM};
+        let mut m = 0;
+        if self.readable {
+            m |= EPOLLIN | EPOLLRDNORM;
+        }
+        if self.writable {
+            m |= EPOLLOUT | EPOLLWRNORM;
+        }
+        if self.hangup {
+            m |= EPOLLHUP;
+        }
+        if self.error {
+            m |= EPOLLERR;
+        }
+        m
+    }
+}
+
 /// The filesystem and fd table of the process.
 #[derive(Debug)]
 pub struct Vfs {
