@@ -438,11 +438,7 @@ impl Vfs {
         follow: bool,
         empty_path: bool,
     ) -> Result<(), Errno> {
-        let link = if follow {
-            LastLink::Follow
-        } else {
-            LastLink::NoFollow
-        };
+        let link = LastLink::follow_if(follow);
         let src = self.lookup_at(olddirfd, old, link, empty_path)?;
         let rn = self.resolve_at(newdirfd, new, LastLink::Never)?;
         if rn.last != Last::Normal || rn.ino.is_some() {
@@ -509,11 +505,7 @@ impl Vfs {
         follow: bool,
         empty_path: bool,
     ) -> Result<(), Errno> {
-        let link = if follow {
-            LastLink::Follow
-        } else {
-            LastLink::NoFollow
-        };
+        let link = LastLink::follow_if(follow);
         let ino = self.lookup_at(dirfd, path, link, empty_path)?;
         if mode == 0 {
             return Ok(());
@@ -530,11 +522,7 @@ impl Vfs {
         follow: bool,
         empty_path: bool,
     ) -> Result<Stat, Errno> {
-        let link = if follow {
-            LastLink::Follow
-        } else {
-            LastLink::NoFollow
-        };
+        let link = LastLink::follow_if(follow);
         Ok(self.stat_inode(self.lookup_at(dirfd, path, link, empty_path)?))
     }
 

@@ -20,6 +20,17 @@ pub enum LastLink {
     Never,
 }
 
+impl LastLink {
+    /// `Follow` or `NoFollow`, as a syscall's AT_SYMLINK_NOFOLLOW flag says.
+    pub fn follow_if(follow: bool) -> LastLink {
+        if follow {
+            LastLink::Follow
+        } else {
+            LastLink::NoFollow
+        }
+    }
+}
+
 /// The kind of the last component.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Last {
