@@ -11,6 +11,7 @@ pub mod config;
 pub mod cpu;
 pub mod loader;
 pub mod mem;
+pub mod observe;
 pub mod process;
 pub mod receipt;
 pub mod rng;

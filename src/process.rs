@@ -3,9 +3,10 @@
 
 use crate::clock::Clock;
 use crate::config::RunConfig;
-use crate::cpu::{self, Cpu, DecodeCache, Exit};
+use crate::cpu::{self, Cpu, DecodeCache, Exit, Unobserved};
 use crate::loader::{self, LoadedImage};
 use crate::mem::GuestMemory;
+use crate::observe::{RunEvent, RunObserver};
 use crate::rng::GuestRng;
 use crate::sched::{Scheduler, ThreadCtx};
 use crate::signal::{SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SigInfo, SignalState};
@@ -111,6 +112,8 @@ pub struct Process {
     pub rlimits: [(u64, u64); crate::syscalls::RLIM_NLIMITS],
     /// membarrier registrations (command bits).
     pub membarrier_registered: u64,
+    /// Events for the run's observer, while one watches (see [`crate::observe`]).
+    pub events: Option<Vec<RunEvent>>,
 }
 
 impl Process {
@@ -153,6 +156,7 @@ impl Process {
             max_insns: config.max_insns,
             rlimits: crate::syscalls::DEFAULT_RLIMITS,
             membarrier_registered: 0,
+            events: None,
             image,
             mem,
         })
@@ -180,6 +184,14 @@ impl Process {
 
     /// Runs the guest until it exits or rvrun stops it.
     pub fn run(&mut self) -> ExitReason {
+        self.run_observed(&mut Unobserved)
+    }
+
+    /// [`Process::run`], showing every instruction and event to `observer`.
+    pub fn run_observed<O: RunObserver>(&mut self, observer: &mut O) -> ExitReason {
+        if O::ACTIVE {
+            self.events = Some(Vec::new());
+        }
         while self.exit.is_none() {
             let mut budget = self.sched.slice_left;
             if let Some(max) = self.max_insns {
@@ -192,7 +204,13 @@ impl Process {
                 budget = budget.min(max - self.insns);
             }
             let before = self.cpu.instret;
-            let exit = cpu::run(&mut self.cpu, &mut self.mem, &mut self.cache, budget);
+            let exit = cpu::run_observed(
+                &mut self.cpu,
+                &mut self.mem,
+                &mut self.cache,
+                budget,
+                observer,
+            );
             let retired = self.cpu.instret - before;
             self.insns += retired;
             self.sched.slice_left -= retired.min(self.sched.slice_left);
@@ -227,11 +245,22 @@ impl Process {
                     &format!("misaligned atomic access at 0x{addr:x} (pc 0x{pc:x})"),
                 ),
             }
+            if O::ACTIVE {
+                self.report_events(observer);
+            }
         }
         if let Some(out) = self.strace.as_mut() {
             let _ = out.flush();
         }
         self.exit.clone().expect("loop ends only on exit")
+    }
+
+    /// Hands the events collected since the last call to `observer`.
+    fn report_events<O: RunObserver>(&mut self, observer: &mut O) {
+        let events = self.events.replace(Vec::new()).unwrap_or_default();
+        for event in &events {
+            observer.event(self, event);
+        }
     }
 
     /// Ends the run with rvrun's own error status.

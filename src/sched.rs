@@ -8,6 +8,7 @@
 //! the earliest deadline; when there is none, the run stops with a deadlock report.
 
 use crate::cpu::Cpu;
+use crate::observe::RunEvent;
 use crate::process::{ExitReason, Process};
 use crate::signal::AltStack;
 use crate::syscalls::Errno;
@@ -192,6 +193,12 @@ impl Process {
         let next = self.sched.parked.remove(i);
         let old_cpu = std::mem::replace(&mut self.cpu, next.cpu);
         let old_ctx = std::mem::replace(&mut self.thread, next.ctx);
+        let (from, to) = (old_ctx.tid, self.thread.tid);
+        self.note_event(|| RunEvent::Switch {
+            from,
+            to,
+            exited: exiting,
+        });
         // An LR reservation does not survive a context switch.
         self.cpu.reservation = None;
         if !exiting {

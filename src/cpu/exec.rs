@@ -8,14 +8,14 @@
 //! with `pc` pointing at it.
 //!
 //! Rare instructions (CSR, atomics, F/D arithmetic) run out of line so the integer loop keeps
-//! its registers. Tracing or statistics, when they come, belong in a type parameter of `run`
-//! and `exec_block` (monomorphised, free when off), never in a runtime flag tested per
-//! instruction.
+//! its registers. Tracing and profiling come in as a type parameter of `run` (monomorphised,
+//! free when off), never as a runtime flag tested per instruction.
 
 use super::cache::{Block, DecodeCache};
 use super::csr;
 use super::fpu::{self, Rm};
 use super::insn::{Insn, Op, RM_DYN};
+use super::observe::{Observer, Step};
 use super::{Cpu, Exit};
 use crate::mem::{GuestMemory, MemFault, StoreError};
 
@@ -33,8 +33,15 @@ enum End {
     Exit,
 }
 
-/// See [`super::run`].
-pub fn run(cpu: &mut Cpu, mem: &mut GuestMemory, cache: &mut DecodeCache, budget: u64) -> Exit {
+/// See [`super::run_observed`]. With an inactive observer this is the plain block loop; an
+/// active one makes every block run one instruction at a time so it can watch each.
+pub fn run<O: Observer>(
+    cpu: &mut Cpu,
+    mem: &mut GuestMemory,
+    cache: &mut DecodeCache,
+    budget: u64,
+    observer: &mut O,
+) -> Exit {
     // Syscalls, munmap, mprotect and other harts may have changed code since the last run.
     if mem.has_modified_code() {
         cache.invalidate_pages(&mem.take_modified_code_pages());
@@ -49,7 +56,22 @@ pub fn run(cpu: &mut Cpu, mem: &mut GuestMemory, cache: &mut DecodeCache, budget
             Ok(b) => b,
             Err(fault) => return Exit::Fault { pc: cpu.pc, fault },
         };
-        let (retired, end) = exec_block(cpu, mem, block, remaining, &mut exit);
+        let (retired, end) = if O::ACTIVE {
+            // The block starts at `cpu.pc`; run just its first instruction.
+            let step = Step {
+                pc: block.pc,
+                len: (next_pc(block, 0) - block.pc) as u8,
+                insn: &block.insns[0],
+            };
+            observer.before(cpu, &step);
+            let (retired, end) = exec_block(cpu, mem, block, 1, &mut exit);
+            if retired == 1 {
+                observer.retired(cpu, mem, &step);
+            }
+            (retired, end)
+        } else {
+            exec_block(cpu, mem, block, remaining, &mut exit)
+        };
         cpu.instret = cpu.instret.wrapping_add(retired);
         remaining -= retired;
         if end != End::Next {

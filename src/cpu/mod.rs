@@ -12,12 +12,14 @@ mod decode;
 mod exec;
 pub mod fpu;
 mod insn;
+pub mod observe;
 
 #[cfg(test)]
 mod tests;
 
 pub use cache::DecodeCache;
 pub use decode::describe_illegal;
+pub use observe::{Observer, Unobserved};
 
 use crate::mem::{GuestMemory, MemFault};
 
@@ -129,5 +131,16 @@ pub enum Exit {
 /// `cache` must only ever be used with this `mem` (one cache per address space); harts that
 /// share the address space share the cache.
 pub fn run(cpu: &mut Cpu, mem: &mut GuestMemory, cache: &mut DecodeCache, budget: u64) -> Exit {
-    exec::run(cpu, mem, cache, budget)
+    exec::run(cpu, mem, cache, budget, &mut Unobserved)
+}
+
+/// [`run`], showing every instruction to `observer` (see [`observe`]).
+pub fn run_observed<O: Observer>(
+    cpu: &mut Cpu,
+    mem: &mut GuestMemory,
+    cache: &mut DecodeCache,
+    budget: u64,
+    observer: &mut O,
+) -> Exit {
+    exec::run(cpu, mem, cache, budget, observer)
 }

@@ -10,6 +10,7 @@ use super::{
 use crate::cpu::Cpu;
 use crate::loader::layout::SIGRETURN_TRAMPOLINE;
 use crate::mem::MemFault;
+use crate::observe::RunEvent;
 use crate::process::{ExitReason, GUEST_PID, GUEST_UID, Process};
 use crate::syscalls::abi::Writer;
 
@@ -181,6 +182,13 @@ impl Process {
         self.cpu.set_reg(REG_A0 + 1, frame);
         self.cpu.set_reg(REG_A0 + 2, frame + SIGINFO_SIZE);
         self.stats.signals += 1;
+        let tid = self.thread.tid;
+        self.note_event(|| RunEvent::Signal {
+            tid,
+            sig,
+            handler: act.handler,
+            frame,
+        });
     }
 
     /// rt_sigreturn: restores the context saved in the frame at sp. Returns the restored a0

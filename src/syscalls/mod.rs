@@ -18,6 +18,7 @@ mod thread;
 mod time;
 
 use crate::mem::MemFault;
+use crate::observe::RunEvent;
 use crate::process::Process;
 pub use errno::Errno;
 pub use process::{DEFAULT_RLIMITS, RLIM_NLIMITS};
@@ -227,6 +228,13 @@ pub fn dispatch(p: &mut Process) {
     if p.strace.is_some() {
         p.strace_line(tid, nr, row, &args, ret);
     }
+    let result = if p.exit.is_some() { None } else { ret };
+    p.note_event(|| RunEvent::Syscall {
+        tid,
+        nr,
+        args,
+        result,
+    });
     if let (None, Some(ret)) = (&p.exit, ret) {
         p.cpu.set_reg(10, ret);
     }

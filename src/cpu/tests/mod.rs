@@ -912,3 +912,56 @@ fn bench() {
         );
     }
 }
+
+/// Counts what an observer sees, for checking the stepping run loop.
+#[derive(Default)]
+struct Counting {
+    before: u64,
+    retired: u64,
+    loads: u64,
+    stores: u64,
+    last_pc: u64,
+}
+
+impl Observer for Counting {
+    fn before(&mut self, cpu: &Cpu, step: &observe::Step) {
+        assert_eq!(cpu.pc, step.pc);
+        self.before += 1;
+        match step.access(cpu).map(|a| a.kind) {
+            Some(observe::AccessKind::Load) => self.loads += 1,
+            Some(observe::AccessKind::Store) => self.stores += 1,
+            _ => {}
+        }
+    }
+    fn retired(&mut self, _: &Cpu, _: &GuestMemory, step: &observe::Step) {
+        self.retired += 1;
+        self.last_pc = step.pc;
+    }
+}
+
+#[test]
+fn observed_run_matches_plain_run() {
+    for code in [BRANCHES, LOADSTORE, COMPRESSED] {
+        let mut plain = Machine::new(code);
+        let plain_exit = plain.run(10_000);
+        let mut seen = Machine::new(code);
+        let mut obs = Counting::default();
+        let exit = run_observed(
+            &mut seen.cpu,
+            &mut seen.mem,
+            &mut seen.cache,
+            10_000,
+            &mut obs,
+        );
+        assert_eq!(exit, plain_exit);
+        assert_eq!(seen.cpu, plain.cpu);
+        assert_eq!(obs.retired, seen.cpu.instret);
+        // A trapping instruction is seen before it runs but does not retire.
+        let trapped = u64::from(!matches!(exit, Exit::Ecall));
+        assert_eq!(obs.before, obs.retired + trapped);
+    }
+    let mut m = Machine::new(LOADSTORE);
+    let mut obs = Counting::default();
+    run_observed(&mut m.cpu, &mut m.mem, &mut m.cache, 10_000, &mut obs);
+    assert!(obs.loads > 0 && obs.stores > 0);
+}
