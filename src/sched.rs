@@ -82,6 +82,9 @@ pub enum Wait {
     Sleep {
         /// Monotonic deadline in ns.
         deadline: u128,
+        /// Guest `struct timespec *` that receives the time left when a signal handler
+        /// interrupts the sleep (0: none).
+        rem: u64,
     },
     /// A syscall that could not complete yet (empty pipe, no ready fd): the thread sits at
     /// its `ecall` and runs it again when file state changes or the deadline passes; the
@@ -96,7 +99,7 @@ impl Wait {
     fn deadline(&self) -> Option<u128> {
         match self {
             Wait::Futex { deadline, .. } => *deadline,
-            Wait::Sleep { deadline } => Some(*deadline),
+            Wait::Sleep { deadline, .. } => Some(*deadline),
             Wait::Retry { deadline } => *deadline,
         }
     }
@@ -272,6 +275,51 @@ impl Process {
                     self.cpu.set_reg(10, r);
                 }
                 return;
+            }
+        }
+    }
+
+    /// Wakes parked thread `i` (blocked, with a signal pending that it will run a handler
+    /// for) the way Linux ends a blocked syscall for a handler (riscv64 `handle_signal`):
+    /// calls that restart with SA_RESTART (-ERESTARTSYS: untimed futex waits, reads and
+    /// writes) go back to their `ecall` when the handler has `sa_restart`; the others (sleeps,
+    /// timed futex waits, the poll family) fail with EINTR, a relative sleep writing the time
+    /// left.
+    pub(crate) fn interrupt_wait(&mut self, i: usize, sa_restart: bool) {
+        let now = self.monotonic_ns();
+        let t = &mut self.sched.parked[i];
+        let Some(wait) = t.wait.take() else { return };
+        let eintr = (-(Errno::EINTR.0 as i64)) as u64;
+        match wait {
+            Wait::Futex { deadline: None, .. } if sa_restart => {
+                // Still at the instruction after the ecall, arguments untouched.
+                t.cpu.pc = t.cpu.pc.wrapping_sub(4);
+            }
+            Wait::Futex { .. } => t.cpu.set_reg(10, eintr),
+            Wait::Sleep { deadline, rem } => {
+                t.cpu.set_reg(10, eintr);
+                if rem != 0 {
+                    let left = deadline.saturating_sub(now);
+                    let mut ts = Vec::with_capacity(16);
+                    ts.extend_from_slice(&((left / 1_000_000_000) as u64).to_le_bytes());
+                    ts.extend_from_slice(&((left % 1_000_000_000) as u64).to_le_bytes());
+                    // Linux ignores a failed copy-out here (the result stays EINTR).
+                    let _ = self.mem.write_bytes(rem, &ts);
+                }
+            }
+            Wait::Retry { .. } => {
+                // The thread sits at its ecall: staying there restarts the call. A write
+                // that moved some bytes returns their count instead (pipe_write).
+                if t.ctx.retry_done > 0 {
+                    t.cpu.pc = t.cpu.pc.wrapping_add(4);
+                    t.cpu.set_reg(10, t.ctx.retry_done as u64);
+                } else if t.ctx.retry_eintr || !sa_restart {
+                    t.cpu.pc = t.cpu.pc.wrapping_add(4);
+                    t.cpu.set_reg(10, eintr);
+                }
+                t.ctx.retry_deadline = None;
+                t.ctx.retry_done = 0;
+                t.ctx.retry_eintr = false;
             }
         }
     }

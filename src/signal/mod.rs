@@ -144,6 +144,8 @@ pub const SS_AUTODISARM: u32 = 1 << 31;
 /// sigaction flags that change delivery.
 pub const SA_ONSTACK: u64 = 0x0800_0000;
 #[allow(missing_docs)]
+pub const SA_RESTART: u64 = 0x1000_0000;
+#[allow(missing_docs)]
 pub const SA_NODEFER: u64 = 0x4000_0000;
 #[allow(missing_docs)]
 pub const SA_RESETHAND: u64 = 0x8000_0000;
@@ -220,6 +222,49 @@ impl crate::process::Process {
         }
     }
 
+    /// Follows up a signal just made pending, for the process (`thread` None) or one thread:
+    /// a fatal default action ends the process at once when a thread that does not block
+    /// the signal can take it (Linux kills every thread, blocked in a call or not); a
+    /// handler wakes the thread that will run it when that thread is blocked in a call.
+    /// A process-directed signal goes to the running thread when it does not block it (it
+    /// takes it on its way out of the kernel), else to the first thread in tid order that
+    /// does not.
+    pub(crate) fn signal_sent(&mut self, sig: u32, thread: Option<u64>) {
+        let bit = 1u64 << (sig - 1);
+        let running_takes = match thread {
+            None => self.thread.sigmask & bit == 0,
+            Some(tid) => tid == self.thread.tid,
+        };
+        let parked = if running_takes {
+            None
+        } else {
+            self.sched
+                .parked
+                .iter()
+                .position(|t| thread.is_none_or(|tid| t.ctx.tid == tid) && t.ctx.sigmask & bit == 0)
+        };
+        let act = self.sig.action(sig);
+        let takers = running_takes && self.thread.sigmask & bit == 0 || parked.is_some();
+        match act.handler {
+            SIG_IGN => {}
+            SIG_DFL => {
+                let fatal = matches!(
+                    default_action(sig),
+                    DefaultAction::Terminate | DefaultAction::Core
+                );
+                if fatal && takers && !running_takes {
+                    // The running thread would take it on its way out anyway.
+                    self.default_action(sig, None);
+                }
+            }
+            _ => {
+                if let Some(i) = parked.filter(|&i| self.sched.parked[i].wait.is_some()) {
+                    self.interrupt_wait(i, act.flags & SA_RESTART != 0);
+                }
+            }
+        }
+    }
+
     /// Ends a temporary signal mask (see `ThreadCtx::saved_sigmask`), if one is set.
     pub fn restore_saved_sigmask(&mut self) {
         if let Some(mask) = self.thread.saved_sigmask.take() {
@@ -230,9 +275,22 @@ impl crate::process::Process {
     /// Carries out the default action of `sig`; `why` describes a synchronous fault.
     pub fn default_action(&mut self, sig: u32, why: Option<&str>) {
         match default_action(sig) {
-            DefaultAction::Terminate | DefaultAction::Core => {
-                if let Some(why) = why {
-                    eprintln!("rvrun: {why}: guest killed by {}", signal_name(sig));
+            action @ (DefaultAction::Terminate | DefaultAction::Core) => {
+                // Where Linux would dump core, say so (as a shell does); rvrun writes no
+                // core file. Plain terminations are silent, as under Linux.
+                let core = if action == DefaultAction::Core {
+                    " (Linux would dump core here; rvrun writes no core file)"
+                } else {
+                    ""
+                };
+                match why {
+                    Some(why) => {
+                        eprintln!("rvrun: {why}: guest killed by {}{core}", signal_name(sig))
+                    }
+                    None if !core.is_empty() => {
+                        eprintln!("rvrun: guest killed by {}{core}", signal_name(sig))
+                    }
+                    None => {}
                 }
                 self.exit = Some(crate::process::ExitReason::Signaled(sig));
             }

@@ -10,6 +10,7 @@ use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
 use crate::mem::{Access, GuestMemory, perm};
 use crate::process::Process;
 use crate::sched::ThreadCtx;
+use crate::signal::SIGPIPE;
 use crate::vfs::flags::*;
 use crate::vfs::io::IoKind;
 use crate::vfs::{FileKind, Vfs, VfsError};
@@ -74,10 +75,11 @@ pub const TABLE: &[Syscall] = &[
 
 const READ_NOTE: &str = "host stdin reads fill the buffer until end of input; a read that would block (empty \
                          pipe with a writer, zero eventfd) blocks the thread until another one changes that; a \
-                         signal arriving meanwhile runs its handler and the read restarts (as with SA_RESTART)";
-const WRITE_NOTE: &str = "EPIPE does not raise SIGPIPE yet; a write that would block (full pipe with a reader) \
+                         signal handler arriving meanwhile makes it fail with EINTR, or start again when the \
+                         handler has SA_RESTART";
+const WRITE_NOTE: &str = "EPIPE also sends SIGPIPE to the thread; a write that would block (full pipe with a reader) \
                           blocks the thread until another one makes room, then resumes where it stopped";
-const SENDFILE_NOTE: &str = "EPIPE does not raise SIGPIPE yet; a write into a full pipe blocks until there is \
+const SENDFILE_NOTE: &str = "EPIPE also sends SIGPIPE to the thread; a write into a full pipe blocks until there is \
                              room when nothing was written yet, and stops the run when it filled the pipe part way";
 const FCNTL_NOTE: &str = "F_DUPFD, F_DUPFD_CLOEXEC, F_DUPFD_QUERY, F_GETFD, F_SETFD, F_GETFL, F_SETFL, \
                           F_GETPIPE_SZ, F_SETPIPE_SZ; record locks (F_GETLK, F_SETLK, F_SETLKW, F_OFD_*) are \
@@ -109,8 +111,22 @@ fn write_resumable(vfs: &mut Vfs, thread: &mut ThreadCtx, fd: i32, data: &[u8]) 
             thread.retry_done = skip + b.done;
             Err(SysError::WouldBlock { deadline: None })
         }
-        Err(VfsError::Errno(_)) if skip > 0 => Ok(skip as u64),
-        Err(VfsError::Errno(e)) => Err(e.into()),
+        Err(VfsError::Errno(e)) => {
+            note_broken_pipe(thread, e);
+            if skip > 0 {
+                Ok(skip as u64)
+            } else {
+                Err(e.into())
+            }
+        }
+    }
+}
+
+/// A write that finds no reader sends SIGPIPE to the writing thread (Linux's pipe_write),
+/// also when part of the data went in before the last reader left.
+fn note_broken_pipe(thread: &mut ThreadCtx, e: Errno) {
+    if e == Errno::EPIPE {
+        thread.pending |= 1 << (SIGPIPE - 1);
     }
 }
 
@@ -331,6 +347,10 @@ fn sys_sendfile(p: &mut Process, a: &Args) -> SysResult {
                 "sendfile filled a pipe part way and would have to block: {} (not implemented)",
                 b.on
             )));
+        }
+        Err(VfsError::Errno(e)) => {
+            note_broken_pipe(&mut p.thread, e);
+            return Err(e.into());
         }
         r => r.map_err(vfs_err)?,
     };

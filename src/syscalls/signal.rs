@@ -1,12 +1,11 @@
-//! Signal syscalls: dispositions, the blocked mask, the alternate stack, and kill/tkill/tgkill
-//! aimed at the process itself. Running a guest handler comes with threads and signal frames;
-//! until then a signal that would run one stops the run, saying so.
+//! Signal syscalls: dispositions, the blocked mask, the alternate stack, rt_sigreturn, and
+//! kill/tkill/tgkill aimed at the process or its threads (delivery is in [`crate::signal`]).
 
 use super::abi::Writer;
 use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
 use crate::process::{GUEST_PID, Process};
 use crate::signal::{
-    AltStack, SIG_DFL, SIG_IGN, SIGKILL, SIGSTOP, SS_AUTODISARM, SS_DISABLE, SigAction, UNBLOCKABLE,
+    AltStack, SIGKILL, SIGSTOP, SS_AUTODISARM, SS_DISABLE, SigAction, UNBLOCKABLE,
 };
 
 /// Rows of the dispatch table for this family.
@@ -144,7 +143,6 @@ fn send(p: &mut Process, thread: Option<u64>, sig: u64) -> SysResult {
         None => p.sig.pending |= bit,
         Some(tid) if tid == p.thread.tid => p.thread.pending |= bit,
         Some(tid) => {
-            let handler = p.sig.action(sig).handler;
             let t = p
                 .sched
                 .parked
@@ -152,29 +150,9 @@ fn send(p: &mut Process, thread: Option<u64>, sig: u64) -> SysResult {
                 .find(|t| t.ctx.tid == tid)
                 .ok_or(Errno::ESRCH)?;
             t.ctx.pending |= bit;
-            // A blocked thread that will run a handler for it is woken with EINTR.
-            if t.wait.is_some()
-                && t.ctx.sigmask & bit == 0
-                && handler != SIG_DFL
-                && handler != SIG_IGN
-            {
-                // A thread retrying a syscall sits at its `ecall` with the arguments intact:
-                // it runs the handler first and then the call again (restart semantics),
-                // unless Linux never restarts the call (the poll family): then it fails.
-                let retrying = matches!(t.wait, Some(crate::sched::Wait::Retry { .. }));
-                if !retrying || t.ctx.retry_eintr {
-                    if retrying {
-                        t.cpu.pc = t.cpu.pc.wrapping_add(4);
-                        t.ctx.retry_deadline = None;
-                        t.ctx.retry_done = 0;
-                        t.ctx.retry_eintr = false;
-                    }
-                    t.cpu.set_reg(10, (-(Errno::EINTR.0 as i64)) as u64);
-                }
-                t.wait = None;
-            }
         }
     }
+    p.signal_sent(sig, thread);
     // The dispatcher acts on what the caller can take once the result is in a0.
     Ok(0)
 }

@@ -83,20 +83,22 @@ fn sys_gettimeofday(p: &mut Process, a: &Args) -> SysResult {
 }
 
 /// Blocks the calling thread until the monotonic `deadline`; other threads run meanwhile, and
-/// when none can, virtual time jumps to the deadline. The call returns 0.
-fn sleep_until(p: &mut Process, deadline: u128) -> SysResult {
+/// when none can, virtual time jumps to the deadline. The call returns 0, or EINTR when a
+/// signal handler interrupts it, having written the time left to `rem` (a guest
+/// `struct timespec *`, 0 for none).
+fn sleep_until(p: &mut Process, deadline: u128, rem: u64) -> SysResult {
     if deadline <= p.monotonic_ns() {
         return Ok(0);
     }
     p.cpu.set_reg(10, 0);
-    p.block_current(Wait::Sleep { deadline });
+    p.block_current(Wait::Sleep { deadline, rem });
     Err(SysError::Switched)
 }
 
 fn sys_nanosleep(p: &mut Process, a: &Args) -> SysResult {
     let ns = read_timespec(&p.mem, a[0])??;
     let deadline = p.monotonic_ns() + ns;
-    sleep_until(p, deadline)
+    sleep_until(p, deadline, a[1])
 }
 
 const TIMER_ABSTIME: u64 = 1;
@@ -109,11 +111,11 @@ fn sys_clock_nanosleep(p: &mut Process, a: &Args) -> SysResult {
         return Err(Errno::EINVAL.into());
     }
     let ns = read_timespec(&p.mem, a[2])??;
-    let sleep = if a[1] & TIMER_ABSTIME != 0 {
-        ns.saturating_sub(now_ns(p, &kind))
+    let (sleep, rem) = if a[1] & TIMER_ABSTIME != 0 {
+        (ns.saturating_sub(now_ns(p, &kind)), 0)
     } else {
-        ns
+        (ns, a[3])
     };
     let deadline = p.monotonic_ns() + sleep;
-    sleep_until(p, deadline)
+    sleep_until(p, deadline, rem)
 }
