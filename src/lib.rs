@@ -18,4 +18,5 @@ pub mod rng;
 pub mod sched;
 pub mod signal;
 pub mod syscalls;
+pub mod timers;
 pub mod vfs;

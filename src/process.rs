@@ -11,6 +11,7 @@ use crate::rng::GuestRng;
 use crate::sched::{Scheduler, ThreadCtx};
 use crate::signal::{SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SigInfo, SignalState};
 use crate::syscalls::{self, Args, Syscall};
+use crate::timers::ITimer;
 use crate::vfs::Vfs;
 use std::io::Write;
 
@@ -112,6 +113,8 @@ pub struct Process {
     pub rlimits: [(u64, u64); crate::syscalls::RLIM_NLIMITS],
     /// membarrier registrations (command bits).
     pub membarrier_registered: u64,
+    /// ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF.
+    pub itimers: [ITimer; 3],
     /// Events for the run's observer, while one watches (see [`crate::observe`]).
     pub events: Option<Vec<RunEvent>>,
 }
@@ -157,6 +160,7 @@ impl Process {
             rlimits: crate::syscalls::DEFAULT_RLIMITS,
             membarrier_registered: 0,
             events: None,
+            itimers: Default::default(),
             image,
             mem,
         })
@@ -202,6 +206,14 @@ impl Process {
                     break;
                 }
                 budget = budget.min(max - self.insns);
+            }
+            // Stop exactly where an interval timer fires.
+            if let Some(n) = self.insns_until_timer() {
+                if n == 0 {
+                    self.fire_due_timers();
+                    continue;
+                }
+                budget = budget.min(n);
             }
             let before = self.cpu.instret;
             let exit = cpu::run_observed(

@@ -8,9 +8,10 @@
 //! the earliest deadline; when there is none, the run stops with a deadlock report.
 
 use crate::cpu::Cpu;
+use crate::mem::GuestMemory;
 use crate::observe::RunEvent;
 use crate::process::{ExitReason, Process};
-use crate::signal::AltStack;
+use crate::signal::{AltStack, DefaultAction, SA_RESTART, SIG_DFL, SIG_IGN, default_action};
 use crate::syscalls::Errno;
 
 /// Default scheduling quantum in retired instructions.
@@ -239,7 +240,7 @@ impl Process {
         self.leave_current(None, true);
     }
 
-    fn leave_current(&mut self, wait: Option<Wait>, exiting: bool) {
+    fn leave_current(&mut self, mut wait: Option<Wait>, exiting: bool) {
         loop {
             self.wake_expired();
             if let Some(i) = self.pick_runnable_after(self.thread.tid) {
@@ -258,6 +259,7 @@ impl Process {
                 .iter()
                 .filter_map(|t| t.wait.as_ref()?.deadline())
                 .chain(own)
+                .chain(self.real_timer_deadline())
                 .min();
             let Some(deadline) = earliest else {
                 let report = self.deadlock_report(wait.as_ref());
@@ -276,52 +278,66 @@ impl Process {
                 }
                 return;
             }
+            if self.real_timer_deadline().is_some_and(|d| d <= deadline)
+                && self.timers_fired_while_blocked(&mut wait, exiting)
+            {
+                return;
+            }
         }
     }
 
     /// Wakes parked thread `i` (blocked, with a signal pending that it will run a handler
-    /// for) the way Linux ends a blocked syscall for a handler (riscv64 `handle_signal`):
-    /// calls that restart with SA_RESTART (-ERESTARTSYS: untimed futex waits, reads and
-    /// writes) go back to their `ecall` when the handler has `sa_restart`; the others (sleeps,
-    /// timed futex waits, the poll family) fail with EINTR, a relative sleep writing the time
-    /// left.
+    /// for); see [`end_wait_for_handler`].
     pub(crate) fn interrupt_wait(&mut self, i: usize, sa_restart: bool) {
         let now = self.monotonic_ns();
         let t = &mut self.sched.parked[i];
-        let Some(wait) = t.wait.take() else { return };
-        let eintr = (-(Errno::EINTR.0 as i64)) as u64;
-        match wait {
-            Wait::Futex { deadline: None, .. } if sa_restart => {
-                // Still at the instruction after the ecall, arguments untouched.
-                t.cpu.pc = t.cpu.pc.wrapping_sub(4);
+        if let Some(wait) = t.wait.take() {
+            end_wait_for_handler(&mut t.cpu, &mut t.ctx, wait, sa_restart, now, &mut self.mem);
+        }
+    }
+
+    /// The interval timers fired while every thread waits and the running thread is about to
+    /// block on `wait` (or exit): raises their signals. Returns true when the running thread
+    /// takes one and so keeps running (its call interrupted, or the process ended).
+    fn timers_fired_while_blocked(&mut self, wait: &mut Option<Wait>, exiting: bool) -> bool {
+        let mut resumes = false;
+        for sig in self.take_due_timers() {
+            let bit = 1u64 << (sig - 1);
+            self.sig.pending |= bit;
+            if exiting || self.thread.sigmask & bit != 0 {
+                self.signal_sent_to_others(sig, None);
+                continue;
             }
-            Wait::Futex { .. } => t.cpu.set_reg(10, eintr),
-            Wait::Sleep { deadline, rem } => {
-                t.cpu.set_reg(10, eintr);
-                if rem != 0 {
-                    let left = deadline.saturating_sub(now);
-                    let mut ts = Vec::with_capacity(16);
-                    ts.extend_from_slice(&((left / 1_000_000_000) as u64).to_le_bytes());
-                    ts.extend_from_slice(&((left % 1_000_000_000) as u64).to_le_bytes());
-                    // Linux ignores a failed copy-out here (the result stays EINTR).
-                    let _ = self.mem.write_bytes(rem, &ts);
+            let act = self.sig.action(sig);
+            match act.handler {
+                SIG_IGN => {}
+                SIG_DFL => {
+                    if matches!(
+                        default_action(sig),
+                        DefaultAction::Terminate | DefaultAction::Core
+                    ) {
+                        self.default_action(sig, None);
+                        return true;
+                    }
                 }
-            }
-            Wait::Retry { .. } => {
-                // The thread sits at its ecall: staying there restarts the call. A write
-                // that moved some bytes returns their count instead (pipe_write).
-                if t.ctx.retry_done > 0 {
-                    t.cpu.pc = t.cpu.pc.wrapping_add(4);
-                    t.cpu.set_reg(10, t.ctx.retry_done as u64);
-                } else if t.ctx.retry_eintr || !sa_restart {
-                    t.cpu.pc = t.cpu.pc.wrapping_add(4);
-                    t.cpu.set_reg(10, eintr);
+                _ => {
+                    if let Some(w) = wait.take() {
+                        let now = self.monotonic_ns();
+                        let sa_restart = act.flags & SA_RESTART != 0;
+                        end_wait_for_handler(
+                            &mut self.cpu,
+                            &mut self.thread,
+                            w,
+                            sa_restart,
+                            now,
+                            &mut self.mem,
+                        );
+                    }
+                    resumes = true;
                 }
-                t.ctx.retry_deadline = None;
-                t.ctx.retry_done = 0;
-                t.ctx.retry_eintr = false;
             }
         }
+        resumes
     }
 
     /// Wakes parked threads whose deadline has passed (with their timeout result), and, when
@@ -425,5 +441,52 @@ impl Process {
             s.push_str(&describe(t.ctx.tid, t.cpu.pc, t.wait.as_ref()));
         }
         s
+    }
+}
+
+/// Ends `wait` for a signal handler the thread is about to run, the way Linux ends a blocked
+/// syscall (riscv64 `handle_signal`): calls that restart with SA_RESTART (-ERESTARTSYS:
+/// untimed futex waits, reads and writes) go back to their `ecall` when the handler has
+/// `sa_restart`; the others (sleeps, timed futex waits, the poll family) fail with EINTR, a
+/// relative sleep writing the time left; a write that moved some bytes returns their count.
+fn end_wait_for_handler(
+    cpu: &mut Cpu,
+    ctx: &mut ThreadCtx,
+    wait: Wait,
+    sa_restart: bool,
+    now: u128,
+    mem: &mut GuestMemory,
+) {
+    let eintr = (-(Errno::EINTR.0 as i64)) as u64;
+    match wait {
+        Wait::Futex { deadline: None, .. } if sa_restart => {
+            // Still at the instruction after the ecall, arguments untouched.
+            cpu.pc = cpu.pc.wrapping_sub(4);
+        }
+        Wait::Futex { .. } => cpu.set_reg(10, eintr),
+        Wait::Sleep { deadline, rem } => {
+            cpu.set_reg(10, eintr);
+            if rem != 0 {
+                let left = deadline.saturating_sub(now);
+                let mut ts = Vec::with_capacity(16);
+                ts.extend_from_slice(&((left / 1_000_000_000) as u64).to_le_bytes());
+                ts.extend_from_slice(&((left % 1_000_000_000) as u64).to_le_bytes());
+                // Linux ignores a failed copy-out here (the result stays EINTR).
+                let _ = mem.write_bytes(rem, &ts);
+            }
+        }
+        Wait::Retry { .. } => {
+            // The thread sits at its ecall: staying there restarts the call.
+            if ctx.retry_done > 0 {
+                cpu.pc = cpu.pc.wrapping_add(4);
+                cpu.set_reg(10, ctx.retry_done as u64);
+            } else if ctx.retry_eintr || !sa_restart {
+                cpu.pc = cpu.pc.wrapping_add(4);
+                cpu.set_reg(10, eintr);
+            }
+            ctx.retry_deadline = None;
+            ctx.retry_done = 0;
+            ctx.retry_eintr = false;
+        }
     }
 }

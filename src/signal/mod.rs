@@ -235,6 +235,17 @@ impl crate::process::Process {
             None => self.thread.sigmask & bit == 0,
             Some(tid) => tid == self.thread.tid,
         };
+        self.follow_up_signal(sig, thread, running_takes);
+    }
+
+    /// [`Process::signal_sent`] when the running thread cannot take the signal (it is
+    /// leaving the CPU to block or exit).
+    pub(crate) fn signal_sent_to_others(&mut self, sig: u32, thread: Option<u64>) {
+        self.follow_up_signal(sig, thread, false);
+    }
+
+    fn follow_up_signal(&mut self, sig: u32, thread: Option<u64>, running_takes: bool) {
+        let bit = 1u64 << (sig - 1);
         let parked = if running_takes {
             None
         } else {

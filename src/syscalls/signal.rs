@@ -14,6 +14,7 @@ pub const TABLE: &[Syscall] = &[
     handle(135, "rt_sigprocmask", "dxxu", sys_rt_sigprocmask),
     handle(132, "sigaltstack", "xx", sys_sigaltstack),
     handle(139, "rt_sigreturn", "", sys_rt_sigreturn),
+    handle(133, "rt_sigsuspend", "xu", sys_rt_sigsuspend),
     partial(
         129,
         "kill",
@@ -155,6 +156,25 @@ fn send(p: &mut Process, thread: Option<u64>, sig: u64) -> SysResult {
     p.signal_sent(sig, thread);
     // The dispatcher acts on what the caller can take once the result is in a0.
     Ok(0)
+}
+
+/// Waits for a signal handler under a temporary mask; always ends with EINTR once a handler
+/// is due (the handler runs under the temporary mask, and its frame restores the caller's).
+fn sys_rt_sigsuspend(p: &mut Process, a: &Args) -> SysResult {
+    if a[1] != SIGSET_SIZE {
+        return Err(Errno::EINVAL.into());
+    }
+    let mask = p.mem.read_u64(a[0])?;
+    if p.thread.saved_sigmask.is_none() {
+        p.thread.saved_sigmask = Some(p.thread.sigmask);
+    }
+    p.thread.sigmask = mask & !UNBLOCKABLE;
+    if p.has_deliverable_signal() {
+        return Err(Errno::EINTR.into());
+    }
+    // Nothing but a signal ends the wait: file changes merely run the call again.
+    p.thread.retry_eintr = true;
+    Err(SysError::WouldBlock { deadline: None })
 }
 
 fn sys_rt_sigreturn(p: &mut Process, _a: &Args) -> SysResult {

@@ -2,9 +2,10 @@
 //! `--epoch`; sleeping advances virtual time and never waits on the host.
 
 use super::abi::{read_timespec, timespec};
-use super::{Args, Errno, SysError, SysResult, Syscall, handle};
+use super::{Args, Errno, SysError, SysResult, Syscall, fail, handle};
 use crate::process::Process;
 use crate::sched::Wait;
+use crate::timers::{ITIMER_PROF, ITimer};
 
 /// Rows of the dispatch table for this family.
 pub const TABLE: &[Syscall] = &[
@@ -13,7 +14,17 @@ pub const TABLE: &[Syscall] = &[
     handle(169, "gettimeofday", "xx", sys_gettimeofday),
     handle(101, "nanosleep", "xx", sys_nanosleep),
     handle(115, "clock_nanosleep", "ddxx", sys_clock_nanosleep),
+    handle(102, "getitimer", "dx", sys_getitimer),
+    handle(103, "setitimer", "dxx", sys_setitimer),
+    fail(107, "timer_create", "dxx", Errno::ENOSYS, TIMER_NOTE),
+    fail(108, "timer_gettime", "dx", Errno::ENOSYS, TIMER_NOTE),
+    fail(109, "timer_getoverrun", "d", Errno::ENOSYS, TIMER_NOTE),
+    fail(110, "timer_settime", "ddxx", Errno::ENOSYS, TIMER_NOTE),
+    fail(111, "timer_delete", "d", Errno::ENOSYS, TIMER_NOTE),
 ];
+
+const TIMER_NOTE: &str = "POSIX per-process timers are not emulated; setitimer covers SIGALRM, SIGVTALRM and \
+                          SIGPROF timers (Go's runtime only creates these timers for CPU profiling)";
 
 /// Which time line a clock id follows.
 enum ClockKind {
@@ -118,4 +129,73 @@ fn sys_clock_nanosleep(p: &mut Process, a: &Args) -> SysResult {
     };
     let deadline = p.monotonic_ns() + sleep;
     sleep_until(p, deadline, rem)
+}
+
+/// Reads a `struct itimerval` (interval, then value; each a `struct timeval`) as
+/// nanoseconds; EINVAL for a negative or out-of-range field.
+fn read_itimerval(p: &Process, addr: u64) -> Result<(u128, u128), SysError> {
+    let mut ns = [0u128; 2];
+    for (i, v) in ns.iter_mut().enumerate() {
+        let at = addr + 16 * i as u64;
+        let sec = p.mem.read_u64(at)? as i64;
+        let usec = p.mem.read_u64(at + 8)? as i64;
+        if sec < 0 || !(0..1_000_000).contains(&usec) {
+            return Err(Errno::EINVAL.into());
+        }
+        *v = sec as u128 * 1_000_000_000 + usec as u128 * 1000;
+    }
+    Ok((ns[0], ns[1]))
+}
+
+/// The `struct itimerval` of timer `which` now: its period and the time left (at least 1 µs
+/// while armed, as Linux reports a timer that is due but has not fired yet).
+fn itimerval(p: &Process, which: usize) -> Vec<u8> {
+    let t = p.itimers[which];
+    let left = t
+        .deadline
+        .map_or(0, |d| d.saturating_sub(p.itimer_now(which)).max(1000));
+    let mut w = super::abi::Writer::new();
+    for ns in [t.interval, left] {
+        w.i64((ns / 1_000_000_000) as i64)
+            .i64((ns % 1_000_000_000 / 1000) as i64);
+    }
+    w.0
+}
+
+fn itimer_which(v: u64) -> Result<usize, SysError> {
+    match v as i32 {
+        w @ 0..=2 => Ok(w as usize),
+        _ => Err(Errno::EINVAL.into()),
+    }
+}
+
+fn sys_getitimer(p: &mut Process, a: &Args) -> SysResult {
+    let which = itimer_which(a[0])?;
+    let v = itimerval(p, which);
+    p.mem.write_bytes(a[1], &v)?;
+    Ok(0)
+}
+
+fn sys_setitimer(p: &mut Process, a: &Args) -> SysResult {
+    let which = itimer_which(a[0])?;
+    debug_assert!(which <= ITIMER_PROF);
+    // A NULL new value disarms the timer, as Linux (with a warning) accepts.
+    let (interval, value) = if a[1] == 0 {
+        (0, 0)
+    } else {
+        read_itimerval(p, a[1])?
+    };
+    if a[2] != 0 {
+        let old = itimerval(p, which);
+        p.mem.write_bytes(a[2], &old)?;
+    }
+    p.itimers[which] = if value == 0 {
+        ITimer::default()
+    } else {
+        ITimer {
+            deadline: Some(p.itimer_now(which) + value),
+            interval,
+        }
+    };
+    Ok(0)
 }
