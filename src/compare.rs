@@ -40,6 +40,11 @@ pub struct CompareOptions {
     pub clock_hz: u64,
     /// rvrun's `--max-insns`.
     pub max_insns: Option<u64>,
+    /// The guest's working directory (a guest path; QEMU gets the staged copy when it lies
+    /// in a mount).
+    pub cwd: String,
+    /// rvrun's `--quantum`.
+    pub quantum: u64,
     /// The QEMU binary (default: `qemu-riscv64` from `PATH`).
     pub qemu: Option<PathBuf>,
     /// Align and report the syscall sequences.
@@ -222,6 +227,8 @@ pub fn run_rvrun(opts: &CompareOptions) -> Result<RunResult, CompareError> {
         clock_hz: opts.clock_hz,
         mounts: opts.mounts.clone(),
         max_insns: opts.max_insns,
+        cwd: opts.cwd.clone(),
+        quantum: opts.quantum,
         ..RunConfig::default()
     };
     let mut process = Process::new(&config, &name, &program).map_err(CompareError::Setup)?;
@@ -337,14 +344,16 @@ pub fn run_qemu(
     }
     let log = stage.join("qemu-strace.log");
     let mut cmd = Command::new(qemu);
-    cmd.env_clear().current_dir("/");
+    let cwd = rewrite_arg(&opts.cwd, &staged);
+    cmd.env_clear().current_dir(&cwd);
     for kv in &opts.env {
         cmd.arg("-E").arg(kv);
     }
     if opts.syscalls {
         cmd.arg("-d").arg("strace").arg("-D").arg(&log);
     }
-    // QEMU runs in `/`: give it the absolute path, and argv[0] as given (as rvrun does).
+    // QEMU runs in the guest's cwd: give it the absolute path, and argv[0] as given (as
+    // rvrun does).
     let abs = std::path::absolute(&opts.program)
         .map_err(io_err(format!("cannot resolve {}", opts.program.display())))?;
     cmd.arg("-0").arg(&opts.program).arg(abs);

@@ -148,6 +148,13 @@ struct CompareArgs {
     /// Stop rvrun's run after this many instructions.
     #[arg(long, value_name = "N")]
     max_insns: Option<u64>,
+    /// The guest's working directory; QEMU runs in the staged copy when it lies in a mount.
+    #[arg(long, default_value = "/")]
+    cwd: String,
+    /// rvrun's thread time slice in instructions (see `run --quantum`).
+    #[arg(long, value_name = "N", default_value_t = rvrun::sched::DEFAULT_QUANTUM,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    quantum: u64,
     /// The program to run.
     program: PathBuf,
     /// Arguments passed to the program (guest paths).
@@ -365,6 +372,8 @@ fn compare(args: CompareArgs) -> ExitCode {
         epoch: args.inputs.epoch,
         clock_hz: args.inputs.clock_hz,
         max_insns: args.max_insns,
+        cwd: args.cwd,
+        quantum: args.quantum,
         qemu: args.qemu,
         syscalls: args.syscalls,
     };

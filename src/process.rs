@@ -29,6 +29,10 @@ const BUS_ADRALN: i32 = 1;
 const ILL_ILLOPC: i32 = 1;
 const TRAP_BRKPT: i32 = 1;
 
+/// Instructions a slice may overrun to finish an LR/SC sequence (the ISA's constrained
+/// loops are at most 16 instructions).
+const LR_SC_GRACE: u64 = 32;
+
 /// The stack pointer register (x2).
 const REG_SP: usize = 2;
 
@@ -230,7 +234,16 @@ impl Process {
                 Exit::Ecall => syscalls::dispatch(self),
                 Exit::BudgetExhausted => {
                     if self.sched.slice_left == 0 {
-                        self.yield_slice();
+                        if self.cpu.reservation.is_some() && !self.sched.lr_extension {
+                            // A switch drops the LR reservation: preempting between lr and
+                            // sc every time (a tiny --quantum) would starve the loop, so
+                            // the slice stretches once to let a constrained LR/SC sequence
+                            // finish, as hardware guarantees it can.
+                            self.sched.lr_extension = true;
+                            self.sched.slice_left = LR_SC_GRACE;
+                        } else {
+                            self.yield_slice();
+                        }
                     }
                 }
                 Exit::Ebreak => self.raise_fault(

@@ -140,6 +140,8 @@ pub struct Scheduler {
     wait_seq: u64,
     /// Thread switches so far (for --stats).
     pub switches: u64,
+    /// The running thread's slice was stretched to finish an LR/SC sequence.
+    pub lr_extension: bool,
     /// The VFS change counter when retrying waiters were last woken.
     seen_vfs_generation: u64,
 }
@@ -213,6 +215,7 @@ impl Process {
             });
         }
         self.sched.slice_left = self.sched.quantum;
+        self.sched.lr_extension = false;
         self.sched.switches += 1;
         if self.has_deliverable_signal() {
             self.act_on_pending_signals();
@@ -226,6 +229,7 @@ impl Process {
             self.switch_to(i, None, false);
         } else {
             self.sched.slice_left = self.sched.quantum;
+            self.sched.lr_extension = false;
         }
     }
 

@@ -176,3 +176,33 @@ fn rvrun_stop_is_reported() {
     );
     assert!(!out.contains("likely time"), "{out}");
 }
+
+#[test]
+fn cwd_in_a_mount_is_staged_for_qemu() {
+    // `ls .` lists the mounted tree in both runs only if QEMU starts in the staged copy.
+    let mount = format!("{}:/data:ro", data("tree"));
+    let out = assert_status(
+        &compare(&[
+            "--mount",
+            &mount,
+            "--cwd",
+            "/data",
+            &guest("c-musl/ls"),
+            ".",
+        ]),
+        0,
+    );
+    assert!(out.contains("result: AGREE"), "{out}");
+    assert!(!out.contains("stdout: same (0 bytes)"), "{out}");
+}
+
+#[test]
+fn quantum_reaches_rvrun() {
+    // A slice of one instruction makes rvrun switch threads after every instruction (its
+    // mutexes' LR/SC loops must still make progress); a deterministic threaded program
+    // still agrees with QEMU, and a zero quantum is refused.
+    let out = assert_status(&compare(&["--quantum", "1", &guest("c-musl/threads")]), 0);
+    assert!(out.contains("result: AGREE"), "{out}");
+    let o = compare(&["--quantum", "0", &guest("c-musl/threads")]);
+    assert_eq!(o.status.code(), Some(125));
+}
