@@ -13,6 +13,7 @@ pub mod loader;
 pub mod mem;
 pub mod observe;
 pub mod process;
+pub mod profile;
 pub mod receipt;
 pub mod rng;
 pub mod sched;
