@@ -109,7 +109,7 @@ struct RunArgs {
     /// Write a profile to FILE: retired instructions per call stack (see docs/profile.md).
     #[arg(long, value_name = "FILE")]
     profile: Option<PathBuf>,
-    /// Format of --profile: folded (flamegraph stacks).
+    /// Format of --profile: folded (flamegraph stacks) or pprof (gzipped profile.proto).
     #[arg(long, value_name = "FORMAT", default_value = "folded", requires = "profile",
           value_parser = ProfileFormat::parse)]
     profile_format: ProfileFormat,

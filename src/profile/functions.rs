@@ -152,6 +152,11 @@ impl Functions {
         self.symbols.is_entry(pc)
     }
 
+    /// What `func` is.
+    pub fn kind(&self, func: FuncId) -> &FuncKind {
+        &self.kinds[func as usize]
+    }
+
     /// The name a profile shows for `func`.
     pub fn name(&self, func: FuncId) -> String {
         match &self.kinds[func as usize] {

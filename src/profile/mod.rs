@@ -5,10 +5,11 @@
 //! conventions, see docs/profile.md). Every retired instruction is counted to the current
 //! stack, whose innermost frame is the function containing the instruction. Stacks live in a
 //! [`tree::CallTree`], so counting is one increment of the current node's counter. The
-//! result, a [`Profile`], is written as folded stacks ([`folded`]).
+//! result, a [`Profile`], is written as folded stacks ([`folded`]) or pprof ([`pprof`]).
 
 mod folded;
 mod functions;
+mod pprof;
 mod suspended;
 mod tree;
 
@@ -18,7 +19,7 @@ use crate::mem::GuestMemory;
 use crate::observe::{RunEvent, RunObserver};
 use crate::process::Process;
 use crate::symbols::Symbols;
-use functions::{ELIDED, FuncId, Functions};
+use functions::{ELIDED, FuncId, FuncKind, Functions};
 use std::collections::BTreeMap;
 use suspended::Suspended;
 use tree::{CallTree, NodeId, ROOT};
@@ -73,6 +74,8 @@ impl Leaf {
 /// Counts retired instructions per call stack, per thread. Feed it a run with
 /// [`Process::run_observed`], then take the [`Profile`] with [`Profiler::finish`].
 pub struct Profiler {
+    /// The program's path in the guest.
+    program: String,
     funcs: Functions,
     tree: CallTree,
     /// The running thread and its stack.
@@ -85,9 +88,11 @@ pub struct Profiler {
 }
 
 impl Profiler {
-    /// A profiler for a program with these symbols, whose first thread is `tid`.
-    pub fn new(symbols: Symbols, tid: u64) -> Profiler {
+    /// A profiler for `program` (its guest path), with these symbols, whose first thread is
+    /// `tid`.
+    pub fn new(program: &str, symbols: Symbols, tid: u64) -> Profiler {
         Profiler {
+            program: program.to_string(),
             funcs: Functions::new(symbols),
             tree: CallTree::default(),
             tid,
@@ -101,6 +106,7 @@ impl Profiler {
     /// A profiler for `process`, which was loaded from the ELF file `program`.
     pub fn for_process(program: &[u8], process: &Process) -> Profiler {
         Profiler::new(
+            &process.image.exe_path,
             Symbols::from_elf(program, process.image.bias),
             process.tid(),
         )
@@ -109,6 +115,7 @@ impl Profiler {
     /// The profile of what ran.
     pub fn finish(self) -> Profile {
         Profile {
+            program: self.program,
             funcs: self.funcs,
             tree: self.tree,
         }
@@ -354,6 +361,7 @@ impl RunObserver for Profiler {
 
 /// A finished profile: instructions per call stack.
 pub struct Profile {
+    program: String,
     funcs: Functions,
     tree: CallTree,
 }
@@ -363,6 +371,8 @@ pub struct Profile {
 pub enum ProfileFormat {
     /// `frame;frame;frame count` lines, as flamegraph tools read them.
     Folded,
+    /// gzipped profile.proto, as `go tool pprof` reads it.
+    Pprof,
 }
 
 impl ProfileFormat {
@@ -370,7 +380,8 @@ impl ProfileFormat {
     pub fn parse(s: &str) -> Result<ProfileFormat, String> {
         match s {
             "folded" => Ok(ProfileFormat::Folded),
-            _ => Err(format!("unknown profile format {s:?} (folded)")),
+            "pprof" => Ok(ProfileFormat::Pprof),
+            _ => Err(format!("unknown profile format {s:?} (folded or pprof)")),
         }
     }
 }
@@ -385,6 +396,7 @@ impl Profile {
     pub fn encode(&self, format: ProfileFormat) -> Vec<u8> {
         match format {
             ProfileFormat::Folded => folded::encode(self).into_bytes(),
+            ProfileFormat::Pprof => pprof::encode(self),
         }
     }
 
@@ -397,6 +409,10 @@ impl Profile {
 
     fn name(&self, func: FuncId) -> String {
         self.funcs.name(func)
+    }
+
+    fn kind(&self, func: FuncId) -> &FuncKind {
+        self.funcs.kind(func)
     }
 }
 
