@@ -4,8 +4,9 @@ use clap::{Args, Parser, Subcommand};
 use rvrun::compare::CompareOptions;
 use rvrun::config::{DEFAULT_CLOCK_HZ, DEFAULT_EPOCH, Mount, RunConfig};
 use rvrun::process::{ExitReason, Process};
+use rvrun::profile::{ProfileFormat, Profiler};
 use rvrun::receipt::{self, HostInfo, Receipt, Recorder, VerifyOptions};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -105,6 +106,13 @@ struct RunArgs {
     /// stdin is then read in full before the guest starts (see docs/receipts.md).
     #[arg(long, value_name = "FILE")]
     receipt: Option<PathBuf>,
+    /// Write a profile to FILE: retired instructions per call stack (see docs/profile.md).
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+    /// Format of --profile: folded (flamegraph stacks) or pprof (gzipped profile.proto).
+    #[arg(long, value_name = "FORMAT", default_value = "folded", requires = "profile",
+          value_parser = ProfileFormat::parse)]
+    profile_format: ProfileFormat,
     /// The program to run.
     program: PathBuf,
     /// Arguments passed to the program.
@@ -259,11 +267,27 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
     } else if args.strace {
         process.strace = Some(Box::new(std::io::stderr()));
     }
+    let mut profiling = match &args.profile {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+            Some((file, Profiler::for_process(&program, &process)))
+        }
+        None => None,
+    };
     let started = Instant::now();
-    let reason = process.run();
+    let reason = match profiling.as_mut() {
+        Some((_, profiler)) => process.run_observed(profiler),
+        None => process.run(),
+    };
     let wall = started.elapsed();
     if let ExitReason::Stopped(msg) = &reason {
         eprintln!("rvrun: {msg}");
+    }
+    if let Some((mut file, profiler)) = profiling {
+        let bytes = profiler.finish().encode(args.profile_format);
+        file.write_all(&bytes)
+            .map_err(|e| format!("cannot write --profile: {e}"))?;
     }
     if let Some(dir) = &config.out_dir {
         process
