@@ -57,20 +57,9 @@ pub fn run<O: Observer>(
             Err(fault) => return Exit::Fault { pc: cpu.pc, fault },
         };
         let (retired, end) = if O::ACTIVE {
-            // The block starts at `cpu.pc`; run just its first instruction.
-            let step = Step {
-                pc: block.pc,
-                len: (next_pc(block, 0) - block.pc) as u8,
-                insn: &block.insns[0],
-            };
-            observer.before(cpu, &step);
-            let (retired, end) = exec_block(cpu, mem, block, 1, &mut exit);
-            if retired == 1 {
-                observer.retired(cpu, mem, &step);
-            }
-            (retired, end)
+            step_block(cpu, mem, block, remaining, &mut exit, observer)
         } else {
-            exec_block(cpu, mem, block, remaining, &mut exit)
+            exec_block(cpu, mem, block, 0, remaining, &mut exit)
         };
         cpu.instret = cpu.instret.wrapping_add(retired);
         remaining -= retired;
@@ -82,6 +71,41 @@ pub fn run<O: Observer>(
             }
         }
     }
+}
+
+/// Runs `block` (which starts at `cpu.pc`) one instruction at a time for an active observer,
+/// for as long as execution goes on in order through it and the budget lasts.
+fn step_block<O: Observer>(
+    cpu: &mut Cpu,
+    mem: &mut GuestMemory,
+    block: &Block,
+    budget: u64,
+    exit: &mut Exit,
+    observer: &mut O,
+) -> (u64, End) {
+    let mut retired = 0;
+    let mut i = 0;
+    while retired < budget && i < block.insns.len() {
+        let pc = pc_at(block, i);
+        let next = next_pc(block, i);
+        let step = Step {
+            pc,
+            len: (next - pc) as u8,
+            insn: &block.insns[i],
+        };
+        observer.before(cpu, &step);
+        let (n, end) = exec_block(cpu, mem, block, i, 1, exit);
+        if n == 0 {
+            return (retired, end);
+        }
+        retired += 1;
+        observer.retired(cpu, mem, &step);
+        if end != End::Next || cpu.pc != next {
+            return (retired, end);
+        }
+        i += 1;
+    }
+    (retired, End::Next)
 }
 
 /// The address of the instruction after instruction `i` of `block`.
@@ -198,30 +222,36 @@ const fn sext32(v: u32) -> u64 {
     v as i32 as i64 as u64
 }
 
-/// Runs `block` for at most `budget` instructions, stopping early at a taken branch, a jump, a
-/// trap or a fault. A taken branch back to the block's own start (a one-block loop) runs the
-/// block again right here, without a lookup. Returns the number of instructions retired and
-/// why it stopped; `cpu.pc` is set to where execution continues (or to the trapping
-/// instruction, whose details go to `exit`).
+/// Runs `block` from instruction `start` (`cpu.pc` is its address) for at most `budget`
+/// instructions, stopping early at a taken branch, a jump, a trap or a fault. A taken branch
+/// back to the block's own start (a one-block loop) runs the block again right here, without
+/// a lookup. Returns the number of instructions retired and why it stopped; `cpu.pc` is set
+/// to where execution continues (or to the trapping instruction, whose details go to
+/// `exit`). The plain run loop always starts at 0, a constant the compiler folds away.
 #[inline(always)]
 fn exec_block(
     cpu: &mut Cpu,
     mem: &mut GuestMemory,
     block: &Block,
+    start: usize,
     budget: u64,
     exit: &mut Exit,
 ) -> (u64, End) {
     // Instructions retired by earlier passes through this block.
     let mut base: u64 = 0;
+    // Where this pass starts: `start` in the first, the block's start after a loop back.
+    let mut first = start;
     'pass: loop {
-        let limit = (budget - base).min(block.insns.len() as u64) as usize;
-        let insns = &block.insns[..limit];
-        for (i, insn) in insns.iter().enumerate() {
-            // Returns from the block, counting earlier passes.
+        let limit = first + (budget - base).min((block.insns.len() - first) as u64) as usize;
+        let insns = &block.insns[first..limit];
+        for (k, insn) in insns.iter().enumerate() {
+            let i = first + k;
+            // Returns from the block, counting earlier passes; `n` is the index of the first
+            // instruction that did not retire.
             macro_rules! done {
                 ($e:expr) => {{
                     let (n, end): (usize, End) = $e;
-                    return (base + n as u64, end);
+                    return (base + (n - first) as u64, end);
                 }};
             }
             // Fields are read inside each arm (not hoisted here) so that LLVM keeps them in
@@ -279,7 +309,8 @@ fn exec_block(
                 ($cond:expr) => {
                     if $cond {
                         if imm!() == block.pc {
-                            base += i as u64 + 1;
+                            base += (i + 1 - first) as u64;
+                            first = 0;
                             continue 'pass;
                         }
                         cpu.pc = imm!();
@@ -341,7 +372,8 @@ fn exec_block(
                 Op::Jal => {
                     x[rd!()] = block.end_pc;
                     if imm!() == block.pc {
-                        base += i as u64 + 1;
+                        base += (i + 1 - first) as u64;
+                        first = 0;
                         continue 'pass;
                     }
                     cpu.pc = imm!();
@@ -484,7 +516,7 @@ fn exec_block(
                 Op::CzeroNez => x[rd!()] = if x[rs2!()] != 0 { 0 } else { x[rs1!()] },
 
                 Op::Csrrw | Op::Csrrs | Op::Csrrc | Op::Csrrwi | Op::Csrrsi | Op::Csrrci => {
-                    exec_csr(cpu, insn, base + i as u64)
+                    exec_csr(cpu, insn, base + (i - first) as u64)
                 }
 
                 Op::LrW
@@ -600,7 +632,7 @@ fn exec_block(
             Some(n) => block.pc + n.pc_off as u64,
             None => block.end_pc,
         };
-        return (base + limit as u64, End::Next);
+        return (base + (limit - first) as u64, End::Next);
     }
 }
 
