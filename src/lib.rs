@@ -17,5 +17,6 @@ pub mod receipt;
 pub mod rng;
 pub mod sched;
 pub mod signal;
+pub mod symbols;
 pub mod syscalls;
 pub mod vfs;
