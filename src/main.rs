@@ -271,14 +271,7 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
             rvrun_version: env!("CARGO_PKG_VERSION").to_string(),
             inputs,
             outcome,
-            host: HostInfo {
-                program: name.clone(),
-                mounts: config
-                    .mounts
-                    .iter()
-                    .map(|m| m.host.to_string_lossy().into_owned())
-                    .collect(),
-            },
+            host: HostInfo::new(&name, &config.mounts),
         };
         r.save(path).map_err(|e| e.to_string())?;
     }
