@@ -19,4 +19,5 @@ pub mod sched;
 pub mod signal;
 pub mod symbols;
 pub mod syscalls;
+pub mod trace;
 pub mod vfs;
