@@ -42,6 +42,11 @@ enum Command {
         #[arg(long)]
         markdown: bool,
     },
+    /// Read instruction traces written by `run --trace` (format: docs/trace.md).
+    Trace {
+        #[command(subcommand)]
+        command: rvrun::trace::cli::TraceCommand,
+    },
 }
 
 /// The inputs a guest run depends on besides the program and its arguments (shared by
@@ -189,6 +194,7 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Command::Trace { command } => ExitCode::from(rvrun::trace::cli::main(command)),
     }
 }
 
