@@ -267,7 +267,10 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         }
         _ => None,
     };
-    let trace_error = |e: std::io::Error| format!("cannot write the trace: {e}");
+    let trace_error = |e: std::io::Error| {
+        let path = args.trace.as_deref().unwrap_or(std::path::Path::new(""));
+        format!("cannot write --trace {}: {e}", path.display())
+    };
     let mut tracer = match (&args.trace, &inputs) {
         (Some(path), Some(inputs)) => {
             let host = HostInfo::new(&name, &config.mounts);

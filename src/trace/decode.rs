@@ -2,9 +2,9 @@
 
 use super::codec::{VarintError, get_uvarint, unzigzag};
 use super::format::*;
+use super::intmap::IntMap;
 use crate::mem::MemWrite;
 use crate::process::ExitReason;
-use std::collections::HashMap;
 
 /// Why a record does not decode.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub enum DecodeError {
 pub struct Decoder {
     state: CodecState,
     /// The raw word of the last instruction record at each pc.
-    raw: HashMap<u64, u32>,
+    raw: IntMap<u64, u32>,
 }
 
 /// A cursor over the bytes of one record.
@@ -81,7 +81,7 @@ impl Decoder {
     pub fn new(tid: u64) -> Decoder {
         Decoder {
             state: CodecState::new(tid),
-            raw: HashMap::new(),
+            raw: IntMap::default(),
         }
     }
 
@@ -100,7 +100,10 @@ impl Decoder {
         } else {
             self.event(tag, &mut b)?
         };
-        if let Record::Insn(i) = &record {
+        // Without its encoding, a record's encoding came from the map: nothing changes.
+        if let Record::Insn(i) = &record
+            && tag & INSN_RAW != 0
+        {
             self.raw.insert(i.pc, i.raw);
         }
         self.state.apply(&record);

@@ -9,7 +9,7 @@
 //! ([`format::CodecState`]), and a trailer with counts and a SHA-256 of the file.
 //!
 //! - [`codec`]: varints; [`format`]: tags, record types, header, codec state;
-//! - [`encode`] / [`decode`]: records to bytes and back;
+//! - [`encode`] / [`decode`]: records to bytes and back; [`intmap`]: fast integer maps;
 //! - [`writer`]: the run observer that writes a trace; [`reader`]: streaming reads;
 //! - [`render`], [`dump`], [`stats`], [`diff`], [`cli`]: the tools.
 
@@ -20,6 +20,7 @@ pub mod diff;
 pub mod dump;
 pub mod encode;
 pub mod format;
+pub mod intmap;
 pub mod reader;
 pub mod render;
 pub mod stats;

@@ -179,10 +179,7 @@ pub struct TraceReader<R: Read> {
 impl TraceReader<std::fs::File> {
     /// Opens the trace at `path` and reads its header.
     pub fn open(path: &Path) -> Result<Self, TraceError> {
-        let f = std::fs::File::open(path).map_err(|e| {
-            io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display()))
-        })?;
-        TraceReader::new(f)
+        TraceReader::new(std::fs::File::open(path)?)
     }
 }
 

@@ -2,6 +2,7 @@
 //! switches, signals, memory traffic, and the trace's own size per instruction.
 
 use super::format::{AccessKind, Record};
+use super::intmap::IntMap;
 use super::reader::{TraceError, TraceReader};
 use crate::cpu::disasm::disassemble;
 use crate::mem::MemWrite;
@@ -26,13 +27,13 @@ pub struct Mix {
 pub struct TraceStats {
     /// Records, the trailer included.
     pub records: u64,
-    /// Records by kind.
+    /// Records other than instructions, by kind.
     pub kinds: BTreeMap<&'static str, u64>,
     pub insns: u64,
     /// Instructions by raw encoding (turned into mnemonics when rendered).
-    by_raw: HashMap<u32, u64>,
+    by_raw: IntMap<u32, u64>,
     /// Instructions by thread.
-    pub per_thread: BTreeMap<u64, u64>,
+    pub per_thread: IntMap<u64, u64>,
     /// Syscall records by number (a blocked call that is retried counts again).
     pub syscalls: BTreeMap<u64, u64>,
     pub switches: u64,
@@ -59,7 +60,9 @@ impl TraceStats {
         let mut s = TraceStats::default();
         while let Some(e) = reader.next_entry()? {
             s.records += 1;
-            *s.kinds.entry(e.record.kind()).or_default() += 1;
+            if !matches!(e.record, Record::Insn(_)) {
+                *s.kinds.entry(e.record.kind()).or_default() += 1;
+            }
             match &e.record {
                 Record::Insn(i) => {
                     s.insns += 1;
@@ -117,10 +120,12 @@ impl TraceStats {
             "trace bytes: {file_bytes} ({:.2} bytes/instruction)",
             file_bytes as f64 / self.insns.max(1) as f64
         );
-        let kinds: Vec<String> = self.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let kinds: Vec<String> = std::iter::once(format!("insn {}", self.insns))
+            .chain(self.kinds.iter().map(|(k, n)| format!("{k} {n}")))
+            .collect();
         let _ = writeln!(s, "records: {} ({})", self.records, kinds.join(", "));
-        let threads: Vec<String> = self
-            .per_thread
+        let per_thread: BTreeMap<_, _> = self.per_thread.iter().collect();
+        let threads: Vec<String> = per_thread
             .iter()
             .map(|(t, n)| format!("{t}: {n}"))
             .collect();
