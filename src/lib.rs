@@ -21,4 +21,5 @@ pub mod signal;
 pub mod symbols;
 pub mod syscalls;
 pub mod timers;
+pub mod trace;
 pub mod vfs;

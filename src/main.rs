@@ -6,6 +6,8 @@ use rvrun::config::{DEFAULT_CLOCK_HZ, DEFAULT_EPOCH, Mount, RunConfig};
 use rvrun::process::{ExitReason, Process};
 use rvrun::profile::{ProfileFormat, Profiler};
 use rvrun::receipt::{self, HostInfo, Receipt, Recorder, VerifyOptions};
+use rvrun::trace::{self, TraceWriter};
+use rvrun::vfs::HostStdio;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +42,11 @@ enum Command {
         /// As a Markdown table (the README embeds this).
         #[arg(long)]
         markdown: bool,
+    },
+    /// Read instruction traces written by `run --trace` (format: docs/trace.md).
+    Trace {
+        #[command(subcommand)]
+        command: rvrun::trace::cli::TraceCommand,
     },
 }
 
@@ -113,6 +120,10 @@ struct RunArgs {
     #[arg(long, value_name = "FORMAT", default_value = "folded", requires = "profile",
           value_parser = ProfileFormat::parse)]
     profile_format: ProfileFormat,
+    /// Record every instruction, syscall, thread switch and signal to FILE (binary, see
+    /// docs/trace.md; read it with `rvrun trace`). stdin is then read in full first.
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
     /// The program to run.
     program: PathBuf,
     /// Arguments passed to the program.
@@ -198,6 +209,7 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Command::Trace { command } => ExitCode::from(rvrun::trace::cli::main(command)),
     }
 }
 
@@ -245,20 +257,42 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         quantum: args.quantum,
     };
     let mut process = Process::new(&config, &name, &program)?;
-    let recording = match &args.receipt {
-        Some(_) => {
-            let stdin =
-                receipt::read_all(std::io::stdin().lock(), "stdin").map_err(|e| e.to_string())?;
-            let inputs = receipt::inputs(&config, &program, &process, &stdin);
-            let rec = Recorder::attach(
-                &mut process,
-                stdin,
-                Box::new(std::io::stdout()),
-                Box::new(std::io::stderr()),
-            );
-            Some((inputs, rec))
+    // Receipts and traces name stdin as an input: it is read in full before the guest starts.
+    let stdin = if args.receipt.is_some() || args.trace.is_some() {
+        Some(receipt::read_all(std::io::stdin().lock(), "stdin").map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    let inputs = stdin
+        .as_ref()
+        .map(|s| receipt::inputs(&config, &program, &process, s));
+    let recording = match (&args.receipt, stdin) {
+        (Some(_), Some(stdin)) => Some(Recorder::attach(
+            &mut process,
+            stdin,
+            Box::new(std::io::stdout()),
+            Box::new(std::io::stderr()),
+        )),
+        (None, Some(stdin)) => {
+            process.vfs.set_stdio(HostStdio {
+                stdin: Box::new(std::io::Cursor::new(stdin)),
+                ..HostStdio::host()
+            });
+            None
         }
-        None => None,
+        _ => None,
+    };
+    let trace_error = |e: std::io::Error| {
+        let path = args.trace.as_deref().unwrap_or(std::path::Path::new(""));
+        format!("cannot write --trace {}: {e}", path.display())
+    };
+    let mut tracer = match (&args.trace, &inputs) {
+        (Some(path), Some(inputs)) => {
+            let host = HostInfo::new(&name, &config.mounts);
+            let header = trace::writer::header(inputs.clone(), host, &process);
+            Some(TraceWriter::create(path, &header, &process).map_err(trace_error)?)
+        }
+        _ => None,
     };
     if let Some(path) = &args.strace_file {
         let f = std::fs::File::create(path)
@@ -276,11 +310,18 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         None => None,
     };
     let started = Instant::now();
-    let reason = match profiling.as_mut() {
-        Some((_, profiler)) => process.run_observed(profiler),
-        None => process.run(),
+    // One monomorphised run loop per combination: a plain run pays for no observer.
+    let reason = match (tracer.as_mut(), profiling.as_mut()) {
+        (Some(t), Some((_, p))) => process.run_observed(&mut (t, p)),
+        (Some(t), None) => process.run_observed(t),
+        (None, Some((_, p))) => process.run_observed(p),
+        (None, None) => process.run(),
     };
     let wall = started.elapsed();
+    let traced = match tracer {
+        Some(t) => Some(t.finish(&reason).map_err(trace_error)?),
+        None => None,
+    };
     if let ExitReason::Stopped(msg) = &reason {
         eprintln!("rvrun: {msg}");
     }
@@ -295,21 +336,14 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
             .write_out(dir)
             .map_err(|e| format!("cannot write --out-dir {}: {e}", dir.display()))?;
     }
-    if let (Some(path), Some((inputs, rec))) = (&args.receipt, recording) {
+    if let (Some(path), Some(inputs), Some(rec)) = (&args.receipt, inputs, recording) {
         let outcome = rec.finish(&process, &reason);
         let r = Receipt {
             format: receipt::FORMAT.to_string(),
             rvrun_version: env!("CARGO_PKG_VERSION").to_string(),
             inputs,
             outcome,
-            host: HostInfo {
-                program: name.clone(),
-                mounts: config
-                    .mounts
-                    .iter()
-                    .map(|m| m.host.to_string_lossy().into_owned())
-                    .collect(),
-            },
+            host: HostInfo::new(&name, &config.mounts),
         };
         r.save(path).map_err(|e| e.to_string())?;
     }
@@ -330,6 +364,10 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
                 0.0
             }
         );
+        if let Some(t) = traced {
+            let per = t.bytes as f64 / t.insns.max(1) as f64;
+            eprintln!("trace-bytes: {} ({per:.2} per instruction)", t.bytes);
+        }
     }
     Ok(reason.status())
 }

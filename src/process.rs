@@ -6,7 +6,7 @@ use crate::config::RunConfig;
 use crate::cpu::{self, Cpu, DecodeCache, Exit, Unobserved};
 use crate::loader::{self, LoadedImage};
 use crate::mem::GuestMemory;
-use crate::observe::{RunEvent, RunObserver};
+use crate::observe::{NotedEvent, RunObserver};
 use crate::rng::GuestRng;
 use crate::sched::{Scheduler, ThreadCtx};
 use crate::signal::{SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SigInfo, SignalState};
@@ -120,7 +120,7 @@ pub struct Process {
     /// ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF.
     pub itimers: [ITimer; 3],
     /// Events for the run's observer, while one watches (see [`crate::observe`]).
-    pub events: Option<Vec<RunEvent>>,
+    pub events: Option<Vec<NotedEvent>>,
 }
 
 impl Process {
@@ -199,6 +199,7 @@ impl Process {
     pub fn run_observed<O: RunObserver>(&mut self, observer: &mut O) -> ExitReason {
         if O::ACTIVE {
             self.events = Some(Vec::new());
+            self.mem.log_writes(O::WANTS_WRITES);
         }
         while self.exit.is_none() {
             let mut budget = self.sched.slice_left;
@@ -280,11 +281,23 @@ impl Process {
         self.exit.clone().expect("loop ends only on exit")
     }
 
-    /// Hands the events collected since the last call to `observer`.
+    /// Hands the events collected since the last call to `observer`, each followed by the
+    /// memory writes the kernel made for it.
     fn report_events<O: RunObserver>(&mut self, observer: &mut O) {
         let events = self.events.replace(Vec::new()).unwrap_or_default();
-        for event in &events {
-            observer.event(self, event);
+        let writes = self.mem.take_logged_writes();
+        // Writes made before any event began (none are expected) go first.
+        let first = events.first().map_or(writes.len(), |e| e.writes_from);
+        if O::WANTS_WRITES && first > 0 {
+            observer.kernel_writes(self, &writes[..first]);
+        }
+        for (i, noted) in events.iter().enumerate() {
+            observer.event(self, &noted.event);
+            let end = events.get(i + 1).map_or(writes.len(), |e| e.writes_from);
+            let start = noted.writes_from.min(end);
+            if O::WANTS_WRITES && start < end {
+                observer.kernel_writes(self, &writes[start..end]);
+            }
         }
     }
 

@@ -234,6 +234,19 @@ pub struct HostInfo {
     pub mounts: Vec<String>,
 }
 
+impl HostInfo {
+    /// The host details of a run of the program at `program` with `mounts`.
+    pub fn new(program: &str, mounts: &[Mount]) -> HostInfo {
+        HostInfo {
+            program: program.to_string(),
+            mounts: mounts
+                .iter()
+                .map(|m| m.host.to_string_lossy().into_owned())
+                .collect(),
+        }
+    }
+}
+
 /// A run receipt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
@@ -631,14 +644,7 @@ pub fn verify(recorded: &Receipt, opts: &VerifyOptions) -> Result<Verification, 
         rvrun_version: env!("CARGO_PKG_VERSION").to_string(),
         inputs,
         outcome,
-        host: HostInfo {
-            program: program_path.to_string_lossy().into_owned(),
-            mounts: config
-                .mounts
-                .iter()
-                .map(|m| m.host.to_string_lossy().into_owned())
-                .collect(),
-        },
+        host: HostInfo::new(&program_path.to_string_lossy(), &config.mounts),
     };
     let (mismatches, notes) = compare_receipts(recorded, &rerun);
     Ok(Verification {
@@ -651,7 +657,6 @@ pub fn verify(recorded: &Receipt, opts: &VerifyOptions) -> Result<Verification, 
 /// Compares two receipts field by field, ignoring `host`. Returns the differences (one
 /// line each, naming the input or result) and notes that do not count (rvrun version).
 pub fn compare_receipts(a: &Receipt, b: &Receipt) -> (Vec<String>, Vec<String>) {
-    let mut d = Vec::new();
     let mut notes = Vec::new();
     if a.rvrun_version != b.rvrun_version {
         notes.push(format!(
@@ -659,7 +664,42 @@ pub fn compare_receipts(a: &Receipt, b: &Receipt) -> (Vec<String>, Vec<String>) 
             a.rvrun_version, b.rvrun_version
         ));
     }
-    let (x, y) = (&a.inputs, &b.inputs);
+    let mut d = compare_inputs(&a.inputs, &b.inputs);
+
+    let (x, y) = (&a.outcome, &b.outcome);
+    field(&mut d, "exit", &x.exit, &y.exit);
+    field(&mut d, "exit status", &x.status, &y.status);
+    field(&mut d, "instructions", &x.instructions, &y.instructions);
+    blob(&mut d, "stdout", &x.stdout, &y.stdout);
+    blob(&mut d, "stderr", &x.stderr, &y.stderr);
+    for o in &x.outputs {
+        match y.outputs.iter().find(|p| p.path == o.path) {
+            Some(p) => blob(&mut d, &format!("output {}", o.path), &o.digest, &p.digest),
+            None => d.push(format!("output {}: missing in the re-run", o.path)),
+        }
+    }
+    for p in &y.outputs {
+        if !x.outputs.iter().any(|o| o.path == p.path) {
+            d.push(format!("output {}: not in the receipt", p.path));
+        }
+    }
+    if x.state != y.state {
+        d.push(format!(
+            "final state: sha256 {} ({} regions, {} bytes) recorded, {} ({} regions, {} bytes) now",
+            short(&x.state.sha256),
+            x.state.regions,
+            x.state.memory_bytes,
+            short(&y.state.sha256),
+            y.state.regions,
+            y.state.memory_bytes
+        ));
+    }
+    (d, notes)
+}
+
+/// Compares two input records field by field: one line per difference, naming the input.
+pub fn compare_inputs(x: &Inputs, y: &Inputs) -> Vec<String> {
+    let mut d = Vec::new();
     blob(&mut d, "input program", &x.program, &y.program);
     field(&mut d, "input argv", &x.argv, &y.argv);
     field(&mut d, "input env", &x.env, &y.env);
@@ -694,36 +734,7 @@ pub fn compare_receipts(a: &Receipt, b: &Receipt) -> (Vec<String>, Vec<String>) 
         entries(&mut d, &m.entries, &n.entries);
     }
     blob(&mut d, "input stdin", &x.stdin, &y.stdin);
-
-    let (x, y) = (&a.outcome, &b.outcome);
-    field(&mut d, "exit", &x.exit, &y.exit);
-    field(&mut d, "exit status", &x.status, &y.status);
-    field(&mut d, "instructions", &x.instructions, &y.instructions);
-    blob(&mut d, "stdout", &x.stdout, &y.stdout);
-    blob(&mut d, "stderr", &x.stderr, &y.stderr);
-    for o in &x.outputs {
-        match y.outputs.iter().find(|p| p.path == o.path) {
-            Some(p) => blob(&mut d, &format!("output {}", o.path), &o.digest, &p.digest),
-            None => d.push(format!("output {}: missing in the re-run", o.path)),
-        }
-    }
-    for p in &y.outputs {
-        if !x.outputs.iter().any(|o| o.path == p.path) {
-            d.push(format!("output {}: not in the receipt", p.path));
-        }
-    }
-    if x.state != y.state {
-        d.push(format!(
-            "final state: sha256 {} ({} regions, {} bytes) recorded, {} ({} regions, {} bytes) now",
-            short(&x.state.sha256),
-            x.state.regions,
-            x.state.memory_bytes,
-            short(&y.state.sha256),
-            y.state.regions,
-            y.state.memory_bytes
-        ));
-    }
-    (d, notes)
+    d
 }
 
 fn field<T: PartialEq + std::fmt::Debug>(d: &mut Vec<String>, what: &str, a: &T, b: &T) {

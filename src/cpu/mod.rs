@@ -9,6 +9,7 @@ mod cache;
 mod compressed;
 mod csr;
 mod decode;
+pub mod disasm;
 mod exec;
 pub mod fpu;
 mod insn;

@@ -35,6 +35,33 @@ impl Observer for Unobserved {
     fn retired(&mut self, _: &Cpu, _: &GuestMemory, _: &Step) {}
 }
 
+/// Two observers watching the same run (a trace and a profile), each seeing every step.
+impl<A: Observer, B: Observer> Observer for (A, B) {
+    const ACTIVE: bool = A::ACTIVE || B::ACTIVE;
+    #[inline(always)]
+    fn before(&mut self, cpu: &Cpu, step: &Step) {
+        self.0.before(cpu, step);
+        self.1.before(cpu, step);
+    }
+    #[inline(always)]
+    fn retired(&mut self, cpu: &Cpu, mem: &GuestMemory, step: &Step) {
+        self.0.retired(cpu, mem, step);
+        self.1.retired(cpu, mem, step);
+    }
+}
+
+impl<T: Observer> Observer for &mut T {
+    const ACTIVE: bool = T::ACTIVE;
+    #[inline(always)]
+    fn before(&mut self, cpu: &Cpu, step: &Step) {
+        (**self).before(cpu, step);
+    }
+    #[inline(always)]
+    fn retired(&mut self, cpu: &Cpu, mem: &GuestMemory, step: &Step) {
+        (**self).retired(cpu, mem, step);
+    }
+}
+
 /// One instruction as it runs: where it is, how long it is, and what it is.
 pub struct Step<'a> {
     /// Address of the instruction.
@@ -93,12 +120,12 @@ impl Step<'_> {
     /// compressed instruction. Read from `mem`, which still holds the instruction (any write
     /// to its page would have dropped the decoded copy the step came from).
     pub fn raw(&self, mem: &GuestMemory) -> u32 {
-        let lo = mem.fetch_u16(self.pc).unwrap_or(0) as u32;
-        if self.len == 2 {
-            return lo;
+        // It was fetched, so it is mapped: no permission check needed.
+        match mem.peek(self.pc, self.len as usize) {
+            Some(&[a, b]) => u32::from(u16::from_le_bytes([a, b])),
+            Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]),
+            _ => 0,
         }
-        let hi = mem.fetch_u16(self.pc.wrapping_add(2)).unwrap_or(0) as u32;
-        lo | hi << 16
     }
 
     /// The address of the next instruction in program order.
@@ -167,6 +194,13 @@ impl Step<'_> {
         }
     }
 
+    /// The value this instruction wrote to its integer destination, from the state `cpu`
+    /// after it retired. Also when the destination is x0: its writes land in a sink slot, so
+    /// a load or AMO into x0 still shows the value read, and an `sc` whether it stored (0).
+    pub fn x_result(&self, cpu: &Cpu) -> u64 {
+        cpu.x[self.insn.rd as usize & 63]
+    }
+
     /// True for `ecall`.
     pub fn is_ecall(&self) -> bool {
         self.insn.op == Op::Ecall
@@ -213,7 +247,7 @@ const fn amo_is_word(op: Op) -> bool {
 }
 
 /// Operations whose `rd` names a floating-point register.
-const fn writes_f(op: Op) -> bool {
+pub(super) const fn writes_f(op: Op) -> bool {
     use Op::*;
     matches!(
         op,

@@ -96,6 +96,19 @@ pub enum StoreError {
     CodeModified,
 }
 
+/// A write the kernel side made to guest memory (syscall results, signal frames, mapped or
+/// discarded pages), as opposed to a store instruction. Kept while
+/// [`GuestMemory::log_writes`] is on, so that a trace can replay a run's memory effects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MemWrite {
+    /// `data` was written at `addr`.
+    Bytes { addr: u64, data: Vec<u8> },
+    /// `[addr, addr+len)` now reads as zero (new mappings, `MADV_DONTNEED`).
+    Zero { addr: u64, len: u64 },
+    /// `len` bytes were copied from `src` to `dst` (mremap moving a mapping).
+    Copy { src: u64, dst: u64, len: u64 },
+}
+
 /// The guest address space.
 pub struct GuestMemory {
     /// Host address of guest address 0.
@@ -107,6 +120,9 @@ pub struct GuestMemory {
     regions: regions::RegionMap,
     /// Pages whose cached code was written since the CPU last looked.
     modified_code: Vec<u64>,
+    /// The kernel side's writes since the last [`GuestMemory::take_logged_writes`], while
+    /// logging is on. Instruction stores are never logged (the CPU's path stays untouched).
+    write_log: Option<Vec<MemWrite>>,
 }
 
 // Memory is owned by one host thread at a time; the raw pointers point into the owned maps.
@@ -131,7 +147,33 @@ impl GuestMemory {
             _perm_table: perm_table,
             regions: regions::RegionMap::default(),
             modified_code: Vec::new(),
+            write_log: None,
         })
+    }
+
+    /// Starts (or stops) logging the kernel side's writes (see [`MemWrite`]).
+    pub fn log_writes(&mut self, on: bool) {
+        self.write_log = on.then(Vec::new);
+    }
+
+    /// Number of writes logged since the last [`take_logged_writes`](Self::take_logged_writes).
+    pub fn logged_writes(&self) -> usize {
+        self.write_log.as_ref().map_or(0, Vec::len)
+    }
+
+    /// The writes logged since the last call, oldest first (empty when logging is off).
+    pub fn take_logged_writes(&mut self) -> Vec<MemWrite> {
+        self.write_log
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    #[inline]
+    fn log_write(&mut self, write: impl FnOnce() -> MemWrite) {
+        if let Some(log) = self.write_log.as_mut() {
+            log.push(write());
+        }
     }
 
     /// Permission byte of the page holding `addr`. `addr` must be below [`GUEST_SPACE`].
@@ -374,6 +416,10 @@ impl GuestMemory {
         unsafe {
             std::ptr::copy_nonoverlapping(data.as_ptr(), self.base.add(addr as usize), data.len())
         };
+        self.log_write(|| MemWrite::Bytes {
+            addr,
+            data: data.to_vec(),
+        });
         Ok(())
     }
 
@@ -430,6 +476,10 @@ impl GuestMemory {
         unsafe {
             std::ptr::copy_nonoverlapping(data.as_ptr(), self.base.add(addr as usize), data.len())
         };
+        self.log_write(|| MemWrite::Bytes {
+            addr,
+            data: data.to_vec(),
+        });
     }
 
     fn note_code_writes_unchecked(&mut self, addr: u64, len: u64) {
@@ -459,6 +509,7 @@ impl GuestMemory {
             kind,
         });
         self.set_range_perm(addr, len, prot);
+        self.log_write(|| MemWrite::Zero { addr, len });
     }
 
     /// Unmaps `[addr, addr+len)` (page aligned): the pages become inaccessible and their host
@@ -504,6 +555,7 @@ impl GuestMemory {
                 libc::MADV_DONTNEED,
             );
         }
+        self.log_write(|| MemWrite::Zero { addr, len });
     }
 
     /// Copies `len` bytes from guest `src` to guest `dst` ignoring permissions (mremap). Both
@@ -519,6 +571,7 @@ impl GuestMemory {
                 len as usize,
             )
         };
+        self.log_write(|| MemWrite::Copy { src, dst, len });
     }
 
     /// The region containing `addr`, if any.
@@ -571,5 +624,59 @@ impl GuestMemory {
     /// starts at or above `bottom` (top-down placement, as Linux does for mmap).
     pub fn find_free_top_down(&self, len: u64, bottom: u64, top: u64) -> Option<u64> {
         self.regions.find_free_top_down(len, bottom, top)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kernel_writes_are_logged_only_while_on_and_never_stores() {
+        let mut m = GuestMemory::new().unwrap();
+        m.map_fixed(0x10000, 2 * PAGE_SIZE, perm::R | perm::W, RegionKind::Anon);
+        m.write_bytes(0x10000, b"off").unwrap();
+        assert_eq!(m.logged_writes(), 0);
+        m.log_writes(true);
+        m.write_bytes(0x10010, b"abc").unwrap();
+        m.write_u64(0x10020, 7).unwrap();
+        m.poke(0x10030, &[1]);
+        m.copy_within(0x10010, 0x11000, 3);
+        m.discard(0x11000, PAGE_SIZE);
+        m.map_fixed(0x20000, PAGE_SIZE, perm::R, RegionKind::Anon);
+        assert!(
+            m.write_bytes(0x20000, b"x").is_err(),
+            "read-only: nothing written"
+        );
+        assert_eq!(
+            m.take_logged_writes(),
+            vec![
+                MemWrite::Bytes {
+                    addr: 0x10010,
+                    data: b"abc".to_vec()
+                },
+                MemWrite::Bytes {
+                    addr: 0x10030,
+                    data: vec![1]
+                },
+                MemWrite::Copy {
+                    src: 0x10010,
+                    dst: 0x11000,
+                    len: 3
+                },
+                MemWrite::Zero {
+                    addr: 0x11000,
+                    len: PAGE_SIZE
+                },
+                MemWrite::Zero {
+                    addr: 0x20000,
+                    len: PAGE_SIZE
+                },
+            ]
+        );
+        assert_eq!(m.logged_writes(), 0);
+        m.log_writes(false);
+        m.write_bytes(0x10010, b"abc").unwrap();
+        assert!(m.take_logged_writes().is_empty());
     }
 }

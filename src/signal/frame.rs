@@ -125,6 +125,7 @@ impl Process {
     /// Enters the handler for `sig` on the running thread: writes the frame, blocks the
     /// handler's mask, and points pc at the handler with ra at the sigreturn trampoline.
     pub(crate) fn enter_handler(&mut self, sig: u32, info: SigInfo) {
+        let mark = self.event_mark();
         let act = self.sig.action(sig);
         let sp = self.cpu.reg(REG_SP);
         let alt = self.thread.altstack;
@@ -183,7 +184,7 @@ impl Process {
         self.cpu.set_reg(REG_A0 + 2, frame + SIGINFO_SIZE);
         self.stats.signals += 1;
         let tid = self.thread.tid;
-        self.note_event(|| RunEvent::Signal {
+        self.note_event_at(mark, || RunEvent::Signal {
             tid,
             sig,
             handler: act.handler,

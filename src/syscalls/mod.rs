@@ -179,6 +179,8 @@ pub fn dispatch(p: &mut Process) {
     let args: Args = std::array::from_fn(|i| p.cpu.reg(10 + i));
     let pc = p.cpu.pc;
     let tid = p.tid();
+    // The call's event goes before any switch or signal its handler causes.
+    let mark = p.event_mark();
     p.cpu.pc = pc.wrapping_add(4);
     p.stats.syscalls += 1;
     let row = lookup(nr);
@@ -229,7 +231,7 @@ pub fn dispatch(p: &mut Process) {
         p.strace_line(tid, nr, row, &args, ret);
     }
     let result = if p.exit.is_some() { None } else { ret };
-    p.note_event(|| RunEvent::Syscall {
+    p.note_event_at(mark, || RunEvent::Syscall {
         tid,
         nr,
         args,

@@ -96,14 +96,10 @@ fn sys_clone(p: &mut Process, a: &Args) -> SysResult {
     }
     let tid = p.sched.alloc_tid();
     if flags & PARENT_SETTID != 0 {
-        p.mem
-            .write_u32(parent_tid, tid as u32)
-            .map_err(|_| Errno::EFAULT)?;
+        p.mem.write_bytes(parent_tid, &(tid as u32).to_le_bytes())?;
     }
     if flags & CHILD_SETTID != 0 {
-        p.mem
-            .write_u32(child_tid, tid as u32)
-            .map_err(|_| Errno::EFAULT)?;
+        p.mem.write_bytes(child_tid, &(tid as u32).to_le_bytes())?;
     }
     let mut cpu = p.cpu.clone();
     cpu.set_reg(REG_A0, 0);
@@ -138,7 +134,7 @@ fn sys_exit(p: &mut Process, a: &Args) -> SysResult {
     }
     // CLONE_CHILD_CLEARTID: zero the tid word and wake one waiter (pthread_join relies on it).
     let ctid = p.thread.clear_child_tid;
-    if ctid != 0 && p.mem.write_u32(ctid, 0).is_ok() {
+    if ctid != 0 && p.mem.write_bytes(ctid, &0u32.to_le_bytes()).is_ok() {
         p.futex_wake(ctid, u32::MAX, 1);
     }
     p.exit_current_thread();
