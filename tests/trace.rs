@@ -558,3 +558,21 @@ fn loads_stores_and_atomics_carry_their_values() {
     );
     replay_memory(&es);
 }
+
+#[test]
+fn timer_signals_and_interrupted_calls_replay() {
+    // Interval timers fire between instructions and interrupted sleeps write the time left:
+    // the trace must still hold every byte the kernel wrote.
+    let dir = tempfile::tempdir().unwrap();
+    for prog in ["c-musl/itimer", "c-glibc/interrupts"] {
+        let tag = prog.replace('/', "-");
+        let (t, o) = traced(dir.path(), &tag, &[&guest(prog)], b"");
+        assert_eq!(o.status.code(), Some(0), "{prog}: {}", text(&o.stderr));
+        let es = entries(&t);
+        assert!(
+            es.iter().any(|e| matches!(e.record, Record::Signal { .. })),
+            "{prog}: no signal delivery recorded"
+        );
+        replay_memory(&es);
+    }
+}
