@@ -489,6 +489,17 @@ fn go_std() {
         })
         .collect();
     assert!(!runs.is_empty(), "no run matches RVRUN_GO_STD={filter:?}");
+    // The results are those of one Go release: another one builds other binaries.
+    let version_file = goroot().join("VERSION");
+    let installed = read(&version_file).lines().next().unwrap_or("").to_string();
+    let recorded = read(&Path::new(GO_STD_DIR).join("expected/GOVERSION"));
+    assert_eq!(
+        installed,
+        recorded.trim(),
+        "{} names another Go release than the one expected/ was recorded with \
+         (rerun tests/programs/go-std/gen-expected.sh)",
+        version_file.display()
+    );
     let missing: Vec<String> = runs
         .iter()
         .map(|(f, p)| {

@@ -10,7 +10,8 @@
 # tests/go_std.rs runs it under rvrun: in $GOROOT/src/<pkg>, with an empty environment and
 # `-test.short -test.v`, plus `-test.skip` for the tests of skips.txt. The file lists every
 # `--- PASS/FAIL/SKIP` result (subtests included) and the exit status; a test counts as passed
-# only when it passed in both runs (the others are reported).
+# only when it passed in both runs (the others are reported). expected/GOVERSION records the
+# Go release (first line of $GOROOT/VERSION) the binaries were built with.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -52,6 +53,14 @@ results() {
 
 failed=0
 count=0
+goversion=$(head -1 "$goroot/VERSION")
+mkdir -p "$here/expected"
+if [ -f "$here/expected/GOVERSION" ] && [ "$(cat "$here/expected/GOVERSION")" != "$goversion" ] &&
+    [ ${#filters[@]} -ne 0 ]; then
+    echo "expected/ was recorded with $(cat "$here/expected/GOVERSION"), GOROOT has $goversion: record every package (no filter)" >&2
+    exit 1
+fi
+echo "$goversion" >"$here/expected/GOVERSION"
 while read -r pkg _; do
     for flavour in "${flavours[@]}"; do
         wanted "$flavour/$pkg" || continue
