@@ -4,7 +4,7 @@ CARGO ?= cargo
 GUESTS := $(CURDIR)/build/guests
 TOOLCHAIN_STAMP := toolchain/.venv/.ready
 
-.PHONY: all build release toolchain programs test bench fmt clippy clean sample readme
+.PHONY: all build release toolchain programs test test-go-std bench fmt clippy clean sample readme
 
 all: build
 
@@ -25,6 +25,10 @@ programs: toolchain
 
 test: programs
 	RVRUN_GUESTS=$(GUESTS) $(CARGO) test --release
+
+# Only the Go standard library tests (tests/go_std.rs); RVRUN_GO_STD=go/time,math selects runs.
+test-go-std: programs
+	RVRUN_GUESTS=$(GUESTS) $(CARGO) test --release --test go_std -- --nocapture
 
 sample: programs release
 	./target/release/rvrun run $(GUESTS)/c-musl/hello

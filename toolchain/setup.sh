@@ -15,6 +15,9 @@ need_apt=0
 have qemu-riscv64 || need_apt=1
 have riscv64-linux-gnu-gcc || need_apt=1
 [ -x /usr/lib/go-1.23/bin/go ] || need_apt=1
+# the Go std sources with their testdata (the std tests run in them) and the zone database
+[ -f /usr/lib/go-1.23/src/compress/testdata/e.txt ] || need_apt=1
+[ -f /usr/share/zoneinfo/America/New_York ] || need_apt=1
 [ -f /usr/riscv64-linux-gnu/include/asm/unistd.h ] || need_apt=1
 have file || need_apt=1
 have make || need_apt=1
@@ -30,8 +33,8 @@ if [ "$need_apt" -eq 1 ]; then
     fi
     export DEBIAN_FRONTEND=noninteractive
     $sudo apt-get update -q
-    $sudo apt-get install -y -q -t bookworm-backports qemu-user golang-1.23-go
-    $sudo apt-get install -y -q gcc-riscv64-linux-gnu libc6-dev-riscv64-cross make file
+    $sudo apt-get install -y -q -t bookworm-backports qemu-user golang-1.23-go golang-1.23-src
+    $sudo apt-get install -y -q gcc-riscv64-linux-gnu libc6-dev-riscv64-cross make file tzdata
 fi
 
 # zig (musl C compiler and the linker for Rust guests), in a project-local venv.
