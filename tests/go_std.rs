@@ -18,14 +18,14 @@
 //! restricts the runs to those whose "flavour/import-path" contains one of the substrings;
 //! `RVRUN_TEST_TIMEOUT` sets the per-run limit in seconds (default 1800).
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::thread;
-use std::time::{Duration, Instant};
 
 const RVRUN: &str = env!("CARGO_BIN_EXE_rvrun");
 const GO_STD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/programs/go-std");
@@ -231,11 +231,6 @@ struct Run {
     secs: f64,
 }
 
-fn status_code(s: ExitStatus) -> i32 {
-    use std::os::unix::process::ExitStatusExt;
-    s.code().unwrap_or_else(|| 128 + s.signal().unwrap_or(0))
-}
-
 /// Runs one test binary under rvrun, in its package directory, with a wall-clock limit.
 fn run_rvrun(binary: &Path, pkg: &Package, skip: Option<&str>) -> Result<Run, String> {
     let src = goroot().join("src");
@@ -256,52 +251,13 @@ fn run_rvrun(binary: &Path, pkg: &Package, skip: Option<&str>) -> Result<Run, St
     if let Some(s) = skip {
         cmd.arg(format!("-test.skip={s}"));
     }
-    cmd.current_dir("/")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-
-    let start = Instant::now();
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot start {RVRUN}: {e}"))?;
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_t = thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let err_t = thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let limit = Duration::from_secs(
-        std::env::var("RVRUN_TEST_TIMEOUT")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(1800),
-    );
-    let status = loop {
-        if let Some(s) = child.try_wait().map_err(|e| e.to_string())? {
-            break s;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!(
-                "timed out after {} s (RVRUN_TEST_TIMEOUT)",
-                limit.as_secs()
-            ));
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
+    cmd.current_dir("/").stdin(Stdio::null());
+    let done = common::run_limited(cmd, 1800)?;
     Ok(Run {
-        status: status_code(status),
-        stdout: String::from_utf8_lossy(&out_t.join().unwrap()).into_owned(),
-        stderr: String::from_utf8_lossy(&err_t.join().unwrap()).into_owned(),
-        secs: start.elapsed().as_secs_f64(),
+        status: done.status,
+        stdout: String::from_utf8_lossy(&done.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&done.stderr).into_owned(),
+        secs: done.secs,
     })
 }
 

@@ -13,14 +13,15 @@
 //! whose name contains one of the given substrings; `RVRUN_TEST_TIMEOUT` sets the per-run
 //! limit in seconds (default 300).
 
+mod common;
+
 use std::collections::HashSet;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const RVRUN: &str = env!("CARGO_BIN_EXE_rvrun");
 const PROGRAMS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/programs");
@@ -177,11 +178,6 @@ struct Output {
     stderr: Vec<u8>,
 }
 
-fn status_code(s: ExitStatus) -> i32 {
-    use std::os::unix::process::ExitStatusExt;
-    s.code().unwrap_or_else(|| 128 + s.signal().unwrap_or(0))
-}
-
 /// Runs `rvrun run OPTIONS [EXTRA] -- PROGRAM ARGS` for the case, with a wall-clock limit.
 fn run_rvrun(case: &Case, guests: &Path, extra: &[&str]) -> Result<Output, String> {
     let mut cmd = Command::new(RVRUN);
@@ -214,55 +210,17 @@ fn run_rvrun(case: &Case, guests: &Path, extra: &[&str]) -> Result<Output, Strin
         }
         None => Stdio::null(),
     });
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     // The guest's environment must be exactly the -E variables: a canary in rvrun's own
     // environment makes a leak visible (the args cases print the whole guest environment).
     cmd.current_dir("/").env(
         "RVRUN_HOST_CANARY",
         "host environment leaked into the guest",
     );
-
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot start {RVRUN}: {e}"))?;
-    // Drain both pipes on threads so a chatty guest cannot block on a full pipe.
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_t = thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let err_t = thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let limit = Duration::from_secs(
-        std::env::var("RVRUN_TEST_TIMEOUT")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(300),
-    );
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().map_err(|e| e.to_string())? {
-            break s;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!(
-                "timed out after {} s (RVRUN_TEST_TIMEOUT)",
-                limit.as_secs()
-            ));
-        }
-        thread::sleep(Duration::from_millis(5));
-    };
+    let done = common::run_limited(cmd, 300)?;
     Ok(Output {
-        status: status_code(status),
-        stdout: out_t.join().unwrap(),
-        stderr: err_t.join().unwrap(),
+        status: done.status,
+        stdout: done.stdout,
+        stderr: done.stderr,
     })
 }
 

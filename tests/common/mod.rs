@@ -1,0 +1,71 @@
+//! Helpers shared by the integration tests that run rvrun as a child process.
+
+// Each test crate includes this module and uses part of it.
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::process::{Command, ExitStatus, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// What a finished child left.
+pub struct Finished {
+    /// The exit code, or 128 + signal number if the child was killed by a signal (the shell
+    /// convention, and what the expected-output scripts record for QEMU).
+    pub status: i32,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// Wall time from spawn to exit.
+    pub secs: f64,
+}
+
+fn status_code(s: ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    s.code().unwrap_or_else(|| 128 + s.signal().unwrap_or(0))
+}
+
+/// Runs `cmd` (stdin as the caller set it) with stdout and stderr captured, killing it after
+/// `RVRUN_TEST_TIMEOUT` seconds (default `default_limit_secs`). Both pipes are drained on
+/// threads so that a chatty child cannot block on a full pipe.
+pub fn run_limited(mut cmd: Command, default_limit_secs: u64) -> Result<Finished, String> {
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let start = Instant::now();
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start {:?}: {e}", cmd.get_program()))?;
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = pipe.read_to_end(&mut v);
+            v
+        })
+    };
+    let out_t = drain(Box::new(child.stdout.take().expect("piped stdout")));
+    let err_t = drain(Box::new(child.stderr.take().expect("piped stderr")));
+    let limit = Duration::from_secs(
+        std::env::var("RVRUN_TEST_TIMEOUT")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default_limit_secs),
+    );
+    let status = loop {
+        if let Some(s) = child.try_wait().map_err(|e| e.to_string())? {
+            break s;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!(
+                "timed out after {} s (RVRUN_TEST_TIMEOUT)",
+                limit.as_secs()
+            ));
+        }
+        thread::sleep(Duration::from_millis(5));
+    };
+    Ok(Finished {
+        status: status_code(status),
+        stdout: out_t.join().expect("stdout reader"),
+        stderr: err_t.join().expect("stderr reader"),
+        secs: start.elapsed().as_secs_f64(),
+    })
+}
