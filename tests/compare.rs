@@ -3,18 +3,11 @@
 //! Needs the guest binaries (`RVRUN_GUESTS=/abs/path/build/guests`) and `qemu-riscv64` on
 //! `PATH` (toolchain/setup.sh installs it). Fails, rather than skips, when they are missing.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn guest(name: &str) -> String {
-    let dir = std::env::var_os("RVRUN_GUESTS").expect(
-        "RVRUN_GUESTS is not set: it must name the directory of built guest programs \
-         (`make test` sets it; or run `make programs` and RVRUN_GUESTS=$PWD/build/guests)",
-    );
-    let p = PathBuf::from(dir).join(name);
-    assert!(p.is_file(), "{} missing (make programs)", p.display());
-    p.to_str().unwrap().to_string()
-}
+use common::guest;
+use std::path::Path;
+use std::process::{Command, Output};
 
 fn data(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -20,6 +20,7 @@
 
 mod common;
 
+use common::guests_dir;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -343,22 +344,6 @@ fn failure_logs(stdout: &str) -> String {
 fn tail(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n      ")
-}
-
-fn guests_dir() -> PathBuf {
-    let dir = std::env::var_os("RVRUN_GUESTS").unwrap_or_else(|| {
-        panic!(
-            "RVRUN_GUESTS is not set: it must name the directory of built guest programs \
-             (`make test` sets it; or run `make programs` and RVRUN_GUESTS=$PWD/build/guests)"
-        )
-    });
-    let dir = PathBuf::from(dir);
-    assert!(
-        dir.is_dir(),
-        "RVRUN_GUESTS={} is not a directory (run `make programs`)",
-        dir.display()
-    );
-    dir
 }
 
 /// The manifests parse and agree with the expected files: every package has results for both

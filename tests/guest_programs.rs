@@ -15,6 +15,7 @@
 
 mod common;
 
+use common::guests_dir;
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -399,22 +400,6 @@ fn check_case(case: &Case, guests: &Path) -> (Vec<String>, String) {
         None => String::new(),
     };
     (problems, summary)
-}
-
-fn guests_dir() -> PathBuf {
-    let dir = std::env::var_os("RVRUN_GUESTS").unwrap_or_else(|| {
-        panic!(
-            "RVRUN_GUESTS is not set: it must name the directory of built guest programs \
-             (`make test` sets it; or run `make programs` and RVRUN_GUESTS=$PWD/build/guests)"
-        )
-    });
-    let dir = PathBuf::from(dir);
-    assert!(
-        dir.is_dir(),
-        "RVRUN_GUESTS={} is not a directory (run `make programs`)",
-        dir.display()
-    );
-    dir
 }
 
 /// The manifest parses, and every "qemu" case has its expected files (and only those do).

@@ -3,21 +3,14 @@
 //! Needs the guest binaries: `RVRUN_GUESTS=/abs/path/build/guests` (`make test` sets it).
 //! Fails, rather than skips, when they are missing.
 
+mod common;
+
+use common::guest;
 use flate2::read::GzDecoder;
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-
-fn guest(name: &str) -> String {
-    let dir = std::env::var_os("RVRUN_GUESTS").expect(
-        "RVRUN_GUESTS is not set: it must name the directory of built guest programs \
-         (`make test` sets it; or run `make programs` and RVRUN_GUESTS=$PWD/build/guests)",
-    );
-    let p = PathBuf::from(dir).join(name);
-    assert!(p.is_file(), "{} missing (make programs)", p.display());
-    p.to_str().unwrap().to_string()
-}
 
 fn rvrun(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rvrun"))

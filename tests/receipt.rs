@@ -3,28 +3,11 @@
 //! Needs the guest binaries: `RVRUN_GUESTS=/abs/path/build/guests` (`make test` sets it).
 //! Fails, rather than skips, when they are missing.
 
+mod common;
+
+use common::guest;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-fn guests() -> PathBuf {
-    let dir = std::env::var_os("RVRUN_GUESTS").expect(
-        "RVRUN_GUESTS is not set: it must name the directory of built guest programs \
-         (`make test` sets it; or run `make programs` and RVRUN_GUESTS=$PWD/build/guests)",
-    );
-    let dir = PathBuf::from(dir);
-    assert!(
-        dir.is_dir(),
-        "RVRUN_GUESTS={} is not a directory",
-        dir.display()
-    );
-    dir
-}
-
-fn guest(name: &str) -> String {
-    let p = guests().join(name);
-    assert!(p.is_file(), "{} missing (make programs)", p.display());
-    p.to_str().unwrap().to_string()
-}
 
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use std::io::Read;
+use std::path::PathBuf;
 use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -68,4 +69,28 @@ pub fn run_limited(mut cmd: Command, default_limit_secs: u64) -> Result<Finished
         stderr: err_t.join().expect("stderr reader"),
         secs: start.elapsed().as_secs_f64(),
     })
+}
+
+/// The directory of built guest programs (`RVRUN_GUESTS`; `make test` sets it).
+pub fn guests_dir() -> PathBuf {
+    let dir = std::env::var_os("RVRUN_GUESTS").unwrap_or_else(|| {
+        panic!(
+            "RVRUN_GUESTS is not set: it must name the directory of built guest programs \
+             (`make test` sets it; or run `make programs` and RVRUN_GUESTS=$PWD/build/guests)"
+        )
+    });
+    let dir = PathBuf::from(dir);
+    assert!(
+        dir.is_dir(),
+        "RVRUN_GUESTS={} is not a directory (run `make programs`)",
+        dir.display()
+    );
+    dir
+}
+
+/// The path of guest program `name` ("c-musl/hello"), which must have been built.
+pub fn guest(name: &str) -> String {
+    let p = guests_dir().join(name);
+    assert!(p.is_file(), "{} missing (run `make programs`)", p.display());
+    p.to_str().expect("UTF-8 path").to_string()
 }
