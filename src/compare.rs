@@ -40,6 +40,8 @@ pub struct CompareOptions {
     pub clock_hz: u64,
     /// rvrun's `--max-insns`.
     pub max_insns: Option<u64>,
+    /// rvrun's `--max-memory` in bytes.
+    pub max_memory: u64,
     /// The guest's working directory (a guest path; QEMU gets the staged copy when it lies
     /// in a mount).
     pub cwd: String,
@@ -227,6 +229,7 @@ pub fn run_rvrun(opts: &CompareOptions) -> Result<RunResult, CompareError> {
         clock_hz: opts.clock_hz,
         mounts: opts.mounts.clone(),
         max_insns: opts.max_insns,
+        max_memory: opts.max_memory,
         cwd: opts.cwd.clone(),
         quantum: opts.quantum,
         ..RunConfig::default()

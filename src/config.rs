@@ -42,6 +42,36 @@ impl Mount {
     }
 }
 
+/// Parses a size: a number of bytes, or a number followed by K, M, G or T (powers of 1024,
+/// with an optional `iB`/`B`). Zero and sizes that do not fit 64 bits are refused.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let t = t
+        .strip_suffix("iB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(t);
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, suffix) = t.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (e.g. 512M, 8G)"))?;
+    let shift = match suffix.to_ascii_uppercase().as_str() {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        "T" => 40,
+        _ => return Err(format!("'{s}': unknown size suffix (use K, M, G or T)")),
+    };
+    let bytes = n
+        .checked_mul(1u64 << shift)
+        .ok_or_else(|| format!("'{s}' is too large"))?;
+    if bytes == 0 {
+        return Err("the size must be more than zero".to_string());
+    }
+    Ok(bytes)
+}
+
 /// The inputs of one run besides the program file.
 #[derive(Clone, Debug)]
 pub struct RunConfig {
@@ -63,6 +93,9 @@ pub struct RunConfig {
     pub out_dir: Option<PathBuf>,
     /// Stop after this many instructions (exit status 125).
     pub max_insns: Option<u64>,
+    /// Cap on the guest's memory commitment in bytes: writable mappings, brk and the
+    /// filesystem's contents (`--max-memory`).
+    pub max_memory: u64,
     /// Answer unknown syscalls with ENOSYS instead of stopping.
     pub allow_unsupported: bool,
     /// Instructions a thread runs before the scheduler switches to the next one.
@@ -81,6 +114,7 @@ impl Default for RunConfig {
             cwd: "/".to_string(),
             out_dir: None,
             max_insns: None,
+            max_memory: crate::mem::DEFAULT_MAX_MEMORY,
             allow_unsupported: false,
             quantum: crate::sched::DEFAULT_QUANTUM,
         }
@@ -90,6 +124,20 @@ impl Default for RunConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn size_parsing() {
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("8G"), Ok(8 << 30));
+        assert_eq!(parse_size("512MiB"), Ok(512 << 20));
+        assert_eq!(parse_size("1k"), Ok(1024));
+        assert_eq!(parse_size("2TB"), Ok(2 << 40));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("17179869184T").is_err());
+        assert!(parse_size("8X").is_err());
+        assert!(parse_size("").is_err());
+        assert!(parse_size("-1").is_err());
+    }
 
     #[test]
     fn mount_parsing() {

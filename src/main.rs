@@ -70,6 +70,11 @@ struct GuestInputs {
     /// QEMU a staged copy and rewrites arguments naming the guest path to it.
     #[arg(long, value_name = "HOST_PATH:GUEST_PATH[:ro]", value_parser = Mount::parse)]
     mount: Vec<Mount>,
+    /// Cap on the guest's memory commitment: writable mappings, brk and the files it
+    /// writes, together (bytes, or with a K/M/G/T suffix, powers of 1024). Past it mmap and
+    /// brk fail with ENOMEM and file writes with ENOSPC.
+    #[arg(long, value_name = "SIZE", default_value = "8G", value_parser = rvrun::config::parse_size)]
+    max_memory: u64,
 }
 
 fn parse_env(s: &str) -> Result<String, String> {
@@ -253,6 +258,7 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         cwd: args.cwd,
         out_dir: args.out_dir,
         max_insns: args.max_insns,
+        max_memory: args.inputs.max_memory,
         allow_unsupported: args.allow_unsupported,
         quantum: args.quantum,
     };
@@ -434,6 +440,7 @@ fn compare(args: CompareArgs) -> ExitCode {
         epoch: args.inputs.epoch,
         clock_hz: args.inputs.clock_hz,
         max_insns: args.max_insns,
+        max_memory: args.inputs.max_memory,
         cwd: args.cwd,
         quantum: args.quantum,
         qemu: args.qemu,

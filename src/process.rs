@@ -5,7 +5,7 @@ use crate::clock::Clock;
 use crate::config::RunConfig;
 use crate::cpu::{self, Cpu, DecodeCache, Exit, Unobserved};
 use crate::loader::{self, LoadedImage};
-use crate::mem::GuestMemory;
+use crate::mem::{CommitLimit, GuestMemory};
 use crate::observe::{NotedEvent, RunObserver};
 use crate::rng::GuestRng;
 use crate::sched::{Scheduler, ThreadCtx};
@@ -14,6 +14,7 @@ use crate::syscalls::{self, Args, Syscall};
 use crate::timers::ITimer;
 use crate::vfs::Vfs;
 use std::io::Write;
+use std::sync::Arc;
 
 /// Fixed guest identity: pid, tid, and the ids the guest sees for the user.
 pub const GUEST_PID: u64 = 1000;
@@ -127,8 +128,9 @@ impl Process {
     /// Builds the process for `program` (the ELF file's bytes, named `exe_path`): loads it,
     /// lays out the initial stack and fills the filesystem.
     pub fn new(config: &RunConfig, exe_path: &str, program: &[u8]) -> Result<Process, String> {
-        let mut mem =
-            GuestMemory::new().map_err(|e| format!("cannot reserve guest memory: {e}"))?;
+        let commit = Arc::new(CommitLimit::new(config.max_memory));
+        let mut mem = GuestMemory::with_limit(commit.clone())
+            .map_err(|e| format!("cannot reserve guest memory: {e}"))?;
         let mut rng = GuestRng::new(config.seed);
         let image = loader::load(
             &mut mem,
@@ -139,7 +141,7 @@ impl Process {
             &mut rng,
         )
         .map_err(|e| format!("{exe_path}: {e}"))?;
-        let vfs = Vfs::new(config, &image.exe_path, program)?;
+        let vfs = Vfs::with_commit_limit(config, &image.exe_path, program, commit)?;
         let mut cpu = Cpu::new(image.entry);
         cpu.set_reg(REG_SP, image.initial_sp);
         Ok(Process {

@@ -17,10 +17,11 @@
 
 use crate::config::{Mount, RunConfig};
 use crate::cpu::Cpu;
-use crate::mem::GuestMemory;
+use crate::mem::{DEFAULT_MAX_MEMORY, GuestMemory};
 use crate::process::{ExitReason, Process};
 use crate::vfs::HostStdio;
 use crate::vfs::flags::{AT_FDCWD, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
+use crate::vfs::inode::FileData;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 use std::cell::RefCell;
@@ -33,7 +34,7 @@ use std::rc::Rc;
 pub const FORMAT: &str = "rvrun-receipt/1";
 
 /// The domain-separation prefix of the state digest's byte stream.
-pub const STATE_MAGIC: &[u8] = b"rvrun-state-v1\0";
+pub const STATE_MAGIC: &[u8] = b"rvrun-state-v2\0";
 
 /// What went wrong producing or checking a receipt.
 #[derive(Debug)]
@@ -77,9 +78,16 @@ impl std::error::Error for ReceiptError {}
 pub struct BlobDigest {
     /// Length in bytes.
     pub size: u64,
-    /// SHA-256, lower-case hex.
+    /// SHA-256, lower-case hex: of the bytes, or for a sparse file of its data extents.
     pub sha256: String,
+    /// The file has holes, and `sha256` is taken over its data extents (see
+    /// [`BlobDigest::of_file`]) rather than over every byte: hashing never reads a hole.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sparse: bool,
 }
+
+/// Domain separation of the extent digest of a sparse file.
+const SPARSE_DIGEST_TAG: &[u8] = b"rvrun sparse file v1\0";
 
 impl BlobDigest {
     /// The digest of `data`.
@@ -87,6 +95,32 @@ impl BlobDigest {
         BlobDigest {
             size: data.len() as u64,
             sha256: sha256_hex(data),
+            sparse: false,
+        }
+    }
+
+    /// The digest of a file in the guest filesystem. A file without holes gets the SHA-256
+    /// of its bytes; a file with holes the SHA-256 of a tag, its size, then each data extent
+    /// as offset and length (u64 little-endian) followed by its bytes, so that a 1 TiB file
+    /// with one page of data hashes one page.
+    pub fn of_file(file: &FileData) -> BlobDigest {
+        let mut h = Sha256::new();
+        let sparse = file.is_sparse();
+        if sparse {
+            h.update(SPARSE_DIGEST_TAG);
+            h.update(file.size().to_le_bytes());
+        }
+        for (offset, bytes) in file.extents() {
+            if sparse {
+                h.update(offset.to_le_bytes());
+                h.update((bytes.len() as u64).to_le_bytes());
+            }
+            h.update(bytes);
+        }
+        BlobDigest {
+            size: file.size(),
+            sha256: hex::encode(h.finalize()),
+            sparse,
         }
     }
 }
@@ -141,6 +175,10 @@ pub struct Inputs {
     pub quantum: Option<u64>,
     /// `--max-insns`.
     pub max_insns: Option<u64>,
+    /// `--max-memory` in bytes (absent in receipts written before the cap existed; read as
+    /// the default).
+    #[serde(default)]
+    pub max_memory: Option<u64>,
     /// `--allow-unsupported`.
     pub allow_unsupported: bool,
     /// The mounts, in command-line order.
@@ -317,6 +355,7 @@ pub fn inputs(config: &RunConfig, program: &[u8], process: &Process, stdin: &[u8
         clock_hz: config.clock_hz,
         quantum: Some(config.quantum),
         max_insns: config.max_insns,
+        max_memory: Some(config.max_memory),
         allow_unsupported: config.allow_unsupported,
         mounts: config
             .mounts
@@ -412,18 +451,15 @@ pub fn state_digest(threads: &[(u64, &Cpu)], mem: &GuestMemory) -> StateDigest {
         h.update(r.start.to_le_bytes());
         h.update(r.end.to_le_bytes());
         h.update([r.prot & crate::mem::perm::RWX]);
-        let len = r.end - r.start;
-        // Hash in chunks: a region can be large, and peek is a view, not a copy.
-        let mut a = r.start;
-        while a < r.end {
-            let n = (r.end - a).min(1 << 24) as usize;
-            match mem.peek(a, n) {
-                Some(b) => h.update(b),
-                None => h.update(vec![0u8; n]),
+        // Only pages with data count: a zero page is hashed as absent, so that a large
+        // mapping the guest never touched costs nothing to hash.
+        mem.for_each_data_page(r.start, r.end, |page, data| {
+            if data.iter().any(|&b| b != 0) {
+                h.update(page.to_le_bytes());
+                h.update(data);
             }
-            a += n as u64;
-        }
-        bytes += len;
+        });
+        bytes += r.end - r.start;
     }
     StateDigest {
         threads: threads.len() as u64,
@@ -507,6 +543,7 @@ impl Recorder {
             BlobDigest {
                 size: h.size,
                 sha256: hex::encode(h.hasher.finalize()),
+                sparse: false,
             }
         };
         Outcome {
@@ -521,7 +558,7 @@ impl Recorder {
                 .into_iter()
                 .map(|(path, data)| OutputFile {
                     path: String::from_utf8_lossy(&path).into_owned(),
-                    digest: BlobDigest::of(&data),
+                    digest: BlobDigest::of_file(data),
                 })
                 .collect(),
             state: state_digest(&threads_of(process), &process.mem),
@@ -626,6 +663,7 @@ pub fn verify(recorded: &Receipt, opts: &VerifyOptions) -> Result<Verification, 
         cwd: inp.cwd.clone(),
         out_dir: None,
         max_insns: inp.max_insns,
+        max_memory: inp.max_memory.unwrap_or(DEFAULT_MAX_MEMORY),
         allow_unsupported: inp.allow_unsupported,
         quantum: inp.quantum.unwrap_or(crate::sched::DEFAULT_QUANTUM),
     };
@@ -709,6 +747,7 @@ pub fn compare_inputs(x: &Inputs, y: &Inputs) -> Vec<String> {
     field(&mut d, "input clock_hz", &x.clock_hz, &y.clock_hz);
     field(&mut d, "input quantum", &x.quantum, &y.quantum);
     field(&mut d, "input max_insns", &x.max_insns, &y.max_insns);
+    field(&mut d, "input max_memory", &x.max_memory, &y.max_memory);
     field(
         &mut d,
         "input allow_unsupported",

@@ -117,17 +117,17 @@ pub fn map_segments(mem: &mut GuestMemory, program: &[u8]) -> Result<Segments, L
         while page < hi {
             let old = mem.page_perm(page) & perm::RWX;
             if old == 0 {
-                mem.map_fixed(page, PAGE_SIZE, prot, RegionKind::Image);
+                mem.map_fixed(page, PAGE_SIZE, prot, RegionKind::Image)?;
             } else {
-                mem.protect(page, PAGE_SIZE, old | prot);
+                mem.protect(page, PAGE_SIZE, old | prot)?;
             }
             page += PAGE_SIZE;
         }
-        mem.poke(start, file);
+        mem.poke(start, file)?;
         mem.poke(
             start + file.len() as u64,
             &vec![0; (ph.p_memsz - ph.p_filesz) as usize],
-        );
+        )?;
         if elf.header.e_phoff >= ph.p_offset && elf.header.e_phoff < ph.p_offset + ph.p_filesz {
             phdr.get_or_insert(start + (elf.header.e_phoff - ph.p_offset));
         }

@@ -5,7 +5,7 @@ mod elf;
 pub mod layout;
 mod stack;
 
-use crate::mem::GuestMemory;
+use crate::mem::{GuestMemory, MapError};
 use crate::rng::GuestRng;
 use std::fmt;
 
@@ -24,6 +24,15 @@ pub enum LoadError {
     Malformed(String),
     /// argv/envp do not fit on the stack.
     TooBig,
+    /// A segment or the stack could not be mapped (outside the address space, or past
+    /// `--max-memory`).
+    Map(MapError),
+}
+
+impl From<MapError> for LoadError {
+    fn from(e: MapError) -> LoadError {
+        LoadError::Map(e)
+    }
 }
 
 impl fmt::Display for LoadError {
@@ -47,6 +56,7 @@ impl fmt::Display for LoadError {
                 f,
                 "arguments and environment do not fit on the initial stack"
             ),
+            LoadError::Map(e) => write!(f, "cannot map the program: {e}"),
         }
     }
 }
@@ -81,7 +91,7 @@ pub fn load(
     rng: &mut GuestRng,
 ) -> Result<LoadedImage, LoadError> {
     let seg = elf::map_segments(mem, program)?;
-    map_sigreturn_trampoline(mem);
+    map_sigreturn_trampoline(mem)?;
     let mut random = [0u8; 16];
     rng.fill(&mut random);
     let sp = stack::build(mem, &seg, exe_name, argv, env, &random)?;
@@ -96,7 +106,7 @@ pub fn load(
 }
 
 /// Maps the page signal handlers return through: `li a7, 139` (rt_sigreturn); `ecall`.
-fn map_sigreturn_trampoline(mem: &mut GuestMemory) {
+fn map_sigreturn_trampoline(mem: &mut GuestMemory) -> Result<(), MapError> {
     use crate::mem::{PAGE_SIZE, RegionKind, perm};
     const LI_A7_139: u32 = 0x08b0_0893;
     const ECALL: u32 = 0x0000_0073;
@@ -106,12 +116,12 @@ fn map_sigreturn_trampoline(mem: &mut GuestMemory) {
         PAGE_SIZE,
         perm::R | perm::X,
         RegionKind::Special("[sigreturn]"),
-    );
+    )?;
     let code: Vec<u8> = [LI_A7_139, ECALL]
         .iter()
         .flat_map(|w| w.to_le_bytes())
         .collect();
-    mem.poke(at, &code);
+    mem.poke(at, &code)
 }
 
 /// The guest path of the program: the path as given, made absolute against `/` (the default

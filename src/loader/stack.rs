@@ -66,37 +66,34 @@ pub fn build(
         STACK_SIZE,
         perm::R | perm::W,
         RegionKind::Stack,
-    );
+    )?;
 
     let mut p = STACK_TOP - 8;
-    let mut push_str = |mem: &mut GuestMemory, s: &str| {
+    let mut push_str = |mem: &mut GuestMemory, s: &str| -> Result<u64, LoadError> {
         p -= s.len() as u64 + 1;
-        mem.poke(p, s.as_bytes());
-        mem.poke(p + s.len() as u64, &[0]);
-        p
+        mem.poke(p, s.as_bytes())?;
+        mem.poke(p + s.len() as u64, &[0])?;
+        Ok(p)
     };
-    let execfn = push_str(mem, exe_name);
-    let env_ptrs: Vec<u64> = env
+    let execfn = push_str(mem, exe_name)?;
+    // Strings are pushed last to first, so that they lie in order in memory.
+    let mut env_ptrs = env
         .iter()
         .rev()
         .map(|s| push_str(mem, s))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let arg_ptrs: Vec<u64> = argv
+        .collect::<Result<Vec<u64>, _>>()?;
+    env_ptrs.reverse();
+    let mut arg_ptrs = argv
         .iter()
         .rev()
         .map(|s| push_str(mem, s))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+        .collect::<Result<Vec<u64>, _>>()?;
+    arg_ptrs.reverse();
 
     p &= !15;
     p -= 16;
     let random_at = p;
-    mem.poke(random_at, random);
+    mem.poke(random_at, random)?;
 
     let auxv: [(u64, u64); 17] = [
         (at::HWCAP, HWCAP),
@@ -130,6 +127,6 @@ pub fn build(
         w.push(v);
     }
     let bytes: Vec<u8> = w.iter().flat_map(|v| v.to_le_bytes()).collect();
-    mem.poke(sp, &bytes);
+    mem.poke(sp, &bytes)?;
     Ok(sp)
 }

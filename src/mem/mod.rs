@@ -5,12 +5,18 @@
 //! Every guest access goes through [`GuestMemory`]: the permission table makes a bad pointer
 //! a [`MemFault`] (EFAULT for syscalls, a fault exit for the CPU), never a host crash.
 
+mod commit;
+mod pages;
 mod regions;
+mod resident;
 
-pub use regions::{Region, RegionKind};
+pub use commit::{CommitLimit, DEFAULT_MAX_MEMORY};
+pub use pages::{Page, PageStore};
+pub use regions::{FileBacking, Region, RegionKind};
 
 use memmap2::{MmapMut, MmapOptions};
 use std::fmt;
+use std::sync::Arc;
 
 /// Guest page size (Linux riscv64 uses 4 KiB pages).
 pub const PAGE_SIZE: u64 = 4096;
@@ -19,6 +25,8 @@ pub const PAGE_SHIFT: u32 = 12;
 /// Size of the guest address space: the Sv39 user half, 256 GiB. Guest addresses at or above
 /// this are never mapped.
 pub const GUEST_SPACE: u64 = 1 << 38;
+/// Number of guest pages (entries of the permission table).
+const GUEST_PAGES: u64 = GUEST_SPACE >> PAGE_SHIFT;
 
 /// Page permission bits in the permission table.
 pub mod perm {
@@ -30,8 +38,20 @@ pub mod perm {
     pub const X: u8 = 4;
     /// The decode cache holds instructions from this page: a write must invalidate them.
     pub const CODE: u8 = 8;
+    /// A file mapping's page whose contents have not been copied in yet: every access takes
+    /// the slow path, which fills it from the region's [`FileBacking`](super::FileBacking).
+    pub const LAZY: u8 = 16;
     /// R, W and X together.
     pub const RWX: u8 = R | W | X;
+}
+
+/// The end of the guest range `[addr, addr+len)` when it lies inside the guest space (no
+/// wrap-around past 2^64, nothing at or above [`GUEST_SPACE`]).
+pub const fn span_end(addr: u64, len: u64) -> Option<u64> {
+    match addr.checked_add(len) {
+        Some(end) if end <= GUEST_SPACE => Some(end),
+        _ => None,
+    }
 }
 
 /// Rounds `v` down to a page boundary.
@@ -109,15 +129,48 @@ pub enum MemWrite {
     Copy { src: u64, dst: u64, len: u64 },
 }
 
+/// Why a mapping request could not be carried out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapError {
+    /// The range is not page aligned or does not lie inside the guest space.
+    BadRange,
+    /// The commitment would pass `--max-memory` (ENOMEM for the guest).
+    NoMemory,
+}
+
+impl fmt::Display for MapError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MapError::BadRange => write!(f, "range outside the guest address space"),
+            MapError::NoMemory => write!(f, "the guest memory limit (--max-memory) is reached"),
+        }
+    }
+}
+
+impl std::error::Error for MapError {}
+
+/// The page-aligned range `[addr, addr+len)` inside the guest space, or [`MapError::BadRange`].
+fn page_span(addr: u64, len: u64) -> Result<u64, MapError> {
+    match span_end(addr, len) {
+        Some(end) if addr.is_multiple_of(PAGE_SIZE) && len.is_multiple_of(PAGE_SIZE) => Ok(end),
+        _ => Err(MapError::BadRange),
+    }
+}
+
 /// The guest address space.
 pub struct GuestMemory {
-    /// Host address of guest address 0.
+    /// Host address of guest address 0; the reservation behind it is [`GUEST_SPACE`] bytes.
     base: *mut u8,
-    /// Host address of the permission byte of guest page 0.
+    /// Host address of the permission byte of guest page 0; the table has [`GUEST_PAGES`]
+    /// entries.
     perms: *mut u8,
     _space: MmapMut,
     _perm_table: MmapMut,
     regions: regions::RegionMap,
+    /// The commitment budget shared with the filesystem (`--max-memory`).
+    commit: Arc<CommitLimit>,
+    /// Bytes this address space has charged to `commit` (accounted regions).
+    committed: u64,
     /// Pages whose cached code was written since the CPU last looked.
     modified_code: Vec<u64>,
     /// The kernel side's writes since the last [`GuestMemory::take_logged_writes`], while
@@ -125,19 +178,31 @@ pub struct GuestMemory {
     write_log: Option<Vec<MemWrite>>,
 }
 
-// Memory is owned by one host thread at a time; the raw pointers point into the owned maps.
+// SAFETY: GuestMemory owns its maps; the raw pointers point into them and are only used by
+// the one host thread that owns the value at a time.
 unsafe impl Send for GuestMemory {}
 
+impl Drop for GuestMemory {
+    fn drop(&mut self) {
+        self.commit.release(self.committed);
+    }
+}
+
 impl GuestMemory {
-    /// Reserves the whole guest address space. Host memory is committed only for pages the
-    /// guest touches.
+    /// Reserves the whole guest address space with no cap on the commitment. Host memory is
+    /// committed only for pages the guest touches.
     pub fn new() -> std::io::Result<GuestMemory> {
+        GuestMemory::with_limit(Arc::new(CommitLimit::unlimited()))
+    }
+
+    /// Reserves the whole guest address space; writable mappings draw on `commit`.
+    pub fn with_limit(commit: Arc<CommitLimit>) -> std::io::Result<GuestMemory> {
         let mut space = MmapOptions::new()
             .len(GUEST_SPACE as usize)
             .no_reserve_swap()
             .map_anon()?;
         let mut perm_table = MmapOptions::new()
-            .len((GUEST_SPACE >> PAGE_SHIFT) as usize)
+            .len(GUEST_PAGES as usize)
             .no_reserve_swap()
             .map_anon()?;
         Ok(GuestMemory {
@@ -146,13 +211,25 @@ impl GuestMemory {
             _space: space,
             _perm_table: perm_table,
             regions: regions::RegionMap::default(),
+            commit,
+            committed: 0,
             modified_code: Vec::new(),
             write_log: None,
         })
     }
 
-    /// Starts (or stops) logging the kernel side's writes (see [`MemWrite`]).
+    /// The commitment budget this address space draws on.
+    pub fn commit_limit(&self) -> &Arc<CommitLimit> {
+        &self.commit
+    }
+
+    /// Starts (or stops) logging the kernel side's writes (see [`MemWrite`]). Starting fills
+    /// every lazy file page first, so that the log and the memory image say everything the
+    /// guest can read.
     pub fn log_writes(&mut self, on: bool) {
+        if on {
+            self.populate_all();
+        }
         self.write_log = on.then(Vec::new);
     }
 
@@ -176,32 +253,43 @@ impl GuestMemory {
         }
     }
 
-    /// Permission byte of the page holding `addr`. `addr` must be below [`GUEST_SPACE`].
+    /// Permission byte of the page holding `addr` (0 at or above [`GUEST_SPACE`]).
     #[inline(always)]
     fn perm_of(&self, addr: u64) -> u8 {
-        debug_assert!(addr < GUEST_SPACE);
-        // SAFETY: the table has one byte per guest page and addr < GUEST_SPACE.
+        if addr >= GUEST_SPACE {
+            return 0;
+        }
+        // SAFETY: addr < GUEST_SPACE (checked above), so the index is below GUEST_PAGES, the
+        // table's length.
         unsafe { *self.perms.add((addr >> PAGE_SHIFT) as usize) }
     }
 
+    /// Sets the permission byte of the page holding `addr` (ignored outside the guest space).
     #[inline(always)]
-    fn set_perm(&mut self, page: u64, p: u8) {
-        debug_assert!(page < GUEST_SPACE >> PAGE_SHIFT);
-        // SAFETY: page indexes the table (checked by callers against GUEST_SPACE).
-        unsafe { *self.perms.add(page as usize) = p }
+    fn set_perm(&self, addr: u64, p: u8) {
+        if addr >= GUEST_SPACE {
+            debug_assert!(false, "permission of 0x{addr:x} outside the guest space");
+            return;
+        }
+        // SAFETY: addr < GUEST_SPACE (checked above), so the index is below GUEST_PAGES. The
+        // table is only ever accessed through raw pointers, never through references, so a
+        // write through `&self` aliases nothing.
+        unsafe { *self.perms.add((addr >> PAGE_SHIFT) as usize) = p }
     }
 
     /// Permission bits of the page holding `addr` (0 when unmapped or out of range).
     pub fn page_perm(&self, addr: u64) -> u8 {
-        if addr < GUEST_SPACE {
-            self.perm_of(addr)
-        } else {
-            0
-        }
+        self.perm_of(addr) & (perm::RWX | perm::CODE)
+    }
+
+    /// Linux's `access_ok`: the range `[addr, addr+len)` lies inside the user address space
+    /// (checked before any copy, even for `len` 0, by read, write, readv, getrandom...).
+    pub fn access_ok(addr: u64, len: u64) -> bool {
+        span_end(addr, len).is_some()
     }
 
     /// Checks that `[addr, addr+len)` is entirely accessible with `need`; on failure names the
-    /// first inaccessible byte.
+    /// first inaccessible byte. An empty range is always accessible and touches nothing.
     pub fn check_range(
         &self,
         addr: u64,
@@ -212,21 +300,7 @@ impl GuestMemory {
         if len == 0 {
             return Ok(());
         }
-        let end = match addr.checked_add(len) {
-            Some(e) if e <= GUEST_SPACE => e,
-            _ => {
-                let first_bad = addr.max(GUEST_SPACE.min(addr.saturating_add(len)));
-                // Find the first page in range that fails, scanning only the in-range part.
-                if addr < GUEST_SPACE {
-                    self.check_range(addr, GUEST_SPACE - addr, need, access)?;
-                }
-                return Err(MemFault {
-                    addr: first_bad.max(GUEST_SPACE),
-                    access,
-                    mapped: false,
-                });
-            }
-        };
+        let end = addr.saturating_add(len).min(GUEST_SPACE);
         let mut page = page_floor(addr);
         while page < end {
             let p = self.perm_of(page);
@@ -234,12 +308,79 @@ impl GuestMemory {
                 return Err(MemFault {
                     addr: page.max(addr),
                     access,
-                    mapped: p & perm::RWX != 0,
+                    mapped: self.regions.find(page).is_some(),
                 });
             }
             page += PAGE_SIZE;
         }
+        if addr.checked_add(len).is_none_or(|e| e > GUEST_SPACE) {
+            // Everything inside the guest space was accessible; the first byte past it is not.
+            return Err(MemFault {
+                addr: addr.max(GUEST_SPACE),
+                access,
+                mapped: false,
+            });
+        }
         Ok(())
+    }
+
+    /// Checks `[addr, addr+len)` for `need` and fills its lazy file pages, so that the host
+    /// bytes behind it are the guest's. Returns the range's end.
+    fn prepare(&self, addr: u64, len: u64, need: u8, access: Access) -> Result<u64, MemFault> {
+        self.check_range(addr, len, need, access)?;
+        let end = addr + len; // check_range proved addr + len <= GUEST_SPACE
+        let mut page = page_floor(addr);
+        while page < end {
+            if self.perm_of(page) & perm::LAZY != 0 {
+                self.populate(page);
+            }
+            page += PAGE_SIZE;
+        }
+        Ok(end)
+    }
+
+    /// Copies the file page behind the lazy guest page `page` in and clears its LAZY bit.
+    #[cold]
+    fn populate(&self, page: u64) {
+        let p = self.perm_of(page);
+        if p & perm::LAZY == 0 {
+            return;
+        }
+        if let Some((store, index)) = self.regions.find(page).and_then(|r| r.file_page(page))
+            && let Some(data) = store.get(index)
+        {
+            debug_assert!(page < GUEST_SPACE && page.is_multiple_of(PAGE_SIZE));
+            // SAFETY: `page` is a page-aligned guest address whose permission byte is set, so
+            // page < GUEST_SPACE and the whole page lies inside the reservation. A LAZY page
+            // is never lent out as a reference (every path that hands out host views calls
+            // `prepare` first), so writing it through the raw pointer from `&self` aliases no
+            // live reference.
+            unsafe {
+                std::ptr::copy_nonoverlapping(
+                    data.as_ptr(),
+                    self.base.add(page as usize),
+                    PAGE_SIZE as usize,
+                )
+            };
+        }
+        self.set_perm(page, p & !perm::LAZY);
+    }
+
+    /// Fills every lazy page of every file mapping.
+    fn populate_all(&mut self) {
+        let lazy: Vec<(u64, u64)> = self
+            .regions
+            .iter()
+            .filter(|r| r.backing.is_some())
+            .map(|r| (r.start, r.end))
+            .collect();
+        for (start, end) in lazy {
+            let mut page = start;
+            while page < end {
+                self.populate(page);
+                page += PAGE_SIZE;
+            }
+        }
     }
 
     /// True when an access of `size` bytes at `addr` stays in one page that has all of `need`
@@ -254,8 +395,9 @@ impl GuestMemory {
     /// Loads a little-endian value of `N` bytes.
     #[inline(always)]
     fn load<const N: usize>(&self, addr: u64) -> Result<[u8; N], MemFault> {
-        if self.fast_ok(addr, N as u64, perm::R, 0) {
-            // SAFETY: the whole access lies in one readable guest page inside the reservation.
+        if self.fast_ok(addr, N as u64, perm::R, perm::LAZY) {
+            // SAFETY: fast_ok proved addr < GUEST_SPACE and that the N bytes stay in one
+            // readable, filled page, so they lie inside the reservation.
             return Ok(unsafe {
                 std::ptr::read_unaligned(self.base.add(addr as usize) as *const [u8; N])
             });
@@ -265,16 +407,17 @@ impl GuestMemory {
 
     #[inline(never)]
     fn load_slow<const N: usize>(&self, addr: u64) -> Result<[u8; N], MemFault> {
-        self.check_range(addr, N as u64, perm::R, Access::Read)?;
-        // SAFETY: check_range proved every byte readable and inside the reservation.
+        self.prepare(addr, N as u64, perm::R, Access::Read)?;
+        // SAFETY: prepare proved [addr, addr+N) readable and inside the guest space.
         Ok(unsafe { std::ptr::read_unaligned(self.base.add(addr as usize) as *const [u8; N]) })
     }
 
     /// Stores a value of `N` bytes.
     #[inline(always)]
     fn store<const N: usize>(&mut self, addr: u64, v: [u8; N]) -> Result<(), StoreError> {
-        if self.fast_ok(addr, N as u64, perm::W, perm::CODE) {
-            // SAFETY: the whole access lies in one writable guest page inside the reservation.
+        if self.fast_ok(addr, N as u64, perm::W, perm::CODE | perm::LAZY) {
+            // SAFETY: fast_ok proved addr < GUEST_SPACE and that the N bytes stay in one
+            // writable, filled page, so they lie inside the reservation.
             unsafe { std::ptr::write_unaligned(self.base.add(addr as usize) as *mut [u8; N], v) };
             return Ok(());
         }
@@ -283,11 +426,11 @@ impl GuestMemory {
 
     #[inline(never)]
     fn store_slow<const N: usize>(&mut self, addr: u64, v: [u8; N]) -> Result<(), StoreError> {
-        if let Err(f) = self.check_range(addr, N as u64, perm::W, Access::Write) {
+        if let Err(f) = self.prepare(addr, N as u64, perm::W, Access::Write) {
             return Err(StoreError::Fault(f));
         }
         let code = self.note_code_writes(addr, N as u64);
-        // SAFETY: check_range proved every byte writable and inside the reservation.
+        // SAFETY: prepare proved [addr, addr+N) writable and inside the guest space.
         unsafe { std::ptr::write_unaligned(self.base.add(addr as usize) as *mut [u8; N], v) };
         if code {
             Err(StoreError::CodeModified)
@@ -296,15 +439,20 @@ impl GuestMemory {
         }
     }
 
-    /// Records the code pages in `[addr, addr+len)` (already checked) as modified and clears
-    /// their CODE bit. Returns whether there were any.
+    /// Records the code pages in `[addr, addr+len)` as modified and clears their CODE bit.
+    /// Returns whether there were any. Nothing happens for an empty range or for the part of
+    /// the range outside the guest space.
     fn note_code_writes(&mut self, addr: u64, len: u64) -> bool {
+        if len == 0 {
+            return false;
+        }
+        let end = addr.saturating_add(len).min(GUEST_SPACE);
         let mut any = false;
         let mut page = page_floor(addr);
-        while page < addr + len {
+        while page < end {
             let p = self.perm_of(page);
             if p & perm::CODE != 0 {
-                self.set_perm(page >> PAGE_SHIFT, p & !perm::CODE);
+                self.set_perm(page, p & !perm::CODE);
                 self.modified_code.push(page);
                 any = true;
             }
@@ -315,10 +463,16 @@ impl GuestMemory {
 
     /// Marks the page holding `addr` as holding cached decoded instructions.
     pub fn mark_code_page(&mut self, addr: u64) {
-        if addr < GUEST_SPACE {
-            let p = self.perm_of(addr);
-            self.set_perm(addr >> PAGE_SHIFT, p | perm::CODE);
+        let p = self.perm_of(addr);
+        if p != 0 {
+            self.set_perm(addr, p | perm::CODE);
         }
+    }
+
+    /// Drops the decoded instructions cached for `[addr, addr+len)`, as if the pages had been
+    /// written (`riscv_flush_icache`). The part outside the guest space is ignored.
+    pub fn flush_code(&mut self, addr: u64, len: u64) {
+        self.note_code_writes(addr, len);
     }
 
     /// Pages whose cached code was modified (by stores, syscalls, munmap or mprotect) since the
@@ -336,14 +490,15 @@ impl GuestMemory {
     /// Fetches a 16-bit instruction parcel (checks execute permission).
     #[inline(always)]
     pub fn fetch_u16(&self, addr: u64) -> Result<u16, MemFault> {
-        if self.fast_ok(addr, 2, perm::X, 0) {
-            // SAFETY: the parcel lies in one executable page inside the reservation.
+        if self.fast_ok(addr, 2, perm::X, perm::LAZY) {
+            // SAFETY: fast_ok proved addr < GUEST_SPACE and both bytes in one executable,
+            // filled page inside the reservation.
             return Ok(u16::from_le(unsafe {
                 std::ptr::read_unaligned(self.base.add(addr as usize) as *const u16)
             }));
         }
-        self.check_range(addr, 2, perm::X, Access::Exec)?;
-        // SAFETY: check_range proved both bytes executable.
+        self.prepare(addr, 2, perm::X, Access::Exec)?;
+        // SAFETY: prepare proved both bytes executable and inside the guest space.
         Ok(u16::from_le(unsafe {
             std::ptr::read_unaligned(self.base.add(addr as usize) as *const u16)
         }))
@@ -390,29 +545,40 @@ impl GuestMemory {
         self.store(addr, v.to_le_bytes())
     }
 
-    /// Copies guest bytes out (syscall use: checks read permission for the whole range).
+    /// Copies guest bytes out (syscall use: checks read permission for the whole range). An
+    /// empty `out` touches nothing, whatever `addr` is.
     pub fn read_bytes(&self, addr: u64, out: &mut [u8]) -> Result<(), MemFault> {
-        self.check_range(addr, out.len() as u64, perm::R, Access::Read)?;
-        // SAFETY: the whole range is readable guest memory inside the reservation.
+        if out.is_empty() {
+            return Ok(());
+        }
+        self.prepare(addr, out.len() as u64, perm::R, Access::Read)?;
+        // SAFETY: prepare proved [addr, addr+len) readable and inside the guest space; `out`
+        // is a distinct host buffer.
         unsafe {
             std::ptr::copy_nonoverlapping(self.base.add(addr as usize), out.as_mut_ptr(), out.len())
         };
         Ok(())
     }
 
-    /// Reads `len` guest bytes into a new vector.
+    /// Reads `len` guest bytes into a new vector. The range is checked before anything is
+    /// allocated.
     pub fn read_vec(&self, addr: u64, len: usize) -> Result<Vec<u8>, MemFault> {
+        self.check_range(addr, len as u64, perm::R, Access::Read)?;
         let mut v = vec![0; len];
         self.read_bytes(addr, &mut v)?;
         Ok(v)
     }
 
     /// Copies bytes into guest memory (syscall use: checks write permission for the whole
-    /// range and records modified code pages).
+    /// range and records modified code pages). Empty `data` touches nothing.
     pub fn write_bytes(&mut self, addr: u64, data: &[u8]) -> Result<(), MemFault> {
-        self.check_range(addr, data.len() as u64, perm::W, Access::Write)?;
+        if data.is_empty() {
+            return Ok(());
+        }
+        self.prepare(addr, data.len() as u64, perm::W, Access::Write)?;
         self.note_code_writes(addr, data.len() as u64);
-        // SAFETY: the whole range is writable guest memory inside the reservation.
+        // SAFETY: prepare proved [addr, addr+len) writable and inside the guest space; `data`
+        // is a distinct host buffer.
         unsafe {
             std::ptr::copy_nonoverlapping(data.as_ptr(), self.base.add(addr as usize), data.len())
         };
@@ -431,9 +597,7 @@ impl GuestMemory {
         while out.len() < max {
             // Read up to the end of the current page in one go.
             let chunk = ((page_floor(a) + PAGE_SIZE - a) as usize).min(max - out.len());
-            self.check_range(a, 1, perm::R, Access::Read)?;
-            // SAFETY: the page holding a is readable, and chunk stays inside it.
-            let bytes = unsafe { std::slice::from_raw_parts(self.base.add(a as usize), chunk) };
+            let bytes = self.slice(a, chunk)?;
             if let Some(n) = bytes.iter().position(|&b| b == 0) {
                 out.extend_from_slice(&bytes[..n]);
                 return Ok(Some(out));
@@ -444,11 +608,15 @@ impl GuestMemory {
         Ok(None)
     }
 
-    /// Host view of guest bytes, for the loader and for bulk reads. The range must have been
-    /// checked readable.
+    /// Host view of readable guest bytes, for bulk reads. Empty for `len` 0.
     pub fn slice(&self, addr: u64, len: usize) -> Result<&[u8], MemFault> {
-        self.check_range(addr, len as u64, perm::R, Access::Read)?;
-        // SAFETY: checked readable and inside the reservation; &self keeps it alive.
+        if len == 0 {
+            return Ok(&[]);
+        }
+        self.prepare(addr, len as u64, perm::R, Access::Read)?;
+        // SAFETY: prepare proved [addr, addr+len) readable, filled and inside the
+        // reservation; &self keeps the reservation alive, and `&mut self` methods (the only
+        // writers besides `populate`, which skips filled pages) cannot run while it is lent.
         Ok(unsafe { std::slice::from_raw_parts(self.base.add(addr as usize), len) })
     }
 
@@ -456,23 +624,90 @@ impl GuestMemory {
     /// which hash every mapped region, `PROT_NONE` ones included). `None` when the range
     /// does not lie inside the guest space.
     pub fn peek(&self, addr: u64, len: usize) -> Option<&[u8]> {
-        let end = addr.checked_add(len as u64)?;
-        if end > GUEST_SPACE {
-            return None;
+        let end = span_end(addr, len as u64)?;
+        if len == 0 {
+            return Some(&[]);
         }
-        // SAFETY: the range lies inside the reservation (checked above); &self keeps it alive.
+        let mut page = page_floor(addr);
+        while page < end {
+            self.populate(page);
+            page += PAGE_SIZE;
+        }
+        // SAFETY: span_end proved the range inside the reservation, and its lazy pages were
+        // filled above; &self keeps it alive.
         Some(unsafe { std::slice::from_raw_parts(self.base.add(addr as usize), len) })
     }
 
+    /// Calls `f(page, bytes)` for every page of `[start, end)` (page aligned, inside the guest
+    /// space) that may hold non-zero bytes, in address order, ignoring permissions; the pages
+    /// skipped read as zero. Lazy pages are reported with their file contents without being
+    /// filled. Cheap for large, mostly untouched ranges.
+    pub fn for_each_data_page(&self, start: u64, end: u64, mut f: impl FnMut(u64, &[u8])) {
+        let (start, end) = (page_floor(start), page_ceil(end.min(GUEST_SPACE)));
+        if start >= end {
+            return;
+        }
+        let residency = resident::Residency::open();
+        // Collect first: the lazy pages' file contents come from the regions.
+        let mut pages = Vec::new();
+        // SAFETY: start < end <= GUEST_SPACE, so the address lies inside the reservation.
+        let host = unsafe { self.base.add(start as usize) } as usize;
+        residency.for_each_possibly_dirty(host, (end - start) / PAGE_SIZE, |i| {
+            pages.push(start + i * PAGE_SIZE)
+        });
+        for r in self
+            .regions
+            .iter()
+            .filter(|r| r.start < end && r.end > start)
+        {
+            if r.backing.is_none() {
+                continue;
+            }
+            let mut page = r.start.max(start);
+            while page < r.end.min(end) {
+                if self.perm_of(page) & perm::LAZY != 0 {
+                    pages.push(page);
+                }
+                page += PAGE_SIZE;
+            }
+        }
+        pages.sort_unstable();
+        pages.dedup();
+        for page in pages {
+            if self.perm_of(page) & perm::LAZY != 0 {
+                if let Some(data) = self
+                    .regions
+                    .find(page)
+                    .and_then(|r| r.file_page(page))
+                    .and_then(|(s, i)| s.get(i))
+                {
+                    f(page, data);
+                }
+                continue;
+            }
+            // SAFETY: page is page aligned and below GUEST_SPACE (start <= page < end), so the
+            // whole page lies inside the reservation; it is not lazy, so nothing fills it
+            // while the view is alive.
+            f(page, unsafe {
+                std::slice::from_raw_parts(self.base.add(page as usize), PAGE_SIZE as usize)
+            });
+        }
+    }
+
     /// Writes bytes ignoring page permissions (loader and kernel use, e.g. filling a
-    /// read-only segment). The range must lie inside the guest space.
-    pub fn poke(&mut self, addr: u64, data: &[u8]) {
-        assert!(
-            addr.checked_add(data.len() as u64)
-                .is_some_and(|e| e <= GUEST_SPACE)
-        );
-        self.note_code_writes_unchecked(addr, data.len() as u64);
-        // SAFETY: the range lies inside the reservation (asserted above).
+    /// read-only segment). Fails when the range does not lie inside the guest space.
+    pub fn poke(&mut self, addr: u64, data: &[u8]) -> Result<(), MapError> {
+        let end = span_end(addr, data.len() as u64).ok_or(MapError::BadRange)?;
+        if data.is_empty() {
+            return Ok(());
+        }
+        let mut page = page_floor(addr);
+        while page < end {
+            self.populate(page);
+            page += PAGE_SIZE;
+        }
+        self.note_code_writes(addr, data.len() as u64);
+        // SAFETY: span_end proved the range inside the reservation; `data` is a host buffer.
         unsafe {
             std::ptr::copy_nonoverlapping(data.as_ptr(), self.base.add(addr as usize), data.len())
         };
@@ -480,98 +715,236 @@ impl GuestMemory {
             addr,
             data: data.to_vec(),
         });
-    }
-
-    fn note_code_writes_unchecked(&mut self, addr: u64, len: u64) {
-        if len > 0 {
-            self.note_code_writes(addr, len);
-        }
+        Ok(())
     }
 
     // ---- mapping ----
 
     /// Maps `[addr, addr+len)` (page aligned) with permissions `prot` (perm bits), replacing
-    /// whatever was there; the new pages read as zero.
-    pub fn map_fixed(&mut self, addr: u64, len: u64, prot: u8, kind: RegionKind) {
-        assert!(
-            addr.is_multiple_of(PAGE_SIZE)
-                && len.is_multiple_of(PAGE_SIZE)
-                && addr + len <= GUEST_SPACE
-        );
-        if len == 0 {
-            return;
+    /// whatever was there; the new pages read as zero. Writable mappings count against the
+    /// commitment: past `--max-memory` nothing changes and the result is
+    /// [`MapError::NoMemory`].
+    pub fn map_fixed(
+        &mut self,
+        addr: u64,
+        len: u64,
+        prot: u8,
+        kind: RegionKind,
+    ) -> Result<(), MapError> {
+        self.map_region(Region::new(addr, addr.wrapping_add(len), prot, kind), len)
+    }
+
+    /// Maps `[addr, addr+len)` as a private mapping of a file whose pages are `backing`:
+    /// pages that hold file data are filled from it when the guest first touches them, holes
+    /// read as zero and cost nothing.
+    pub fn map_file(
+        &mut self,
+        addr: u64,
+        len: u64,
+        prot: u8,
+        kind: RegionKind,
+        backing: FileBacking,
+    ) -> Result<(), MapError> {
+        let mut region = Region::new(addr, addr.wrapping_add(len), prot, kind);
+        region.backing = Some(backing);
+        self.map_region(region, len)?;
+        self.mark_lazy(addr, addr + len);
+        if self.write_log.is_some() {
+            // Observed runs see every byte the guest can read in the log.
+            for page in (addr..addr + len).step_by(PAGE_SIZE as usize) {
+                if self.perm_of(page) & perm::LAZY != 0 {
+                    self.populate(page);
+                    let data = self.peek(page, PAGE_SIZE as usize).unwrap_or(&[]).to_vec();
+                    self.log_write(|| MemWrite::Bytes { addr: page, data });
+                }
+            }
         }
-        self.release(addr, len);
+        Ok(())
+    }
+
+    /// Sets LAZY on the pages of `[start, end)` whose file page holds data.
+    fn mark_lazy(&mut self, start: u64, end: u64) {
+        let Some(r) = self.regions.find(start) else {
+            return;
+        };
+        let Some(b) = r.backing.as_ref() else {
+            return;
+        };
+        let first = (b.offset + (start - r.start)) / PAGE_SIZE;
+        let last = first + (end.min(r.end) - start) / PAGE_SIZE;
+        let region_start = r.start;
+        let offset = b.offset;
+        let lazy: Vec<u64> = b
+            .pages
+            .range(first..last)
+            .map(|(i, _)| region_start + (i * PAGE_SIZE - offset))
+            .collect();
+        for page in lazy {
+            let p = self.perm_of(page);
+            if p != 0 {
+                self.set_perm(page, p | perm::LAZY);
+            }
+        }
+    }
+
+    fn map_region(&mut self, region: Region, len: u64) -> Result<(), MapError> {
+        let (addr, prot) = (region.start, region.prot);
+        let end = page_span(addr, len)?;
+        if len == 0 {
+            return Ok(());
+        }
+        // Charge first, so that a refused mapping leaves the old one in place.
+        let accounted = prot & perm::W != 0;
+        if accounted && !self.charge(len) {
+            return Err(MapError::NoMemory);
+        }
+        self.release(addr, end);
         self.regions.insert(Region {
-            start: addr,
-            end: addr + len,
-            prot,
-            kind,
+            end,
+            accounted,
+            ..region
         });
-        self.set_range_perm(addr, len, prot);
+        self.set_range_perm(addr, end, prot, false);
         self.log_write(|| MemWrite::Zero { addr, len });
+        Ok(())
+    }
+
+    /// Charges `bytes` to the commitment.
+    fn charge(&mut self, bytes: u64) -> bool {
+        let ok = self.commit.try_charge(bytes);
+        if ok {
+            self.committed += bytes;
+        }
+        ok
+    }
+
+    /// Returns `bytes` of this address space's commitment.
+    fn uncharge(&mut self, bytes: u64) {
+        let bytes = bytes.min(self.committed);
+        self.committed -= bytes;
+        self.commit.release(bytes);
     }
 
     /// Unmaps `[addr, addr+len)` (page aligned): the pages become inaccessible and their host
     /// memory is returned.
-    pub fn unmap(&mut self, addr: u64, len: u64) {
-        assert!(
-            addr.is_multiple_of(PAGE_SIZE)
-                && len.is_multiple_of(PAGE_SIZE)
-                && addr + len <= GUEST_SPACE
-        );
-        self.release(addr, len);
+    pub fn unmap(&mut self, addr: u64, len: u64) -> Result<(), MapError> {
+        let end = page_span(addr, len)?;
+        self.release(addr, end);
+        Ok(())
     }
 
-    /// Drops regions, permissions and contents in the range.
-    fn release(&mut self, addr: u64, len: u64) {
-        self.regions.remove(addr, addr + len);
-        self.set_range_perm(addr, len, 0);
-        // SAFETY: the range is page aligned and inside the reservation; MADV_DONTNEED on a
-        // private anonymous mapping makes the pages read back as zero.
+    /// Drops regions, permissions and contents in `[addr, end)` (checked by the caller with
+    /// [`page_span`]).
+    fn release(&mut self, addr: u64, end: u64) {
+        if addr >= end {
+            return;
+        }
+        let freed: u64 = self
+            .regions
+            .remove(addr, end)
+            .iter()
+            .filter(|r| r.accounted)
+            .map(|r| r.end - r.start)
+            .sum();
+        self.uncharge(freed);
+        self.set_range_perm(addr, end, 0, false);
+        self.zero_host(addr, end);
+    }
+
+    /// Returns the host memory behind `[addr, end)` (page aligned, inside the guest space):
+    /// the pages read back as zero.
+    fn zero_host(&mut self, addr: u64, end: u64) {
+        debug_assert!(page_span(addr, end - addr).is_ok());
+        if addr >= end || end > GUEST_SPACE {
+            return;
+        }
+        // SAFETY: addr < end <= GUEST_SPACE (checked above), page aligned: the range lies
+        // inside the reservation. MADV_DONTNEED on a private anonymous mapping makes the
+        // pages read back as zero; no reference into them is alive (`&mut self`).
         unsafe {
             libc::madvise(
                 self.base.add(addr as usize) as *mut libc::c_void,
-                len as usize,
+                (end - addr) as usize,
                 libc::MADV_DONTNEED,
             );
         }
     }
 
-    /// Makes the pages of `[addr, addr+len)` (page aligned) read as zero again, keeping their
-    /// mapping and permissions (madvise(MADV_DONTNEED) on private anonymous memory).
-    pub fn discard(&mut self, addr: u64, len: u64) {
-        assert!(
-            addr.is_multiple_of(PAGE_SIZE)
-                && len.is_multiple_of(PAGE_SIZE)
-                && addr + len <= GUEST_SPACE
-        );
-        self.note_code_writes_unchecked(addr, len);
-        // SAFETY: page aligned range inside the reservation; see `release`.
-        unsafe {
-            libc::madvise(
-                self.base.add(addr as usize) as *mut libc::c_void,
-                len as usize,
-                libc::MADV_DONTNEED,
-            );
+    /// Makes the pages of `[addr, addr+len)` (page aligned) read as they did when mapped,
+    /// keeping their mapping and permissions (madvise(MADV_DONTNEED): anonymous pages read as
+    /// zero again, private file pages as the file).
+    pub fn discard(&mut self, addr: u64, len: u64) -> Result<(), MapError> {
+        let end = page_span(addr, len)?;
+        if len == 0 {
+            return Ok(());
         }
+        self.note_code_writes(addr, len);
+        self.zero_host(addr, end);
         self.log_write(|| MemWrite::Zero { addr, len });
+        let files: Vec<(u64, u64)> = self
+            .regions
+            .iter()
+            .filter(|r| r.backing.is_some() && r.start < end && r.end > addr)
+            .map(|r| (r.start.max(addr), r.end.min(end)))
+            .collect();
+        for (s, e) in files {
+            self.mark_lazy(s, e);
+            if self.write_log.is_some() {
+                for page in (s..e).step_by(PAGE_SIZE as usize) {
+                    self.populate(page);
+                    let data = self.peek(page, PAGE_SIZE as usize).unwrap_or(&[]).to_vec();
+                    self.log_write(|| MemWrite::Bytes { addr: page, data });
+                }
+            }
+        }
+        Ok(())
     }
 
-    /// Copies `len` bytes from guest `src` to guest `dst` ignoring permissions (mremap). Both
-    /// ranges must lie inside the guest space.
-    pub fn copy_within(&mut self, src: u64, dst: u64, len: u64) {
-        assert!(src + len <= GUEST_SPACE && dst + len <= GUEST_SPACE);
-        self.note_code_writes_unchecked(dst, len);
-        // SAFETY: both ranges are inside the reservation; `copy` allows overlap.
+    /// Moves the mappings of `[src, src+len)` to `dst` (mremap): each region piece keeps its
+    /// kind, permissions, file backing, commitment and contents (lazy pages stay lazy), and
+    /// the source range is unmapped. Both ranges must be page aligned, inside the guest space
+    /// and disjoint, and the source must be mapped throughout.
+    pub fn move_mapping(&mut self, src: u64, dst: u64, len: u64) -> Result<(), MapError> {
+        let (src_end, dst_end) = (page_span(src, len)?, page_span(dst, len)?);
+        if len == 0 {
+            return Ok(());
+        }
+        if (src < dst_end && dst < src_end) || !self.regions.covers(src, src_end) {
+            return Err(MapError::BadRange);
+        }
+        // The destination's old mappings go; the moved pieces keep their own commitment.
+        self.release(dst, dst_end);
+        let pieces = self.regions.remove(src, src_end);
+        let perms: Vec<u8> = (src..src_end)
+            .step_by(PAGE_SIZE as usize)
+            .map(|p| self.perm_of(p) & !perm::CODE)
+            .collect();
+        // Cached code of the source pages is no longer valid at either address.
+        self.set_range_perm(src, src_end, 0, false);
+        // SAFETY: both ranges were checked by page_span to lie inside the reservation, they
+        // are disjoint (checked above), and no reference into guest memory is alive
+        // (`&mut self`).
         unsafe {
-            std::ptr::copy(
+            std::ptr::copy_nonoverlapping(
                 self.base.add(src as usize),
                 self.base.add(dst as usize),
                 len as usize,
             )
         };
         self.log_write(|| MemWrite::Copy { src, dst, len });
+        self.zero_host(src, src_end);
+        for piece in pieces {
+            let at = dst + (piece.start - src);
+            self.regions.insert(Region {
+                start: at,
+                end: at + (piece.end - piece.start),
+                ..piece
+            });
+        }
+        for (i, p) in perms.into_iter().enumerate() {
+            self.set_perm(dst + i as u64 * PAGE_SIZE, p);
+        }
+        Ok(())
     }
 
     /// The region containing `addr`, if any.
@@ -579,27 +952,41 @@ impl GuestMemory {
         self.regions.find(addr)
     }
 
-    /// Changes the permissions of `[addr, addr+len)` (page aligned, must be mapped).
-    pub fn protect(&mut self, addr: u64, len: u64, prot: u8) {
-        assert!(
-            addr.is_multiple_of(PAGE_SIZE)
-                && len.is_multiple_of(PAGE_SIZE)
-                && addr + len <= GUEST_SPACE
-        );
-        self.regions.set_prot(addr, addr + len, prot);
-        self.set_range_perm(addr, len, prot);
+    /// Changes the permissions of `[addr, addr+len)` (page aligned, must be mapped). Making
+    /// a region writable for the first time counts it against the commitment
+    /// ([`MapError::NoMemory`] past `--max-memory`, nothing changed).
+    pub fn protect(&mut self, addr: u64, len: u64, prot: u8) -> Result<(), MapError> {
+        let end = page_span(addr, len)?;
+        if len == 0 {
+            return Ok(());
+        }
+        if prot & perm::W != 0 {
+            let more = self.regions.unaccounted(addr, end);
+            if more > 0 {
+                if !self.charge(more) {
+                    return Err(MapError::NoMemory);
+                }
+                self.regions.set_accounted(addr, end);
+            }
+        }
+        self.regions.set_prot(addr, end, prot);
+        self.set_range_perm(addr, end, prot, true);
+        Ok(())
     }
 
-    fn set_range_perm(&mut self, addr: u64, len: u64, prot: u8) {
+    /// Sets the permission bytes of `[addr, end)` (page aligned, inside the guest space) to
+    /// `prot`; `keep_lazy` keeps each page's LAZY bit (the page stays mapped).
+    fn set_range_perm(&mut self, addr: u64, end: u64, prot: u8, keep_lazy: bool) {
         let mut page = addr;
-        while page < addr + len {
+        while page < end.min(GUEST_SPACE) {
             let old = self.perm_of(page);
             if old & perm::CODE != 0 {
                 // Cached instructions from this page may no longer be valid (unmapped, or no
                 // longer executable).
                 self.modified_code.push(page);
             }
-            self.set_perm(page >> PAGE_SHIFT, prot & perm::RWX);
+            let lazy = if keep_lazy { old & perm::LAZY } else { 0 };
+            self.set_perm(page, (prot & perm::RWX) | lazy);
             page += PAGE_SIZE;
         }
     }
@@ -609,15 +996,19 @@ impl GuestMemory {
         self.regions.iter()
     }
 
+    /// Bytes this address space has committed (accounted regions).
+    pub fn committed(&self) -> u64 {
+        self.committed
+    }
+
     /// True when every page of `[addr, addr+len)` is mapped.
     pub fn is_mapped(&self, addr: u64, len: u64) -> bool {
-        self.regions.covers(addr, addr + len)
+        span_end(addr, len).is_some_and(|end| self.regions.covers(addr, end))
     }
 
     /// True when no page of `[addr, addr+len)` is mapped.
     pub fn is_free(&self, addr: u64, len: u64) -> bool {
-        addr.checked_add(len).is_some_and(|e| e <= GUEST_SPACE)
-            && self.regions.is_free(addr, addr + len)
+        span_end(addr, len).is_some_and(|end| self.regions.is_free(addr, end))
     }
 
     /// Finds the highest free, page-aligned gap of `len` bytes that ends at or below `top` and
@@ -634,16 +1025,20 @@ mod tests {
     #[test]
     fn kernel_writes_are_logged_only_while_on_and_never_stores() {
         let mut m = GuestMemory::new().unwrap();
-        m.map_fixed(0x10000, 2 * PAGE_SIZE, perm::R | perm::W, RegionKind::Anon);
+        m.map_fixed(0x10000, 2 * PAGE_SIZE, perm::R | perm::W, RegionKind::Anon)
+            .unwrap();
         m.write_bytes(0x10000, b"off").unwrap();
         assert_eq!(m.logged_writes(), 0);
         m.log_writes(true);
         m.write_bytes(0x10010, b"abc").unwrap();
         m.write_u64(0x10020, 7).unwrap();
-        m.poke(0x10030, &[1]);
-        m.copy_within(0x10010, 0x11000, 3);
-        m.discard(0x11000, PAGE_SIZE);
-        m.map_fixed(0x20000, PAGE_SIZE, perm::R, RegionKind::Anon);
+        m.poke(0x10030, &[1]).unwrap();
+        m.map_fixed(0x30000, PAGE_SIZE, perm::R, RegionKind::Anon)
+            .unwrap();
+        m.move_mapping(0x30000, 0x40000, PAGE_SIZE).unwrap();
+        m.discard(0x11000, PAGE_SIZE).unwrap();
+        m.map_fixed(0x20000, PAGE_SIZE, perm::R, RegionKind::Anon)
+            .unwrap();
         assert!(
             m.write_bytes(0x20000, b"x").is_err(),
             "read-only: nothing written"
@@ -659,10 +1054,14 @@ mod tests {
                     addr: 0x10030,
                     data: vec![1]
                 },
+                MemWrite::Zero {
+                    addr: 0x30000,
+                    len: PAGE_SIZE
+                },
                 MemWrite::Copy {
-                    src: 0x10010,
-                    dst: 0x11000,
-                    len: 3
+                    src: 0x30000,
+                    dst: 0x40000,
+                    len: PAGE_SIZE
                 },
                 MemWrite::Zero {
                     addr: 0x11000,
@@ -678,5 +1077,164 @@ mod tests {
         m.log_writes(false);
         m.write_bytes(0x10010, b"abc").unwrap();
         assert!(m.take_logged_writes().is_empty());
+    }
+
+    fn rw() -> u8 {
+        perm::R | perm::W
+    }
+
+    #[test]
+    fn zero_length_accesses_touch_nothing_anywhere() {
+        let mut m = GuestMemory::new().unwrap();
+        m.map_fixed(0x10000, PAGE_SIZE, rw(), RegionKind::Anon)
+            .unwrap();
+        for addr in [
+            0x7fff_ffff_ffff_ffff,
+            u64::MAX,
+            GUEST_SPACE - 1,
+            GUEST_SPACE + 3,
+            0x13,
+        ] {
+            assert_eq!(m.read_bytes(addr, &mut []), Ok(()));
+            assert_eq!(m.write_bytes(addr, &[]), Ok(()));
+            assert_eq!(m.slice(addr, 0), Ok(&[][..]));
+            assert_eq!(m.read_vec(addr, 0), Ok(vec![]));
+            assert!(m.check_range(addr, 0, perm::W, Access::Write).is_ok());
+            m.flush_code(addr, 0);
+        }
+        // Out-of-space and wrapping ranges are faults, never host accesses.
+        assert!(m.peek(u64::MAX - 2, 8).is_none());
+        assert!(m.poke(GUEST_SPACE - 2, &[1, 2, 3]).is_err());
+        assert!(m.poke(u64::MAX, &[1]).is_err());
+        let f = m.read_bytes(u64::MAX - 3, &mut [0; 8]).unwrap_err();
+        assert!(!f.mapped);
+        let f = m.write_bytes(GUEST_SPACE - 4, &[0; 8]).unwrap_err();
+        assert_eq!(f.addr, GUEST_SPACE - 4);
+        assert!(m.read_u64(u64::MAX - 3).is_err());
+        assert!(m.fetch_u16(u64::MAX).is_err());
+        assert!(m.read_cstr(u64::MAX - 1, 16).is_err());
+        // Bad mapping requests change nothing.
+        let bad = [
+            (GUEST_SPACE, PAGE_SIZE),
+            (u64::MAX - PAGE_SIZE + 1, 2 * PAGE_SIZE),
+            (0x10001, PAGE_SIZE),
+            (0x10000, 5),
+        ];
+        for (a, l) in bad {
+            assert_eq!(
+                m.map_fixed(a, l, rw(), RegionKind::Anon),
+                Err(MapError::BadRange)
+            );
+            assert_eq!(m.unmap(a, l), Err(MapError::BadRange));
+            assert_eq!(m.protect(a, l, perm::R), Err(MapError::BadRange));
+            assert_eq!(m.discard(a, l), Err(MapError::BadRange));
+        }
+        assert_eq!(m.regions().count(), 1);
+        assert!(!m.is_mapped(u64::MAX - PAGE_SIZE + 1, 2 * PAGE_SIZE));
+        assert!(!m.is_free(u64::MAX - PAGE_SIZE + 1, 2 * PAGE_SIZE));
+        assert!(GuestMemory::access_ok(0x13, 0));
+        assert!(GuestMemory::access_ok(GUEST_SPACE, 0));
+        assert!(!GuestMemory::access_ok(GUEST_SPACE + 1, 0));
+        assert!(!GuestMemory::access_ok(u64::MAX - 3, 8));
+    }
+
+    fn file_of(pages: &[(u64, &[u8])]) -> Arc<PageStore> {
+        let mut s = PageStore::default();
+        for (off, data) in pages {
+            s.write(*off, data);
+        }
+        Arc::new(s)
+    }
+
+    #[test]
+    fn file_pages_fill_on_first_touch_and_holes_cost_nothing() {
+        let mut m = GuestMemory::new().unwrap();
+        let file = file_of(&[(0, b"first"), (100 * PAGE_SIZE + 7, b"far")]);
+        let backing = FileBacking {
+            pages: file,
+            offset: 0,
+        };
+        let kind = RegionKind::File("/f".into());
+        let base = 0x100_0000;
+        m.map_file(base, 1 << 30, perm::R, kind, backing).unwrap();
+        assert_eq!(
+            m.committed(),
+            0,
+            "read-only file mappings are not committed"
+        );
+        // Only the data pages are lazy; a hole is an ordinary zero page.
+        assert_ne!(m.perm_of(base) & perm::LAZY, 0);
+        assert_eq!(m.perm_of(base + PAGE_SIZE) & perm::LAZY, 0);
+        let mut seen = Vec::new();
+        m.for_each_data_page(base, base + (1 << 30), |p, d| {
+            seen.push((p, d[..5].to_vec()))
+        });
+        assert_eq!(seen.len(), 2, "the digest walk sees exactly the data pages");
+        assert_eq!(m.read_u8(base + 1).unwrap(), b'i');
+        assert_eq!(m.perm_of(base) & perm::LAZY, 0, "filled");
+        let far = base + 100 * PAGE_SIZE + 7;
+        assert_eq!(m.slice(far, 3).unwrap(), b"far");
+        assert_eq!(m.read_u8(base + 50 * PAGE_SIZE).unwrap(), 0);
+        // mprotect keeps lazy pages lazy; writing then fills them first.
+        let lazy_far = base + 200 * PAGE_SIZE;
+        m.protect(base, 1 << 30, rw()).unwrap();
+        assert_eq!(m.committed(), 1 << 30, "made writable: committed");
+        m.write_u8(far + 1, b'o').unwrap();
+        assert_eq!(m.slice(far, 3).unwrap(), b"for");
+        assert_eq!(m.read_u8(lazy_far).unwrap(), 0);
+        // DONTNEED brings the file's contents back.
+        m.discard(page_floor(far), PAGE_SIZE).unwrap();
+        assert_eq!(m.slice(far, 3).unwrap(), b"far");
+        // Moving keeps lazy pages lazy, with their file offset.
+        m.discard(page_floor(far), PAGE_SIZE).unwrap();
+        m.move_mapping(page_floor(far), 0x8000_0000, PAGE_SIZE)
+            .unwrap();
+        assert_eq!(m.slice(0x8000_0007, 3).unwrap(), b"far");
+        assert!(m.read_u8(far).is_err(), "the old place is unmapped");
+        m.unmap(base, 1 << 30).unwrap();
+        m.unmap(0x8000_0000, PAGE_SIZE).unwrap();
+        assert_eq!(m.committed(), 0);
+    }
+
+    #[test]
+    fn commitment_follows_writable_mappings_and_stops_at_the_cap() {
+        let limit = Arc::new(CommitLimit::new(16 * PAGE_SIZE));
+        let mut m = GuestMemory::with_limit(limit.clone()).unwrap();
+        m.map_fixed(0x10000, 8 * PAGE_SIZE, rw(), RegionKind::Anon)
+            .unwrap();
+        m.map_fixed(0x40000, 64 * PAGE_SIZE, perm::R, RegionKind::Anon)
+            .unwrap();
+        assert_eq!(limit.used(), 8 * PAGE_SIZE);
+        assert_eq!(
+            m.map_fixed(0x100000, 9 * PAGE_SIZE, rw(), RegionKind::Anon),
+            Err(MapError::NoMemory)
+        );
+        assert!(m.is_free(0x100000, 9 * PAGE_SIZE), "nothing mapped");
+        // Replacing a mapping with MAP_FIXED keeps its old place when refused.
+        assert_eq!(
+            m.map_fixed(0x10000, 32 * PAGE_SIZE, rw(), RegionKind::Anon),
+            Err(MapError::NoMemory)
+        );
+        assert!(m.is_mapped(0x10000, 8 * PAGE_SIZE));
+        assert_eq!(
+            m.protect(0x40000, 9 * PAGE_SIZE, rw()),
+            Err(MapError::NoMemory)
+        );
+        m.protect(0x40000, 8 * PAGE_SIZE, rw()).unwrap();
+        assert_eq!(limit.used(), 16 * PAGE_SIZE);
+        // Once counted, dropping write and adding it back costs nothing more.
+        m.protect(0x40000, 8 * PAGE_SIZE, perm::R).unwrap();
+        m.protect(0x40000, 8 * PAGE_SIZE, rw()).unwrap();
+        assert_eq!(limit.used(), 16 * PAGE_SIZE);
+        m.move_mapping(0x10000, 0x200000, 8 * PAGE_SIZE).unwrap();
+        assert_eq!(limit.used(), 16 * PAGE_SIZE, "moving transfers");
+        m.unmap(0x200000, 4 * PAGE_SIZE).unwrap();
+        assert_eq!(limit.used(), 12 * PAGE_SIZE);
+        drop(m);
+        assert_eq!(
+            limit.used(),
+            0,
+            "a dropped address space returns everything"
+        );
     }
 }

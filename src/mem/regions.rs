@@ -1,7 +1,9 @@
 //! The list of mapped regions (the guest's VMAs), kept apart from the page permission table:
 //! it answers "where is there room" and "what is mapped here" for mmap and /proc/self/maps.
 
+use super::pages::PageStore;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// What a region was mapped for (shown in `/proc/self/maps`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,11 +16,30 @@ pub enum RegionKind {
     Stack,
     /// Anonymous mmap.
     Anon,
-    /// A private mapping of a file (path as the guest named it).
+    /// A private mapping of a file (path as the guest named it); its contents come from the
+    /// region's [`FileBacking`].
     File(String),
     /// A page rvrun provides (the signal return trampoline).
     Special(&'static str),
 }
+
+/// Where the pages of a private file mapping come from: a snapshot of the file's pages taken
+/// when it was mapped, and the file offset of the region's first byte.
+#[derive(Clone, Debug)]
+pub struct FileBacking {
+    /// The file's pages.
+    pub pages: Arc<PageStore>,
+    /// File offset (page aligned) of the region's start.
+    pub offset: u64,
+}
+
+impl PartialEq for FileBacking {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.pages, &other.pages) && self.offset == other.offset
+    }
+}
+
+impl Eq for FileBacking {}
 
 /// One mapped range `[start, end)` with uniform permissions.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +52,31 @@ pub struct Region {
     pub prot: u8,
     /// What it is.
     pub kind: RegionKind,
+    /// The file contents behind a file mapping.
+    pub backing: Option<FileBacking>,
+    /// Counted in the commitment (`--max-memory`): the region is, or once was, writable.
+    pub accounted: bool,
+}
+
+impl Region {
+    /// A region without file backing.
+    pub fn new(start: u64, end: u64, prot: u8, kind: RegionKind) -> Region {
+        Region {
+            start,
+            end,
+            prot,
+            kind,
+            backing: None,
+            accounted: false,
+        }
+    }
+
+    /// The file page (index in the backing store) behind the guest page at `addr`.
+    pub fn file_page(&self, addr: u64) -> Option<(&PageStore, u64)> {
+        let b = self.backing.as_ref()?;
+        let index = (b.offset + (addr - self.start)) / super::PAGE_SIZE;
+        Some((&b.pages, index))
+    }
 }
 
 /// Non-overlapping regions keyed by start address.
@@ -40,6 +86,7 @@ pub struct RegionMap {
 }
 
 impl RegionMap {
+    /// The regions in address order.
     pub fn iter(&self) -> impl Iterator<Item = &Region> {
         self.map.values()
     }
@@ -77,10 +124,13 @@ impl RegionMap {
             return;
         };
         if r.end > addr {
-            let tail = Region {
+            let mut tail = Region {
                 start: addr,
                 ..r.clone()
             };
+            if let Some(b) = tail.backing.as_mut() {
+                b.offset += addr - r.start;
+            }
             self.map.get_mut(&k).expect("region key").end = addr;
             self.map.insert(addr, tail);
         }
@@ -94,9 +144,28 @@ impl RegionMap {
     }
 
     /// Removes `[start, end)` from all regions, splitting those that straddle its edges.
-    pub fn remove(&mut self, start: u64, end: u64) {
+    /// Returns the removed regions.
+    pub fn remove(&mut self, start: u64, end: u64) -> Vec<Region> {
+        self.isolate(start, end)
+            .into_iter()
+            .filter_map(|k| self.map.remove(&k))
+            .collect()
+    }
+
+    /// Bytes of `[start, end)` in regions not yet counted in the commitment.
+    pub fn unaccounted(&self, start: u64, end: u64) -> u64 {
+        self.overlapping(start, end)
+            .iter()
+            .map(|k| &self.map[k])
+            .filter(|r| !r.accounted)
+            .map(|r| r.end.min(end) - r.start.max(start))
+            .sum()
+    }
+
+    /// Marks the regions in `[start, end)` as counted in the commitment.
+    pub fn set_accounted(&mut self, start: u64, end: u64) {
         for k in self.isolate(start, end) {
-            self.map.remove(&k);
+            self.map.get_mut(&k).expect("region key").accounted = true;
         }
     }
 
@@ -151,12 +220,7 @@ mod tests {
     use super::*;
 
     fn anon(start: u64, end: u64) -> Region {
-        Region {
-            start,
-            end,
-            prot: 3,
-            kind: RegionKind::Anon,
-        }
+        Region::new(start, end, 3, RegionKind::Anon)
     }
 
     #[test]

@@ -143,9 +143,23 @@ fn read_path(mem: &GuestMemory, addr: u64) -> Result<Vec<u8>, SysError> {
 }
 
 /// EFAULT unless `[addr, addr+len)` is writable guest memory.
-fn check_writable(mem: &GuestMemory, addr: u64, len: u64) -> Result<(), SysError> {
-    mem.check_range(addr, len, perm::W, Access::Write)?;
+/// Checks a user buffer as Linux's read and write paths do: `access_ok` first (EFAULT for a
+/// range outside the address space, even when empty), then the pages themselves.
+fn check_user_buf(mem: &GuestMemory, addr: u64, len: u64, need: u8) -> Result<(), SysError> {
+    if !GuestMemory::access_ok(addr, len) {
+        return Err(Errno::EFAULT.into());
+    }
+    let access = if need & perm::W != 0 {
+        Access::Write
+    } else {
+        Access::Read
+    };
+    mem.check_range(addr, len, need, access)?;
     Ok(())
+}
+
+fn check_writable(mem: &GuestMemory, addr: u64, len: u64) -> Result<(), SysError> {
+    check_user_buf(mem, addr, len, perm::W)
 }
 
 // ---- read and write ----
@@ -165,7 +179,7 @@ fn sys_read(p: &mut Process, a: &Args) -> SysResult {
 fn sys_write(p: &mut Process, a: &Args) -> SysResult {
     let (fd, buf, count) = (fd_arg(a[0]), a[1], a[2]);
     p.vfs.check_io(fd, IoKind::Write)?;
-    p.mem.check_range(buf, count, perm::R, Access::Read)?;
+    check_user_buf(&p.mem, buf, count, perm::R)?;
     let data = p.mem.slice(buf, count.min(MAX_RW_COUNT as u64) as usize)?;
     write_resumable(&mut p.vfs, &mut p.thread, fd, data)
 }
@@ -193,7 +207,7 @@ fn sys_pwrite64(p: &mut Process, a: &Args) -> SysResult {
         return Err(Errno::EINVAL.into());
     }
     p.vfs.check_io(fd, IoKind::PWrite)?;
-    p.mem.check_range(buf, count, perm::R, Access::Read)?;
+    check_user_buf(&p.mem, buf, count, perm::R)?;
     let data = p.mem.slice(buf, count.min(MAX_RW_COUNT as u64) as usize)?;
     Ok(p.vfs.pwrite(fd, data, off as u64)? as u64)
 }
@@ -222,12 +236,7 @@ fn read_iovecs(
         if (len as i64) < 0 {
             return Err(Errno::EINVAL.into());
         }
-        let access = if need == perm::W {
-            Access::Write
-        } else {
-            Access::Read
-        };
-        mem.check_range(base, len, need, access)?;
+        check_user_buf(mem, base, len, need)?;
         let len = (len as usize).min(MAX_RW_COUNT - total);
         total += len;
         out.push((base, len));

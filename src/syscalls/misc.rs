@@ -43,6 +43,9 @@ fn sys_getrandom(p: &mut Process, a: &Args) -> SysResult {
         return Err(Errno::EINVAL.into());
     }
     // Check the buffer before drawing, so a fault does not consume the stream.
+    if !crate::mem::GuestMemory::access_ok(buf, len as u64) {
+        return Err(Errno::EFAULT.into());
+    }
     p.mem.check_range(
         buf,
         len as u64,

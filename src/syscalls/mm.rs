@@ -2,7 +2,9 @@
 
 use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
 use crate::loader::layout::{MMAP_BOTTOM, MMAP_TOP};
-use crate::mem::{GUEST_SPACE, PAGE_SIZE, RegionKind, page_ceil, page_floor, perm};
+use crate::mem::{
+    FileBacking, GUEST_SPACE, MapError, PAGE_SIZE, Region, RegionKind, page_ceil, page_floor, perm,
+};
 use crate::process::Process;
 
 /// Rows of the dispatch table for this family.
@@ -14,7 +16,8 @@ pub const TABLE: &[Syscall] = &[
         "xuxxfx",
         sys_mmap,
         "anonymous (private or shared), MAP_FIXED, MAP_FIXED_NOREPLACE and private file mappings (a \
-         snapshot of the file); writable MAP_SHARED file mappings stop the run",
+         snapshot of the file, filled page by page as the guest touches it); writable MAP_SHARED \
+         file mappings stop the run",
     ),
     handle(215, "munmap", "xu", sys_munmap),
     partial(
@@ -61,6 +64,14 @@ fn prot_bits(prot: u64) -> u8 {
     (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) as u8
 }
 
+/// The errno for a mapping that could not be made.
+fn map_errno(e: MapError) -> Errno {
+    match e {
+        MapError::NoMemory => Errno::ENOMEM,
+        MapError::BadRange => Errno::EINVAL,
+    }
+}
+
 fn sys_brk(p: &mut Process, a: &Args) -> SysResult {
     let want = a[0];
     let cur = p.mm.brk;
@@ -69,18 +80,24 @@ fn sys_brk(p: &mut Process, a: &Args) -> SysResult {
     }
     let (old_end, new_end) = (page_ceil(cur), page_ceil(want));
     if new_end > old_end {
-        // Linux refuses (returns the old break) when the heap would run into another mapping.
+        // Linux refuses (returns the old break) when the heap would run into another mapping
+        // or the commitment would pass the cap.
         if new_end > GUEST_SPACE || !p.mem.is_free(old_end, new_end - old_end) {
             return Ok(cur);
         }
-        p.mem.map_fixed(
-            old_end,
-            new_end - old_end,
-            perm::R | perm::W,
-            RegionKind::Heap,
-        );
+        if p.mem
+            .map_fixed(
+                old_end,
+                new_end - old_end,
+                perm::R | perm::W,
+                RegionKind::Heap,
+            )
+            .is_err()
+        {
+            return Ok(cur);
+        }
     } else if new_end < old_end {
-        p.mem.unmap(new_end, old_end - new_end);
+        p.mem.unmap(new_end, old_end - new_end).map_err(map_errno)?;
     }
     p.mm.brk = want;
     Ok(want)
@@ -116,18 +133,20 @@ fn sys_mmap(p: &mut Process, a: &Args) -> SysResult {
     }
     let anonymous = flags & MAP_ANONYMOUS != 0;
     let shared = map_type != MAP_PRIVATE;
+    // Linux: the file offset in pages plus the length in pages must not overflow.
+    if !anonymous && (off / PAGE_SIZE).checked_add(len / PAGE_SIZE).is_none() {
+        return Err(Errno::EOVERFLOW.into());
+    }
     let file = if anonymous {
         None
     } else {
-        let bytes = p
-            .vfs
-            .mmap_source(fd, off, len, prot & PROT_WRITE != 0 && shared)?;
+        let source = p.vfs.mmap_source(fd, prot & PROT_WRITE != 0 && shared)?;
         if shared && prot & PROT_WRITE != 0 {
             return Err(SysError::Unsupported(format!(
                 "mmap of fd {fd} with MAP_SHARED and PROT_WRITE (writes through to a file) is not supported"
             )));
         }
-        Some(bytes)
+        Some(source)
     };
     let start = if flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) != 0 {
         if addr % PAGE_SIZE != 0 {
@@ -143,14 +162,17 @@ fn sys_mmap(p: &mut Process, a: &Args) -> SysResult {
     } else {
         place(p, addr, len)?
     };
-    let kind = match &file {
-        Some((_, name)) => RegionKind::File(name.clone()),
-        None => RegionKind::Anon,
-    };
-    p.mem.map_fixed(start, len, prot_bits(prot), kind);
-    if let Some((bytes, _)) = file {
-        p.mem.poke(start, &bytes);
+    let prot = prot_bits(prot);
+    match file {
+        Some((Some(pages), name)) => {
+            let backing = FileBacking { pages, offset: off };
+            p.mem
+                .map_file(start, len, prot, RegionKind::File(name), backing)
+        }
+        Some((None, name)) => p.mem.map_fixed(start, len, prot, RegionKind::File(name)),
+        None => p.mem.map_fixed(start, len, prot, RegionKind::Anon),
     }
+    .map_err(map_errno)?;
     Ok(start)
 }
 
@@ -170,7 +192,7 @@ fn sys_munmap(p: &mut Process, a: &Args) -> SysResult {
     if a[1] == 0 {
         return Err(Errno::EINVAL.into());
     }
-    p.mem.unmap(a[0], len);
+    p.mem.unmap(a[0], len).map_err(map_errno)?;
     Ok(0)
 }
 
@@ -179,15 +201,39 @@ fn sys_mprotect(p: &mut Process, a: &Args) -> SysResult {
     if prot & !(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP) != 0 {
         return Err(Errno::EINVAL.into());
     }
-    let len = check_range(addr, a[1])?;
-    if len == 0 {
+    // Linux (do_mprotect_pkey): EINVAL for an unaligned start, 0 for length 0, ENOMEM when
+    // the aligned range wraps or is not all mapped.
+    if !addr.is_multiple_of(PAGE_SIZE) {
+        return Err(Errno::EINVAL.into());
+    }
+    if a[1] == 0 {
         return Ok(0);
     }
-    if !p.mem.is_mapped(addr, len) {
+    let len = page_ceil(a[1]);
+    if len == 0 || !p.mem.is_mapped(addr, len) {
         return Err(Errno::ENOMEM.into());
     }
-    p.mem.protect(addr, len, prot_bits(prot));
+    p.mem
+        .protect(addr, len, prot_bits(prot))
+        .map_err(map_errno)?;
     Ok(0)
+}
+
+/// Maps `[at, at+len)` like `like` continues: same kind and permissions, and for a file
+/// mapping the file pages that follow (`file_offset` is the offset of `at` in the file).
+fn map_like(p: &mut Process, like: &Region, at: u64, len: u64) -> Result<(), Errno> {
+    match &like.backing {
+        Some(b) => {
+            let backing = FileBacking {
+                pages: b.pages.clone(),
+                offset: b.offset + (at - like.start),
+            };
+            p.mem
+                .map_file(at, len, like.prot, like.kind.clone(), backing)
+        }
+        None => p.mem.map_fixed(at, len, like.prot, like.kind.clone()),
+    }
+    .map_err(map_errno)
 }
 
 fn sys_mremap(p: &mut Process, a: &Args) -> SysResult {
@@ -208,22 +254,34 @@ fn sys_mremap(p: &mut Process, a: &Args) -> SysResult {
         // old_len 0 duplicates a shared mapping; rvrun's mappings are private: Linux says EINVAL.
         return Err(Errno::EINVAL.into());
     }
-    if old.checked_add(old_len).is_none_or(|e| e > GUEST_SPACE) || !p.mem.is_mapped(old, old_len) {
+    // Linux: EFAULT when nothing is mapped at the old address.
+    let region = p.mem.region_at(old).cloned().ok_or(Errno::EFAULT)?;
+    // The mapping from `old` on, as a template for map_like.
+    let here = Region {
+        start: old,
+        backing: region.backing.clone().map(|b| FileBacking {
+            offset: b.offset + (old - region.start),
+            ..b
+        }),
+        ..region
+    };
+    if flags & MREMAP_FIXED == 0 && new_len <= old_len {
+        // Shrinking always works: it unmaps the tail.
+        if new_len < old_len {
+            p.mem
+                .unmap(old + new_len, old_len - new_len)
+                .map_err(map_errno)?;
+        }
+        return Ok(old);
+    }
+    if !p.mem.is_mapped(old, old_len) {
         return Err(Errno::EFAULT.into());
     }
-    let region = p.mem.region_at(old).cloned().ok_or(Errno::EFAULT)?;
     if flags & MREMAP_FIXED == 0 {
-        if new_len <= old_len {
-            if new_len < old_len {
-                p.mem.unmap(old + new_len, old_len - new_len);
-            }
-            return Ok(old);
-        }
         // Grow in place when the pages after it are free.
         let grow = new_len - old_len;
         if old + new_len <= GUEST_SPACE && p.mem.is_free(old + old_len, grow) {
-            p.mem
-                .map_fixed(old + old_len, grow, region.prot, region.kind);
+            map_like(p, &here, old + old_len, grow)?;
             return Ok(old);
         }
         if flags & MREMAP_MAYMOVE == 0 {
@@ -247,9 +305,20 @@ fn sys_mremap(p: &mut Process, a: &Args) -> SysResult {
             .find_free_top_down(new_len, MMAP_BOTTOM, MMAP_TOP)
             .ok_or(Errno::ENOMEM)?
     };
-    p.mem.map_fixed(dest, new_len, region.prot, region.kind);
-    p.mem.copy_within(old, dest, old_len.min(new_len));
-    p.mem.unmap(old, old_len);
+    let kept = old_len.min(new_len);
+    if new_len > kept {
+        // Charge the growth first: a refusal must leave the old mapping untouched.
+        let tail_like = Region {
+            start: dest,
+            backing: here.backing.clone(),
+            ..here.clone()
+        };
+        map_like(p, &tail_like, dest + kept, new_len - kept)?;
+    }
+    if old_len > kept {
+        p.mem.unmap(old + kept, old_len - kept).map_err(map_errno)?;
+    }
+    p.mem.move_mapping(old, dest, kept).map_err(map_errno)?;
     Ok(dest)
 }
 
@@ -266,7 +335,7 @@ fn sys_madvise(p: &mut Process, a: &Args) -> SysResult {
         return Err(Errno::ENOMEM.into());
     }
     if advice == MADV_DONTNEED {
-        p.mem.discard(addr, len);
+        p.mem.discard(addr, len).map_err(map_errno)?;
     }
     Ok(0)
 }

@@ -6,7 +6,7 @@ use super::encode::Encoder;
 use super::format::*;
 use crate::cpu::observe::{Access, AccessKind as CpuAccess, Dest, Step};
 use crate::cpu::{self, Cpu};
-use crate::mem::{GuestMemory, MemWrite, PAGE_SIZE};
+use crate::mem::{GuestMemory, MemWrite};
 use crate::observe::{RunEvent, RunObserver};
 use crate::process::{ExitReason, Process};
 use crate::receipt::{HostInfo, Inputs};
@@ -103,22 +103,25 @@ impl<W: Write> TraceWriter<W> {
                 addr: start,
                 len: end - start,
             }));
-            let mut page = start;
-            while page < end {
-                let nonzero = |p: u64| {
-                    mem.peek(p, PAGE_SIZE as usize)
-                        .is_some_and(|b| b.iter().any(|&x| x != 0))
-                };
-                if !nonzero(page) {
-                    page += PAGE_SIZE;
-                    continue;
+            // Runs of consecutive non-zero pages, each written as one record.
+            let mut run: Option<(u64, Vec<u8>)> = None;
+            mem.for_each_data_page(start, end, |page, data| {
+                if data.iter().all(|&b| b == 0) {
+                    return;
                 }
-                let run = page;
-                while page < end && nonzero(page) {
-                    page += PAGE_SIZE;
+                match &mut run {
+                    Some((at, bytes)) if *at + bytes.len() as u64 == page => {
+                        bytes.extend_from_slice(data)
+                    }
+                    _ => {
+                        if let Some((at, bytes)) = run.replace((page, data.to_vec())) {
+                            self.bytes(at, &bytes);
+                        }
+                    }
                 }
-                let data = mem.peek(run, (page - run) as usize).unwrap_or_default();
-                self.bytes(run, data);
+            });
+            if let Some((at, bytes)) = run {
+                self.bytes(at, &bytes);
             }
         }
     }

@@ -139,9 +139,6 @@ pub const PIPE_DEFAULT_SIZE: usize = 65536;
 pub const PIPE_MAX_SIZE: usize = 1 << 20;
 /// Largest count one read or write transfers (`MAX_RW_COUNT`).
 pub const MAX_RW_COUNT: usize = 0x7fff_f000;
-/// Most bytes rvrun stores for one file; writing beyond gives ENOSPC (the in-memory
-/// filesystem is full). `ftruncate` may set a larger size: the tail reads as zeros.
-pub const MAX_FILE_DATA: u64 = 1 << 32;
 /// Largest file size (`MAX_LFS_FILESIZE`).
 pub const MAX_FILE_SIZE: u64 = i64::MAX as u64;
 /// Preferred I/O size reported in `st_blksize`.

@@ -8,8 +8,10 @@ use super::dev::Device;
 use super::dir::Dir;
 use super::flags::*;
 use super::pipe::Pipe;
+use crate::mem::{CommitLimit, PAGE_SIZE, PageStore};
 use crate::syscalls::Errno;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// An inode number.
 pub type Ino = u64;
@@ -57,27 +59,60 @@ impl FileKind {
     }
 }
 
-/// The bytes of a regular file. `data` holds the first bytes; between `data.len()` and `size`
-/// the file reads as zeros (what `ftruncate` to a larger size leaves), so growing a file
-/// costs nothing until it is written.
-#[derive(Clone, Debug, Default)]
+/// The bytes of a regular file: a sparse page store and a size. Pages never written are
+/// holes that read as zero and cost nothing, so `ftruncate` to 200 GiB or a write at a large
+/// offset commits only the pages written. Pages the guest creates are charged to the
+/// guest's memory commitment (`--max-memory`); past it writes fail with ENOSPC.
+#[derive(Debug, Default)]
 pub struct FileData {
-    data: Vec<u8>,
+    pages: Arc<PageStore>,
     size: u64,
+    /// The budget this file's written pages are charged to, once it has any.
+    limit: Option<Arc<CommitLimit>>,
+    /// Bytes charged to `limit`.
+    charged: u64,
+}
+
+impl Drop for FileData {
+    fn drop(&mut self) {
+        if let Some(l) = &self.limit {
+            l.release(self.charged);
+        }
+    }
 }
 
 impl FileData {
-    /// A file holding `bytes`.
-    pub fn new(bytes: Vec<u8>) -> FileData {
+    /// A file holding `bytes` (input files: not charged to the guest's commitment).
+    pub fn new(bytes: &[u8]) -> FileData {
+        let mut pages = PageStore::default();
+        pages.write(0, bytes);
         FileData {
+            pages: Arc::new(pages),
             size: bytes.len() as u64,
-            data: bytes,
+            limit: None,
+            charged: 0,
         }
     }
 
     /// The file size.
     pub fn size(&self) -> u64 {
         self.size
+    }
+
+    /// Bytes of storage the file uses (its data pages).
+    pub fn allocated(&self) -> u64 {
+        self.pages.len() * PAGE_SIZE
+    }
+
+    /// True when some page below the size is a hole.
+    pub fn is_sparse(&self) -> bool {
+        self.pages.len() < self.size.div_ceil(PAGE_SIZE)
+    }
+
+    /// A snapshot of the file's pages (shared until either side changes), for private
+    /// mappings.
+    pub fn snapshot(&self) -> Arc<PageStore> {
+        self.pages.clone()
     }
 
     /// Up to `max` bytes from `offset` (fewer at the end of the file).
@@ -87,46 +122,91 @@ impl FileData {
         }
         let n = (self.size - offset).min(max as u64) as usize;
         let mut out = vec![0; n];
-        let stored = self.data.len() as u64;
-        if offset < stored {
-            let m = ((stored - offset) as usize).min(n);
-            out[..m].copy_from_slice(&self.data[offset as usize..offset as usize + m]);
-        }
+        self.pages.read(offset, &mut out);
         out
     }
 
-    /// Writes `bytes` at `offset`, growing the file. ENOSPC past [`MAX_FILE_DATA`].
-    pub fn write_at(&mut self, offset: u64, bytes: &[u8]) -> Result<(), Errno> {
+    /// The data extents below the size, in order: `(offset, bytes)` for each page that holds
+    /// data (the last one cut at the size). Everything else is a hole.
+    pub fn extents(&self) -> impl Iterator<Item = (u64, &[u8])> {
+        let size = self.size;
+        self.pages
+            .range(0..size.div_ceil(PAGE_SIZE))
+            .map(move |(i, p)| {
+                let off = i * PAGE_SIZE;
+                (off, &p[..((size - off).min(PAGE_SIZE)) as usize])
+            })
+    }
+
+    /// Writes `bytes` at `offset`, growing the file; new pages are charged to `limit`.
+    /// Returns how many bytes were written: all of them, or (when the budget runs out part
+    /// way) the leading bytes whose pages fit; ENOSPC when not even the first page fits.
+    pub fn write_at(
+        &mut self,
+        offset: u64,
+        bytes: &[u8],
+        limit: &Arc<CommitLimit>,
+    ) -> Result<usize, Errno> {
         if bytes.is_empty() {
-            return Ok(());
+            return Ok(0);
         }
         let end = offset.checked_add(bytes.len() as u64).ok_or(Errno::EFBIG)?;
         if end > MAX_FILE_SIZE {
             return Err(Errno::EFBIG);
         }
-        if end > MAX_FILE_DATA {
-            return Err(Errno::ENOSPC);
+        let (first, last) = (offset / PAGE_SIZE, end.div_ceil(PAGE_SIZE));
+        let new_pages = (last - first) - self.pages.count(first..last);
+        let limit = self.limit.get_or_insert_with(|| limit.clone()).clone();
+        let mut n = bytes.len();
+        if !limit.try_charge(new_pages * PAGE_SIZE) {
+            // Write page by page until the budget runs out, as a filesystem that fills up.
+            n = 0;
+            while n < bytes.len() {
+                let at = offset + n as u64;
+                let chunk = ((PAGE_SIZE - at % PAGE_SIZE) as usize).min(bytes.len() - n);
+                if self.pages.get(at / PAGE_SIZE).is_none() {
+                    if !limit.try_charge(PAGE_SIZE) {
+                        break;
+                    }
+                    self.charged += PAGE_SIZE;
+                }
+                Arc::make_mut(&mut self.pages).write(at, &bytes[n..n + chunk]);
+                n += chunk;
+            }
+            if n == 0 {
+                return Err(Errno::ENOSPC);
+            }
+            self.size = self.size.max(offset + n as u64);
+            return Ok(n);
         }
-        if self.data.len() < end as usize {
-            self.data.resize(end as usize, 0);
-        }
-        self.data[offset as usize..end as usize].copy_from_slice(bytes);
+        self.charged += new_pages * PAGE_SIZE;
+        Arc::make_mut(&mut self.pages).write(offset, bytes);
         self.size = self.size.max(end);
-        Ok(())
+        Ok(n)
     }
 
-    /// Sets the size: shrinking drops bytes, growing adds zeros.
+    /// Sets the size: shrinking drops the pages past it (and zeroes the rest of the last
+    /// one), growing adds a hole.
     pub fn truncate(&mut self, len: u64) {
-        if (len as usize) < self.data.len() {
-            self.data.truncate(len as usize);
-            self.data.shrink_to_fit();
+        if len < self.size {
+            let pages = Arc::make_mut(&mut self.pages);
+            let dropped = pages.drop_from(len.div_ceil(PAGE_SIZE));
+            if !len.is_multiple_of(PAGE_SIZE) && pages.get(len / PAGE_SIZE).is_some() {
+                let (page, _) = pages.get_mut(len / PAGE_SIZE);
+                page[(len % PAGE_SIZE) as usize..].fill(0);
+            }
+            let freed = (dropped * PAGE_SIZE).min(self.charged);
+            self.charged -= freed;
+            if let Some(l) = &self.limit {
+                l.release(freed);
+            }
         }
         self.size = len;
     }
 
-    /// The whole contents (zero tail included).
+    /// The whole contents (holes as zeros). Only for files known to be small.
     pub fn to_vec(&self) -> Vec<u8> {
-        self.read_at(0, self.size as usize)
+        self.read_at(0, self.size.min(usize::MAX as u64) as usize)
     }
 }
 

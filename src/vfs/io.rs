@@ -102,10 +102,10 @@ impl Vfs {
                     return Ok(0);
                 }
                 let off = if append { d.size() } else { f.offset };
-                d.write_at(off, data)?;
-                f.offset = off + data.len() as u64;
+                let n = d.write_at(off, data, &self.commit)?;
+                f.offset = off + n as u64;
                 inode.modified = true;
-                Ok(data.len())
+                Ok(n)
             }
             Node::Device(dev) => Ok(dev.write(data, &mut self.stdio)?),
             Node::Pipe(p) => p.write(ino, data, nonblock),
@@ -129,9 +129,9 @@ impl Vfs {
                     return Ok(0);
                 }
                 let off = if append { d.size() } else { offset };
-                d.write_at(off, data)?;
+                let n = d.write_at(off, data, &self.commit)?;
                 inode.modified = true;
-                Ok(data.len())
+                Ok(n)
             }
             Node::Device(dev) => dev.write(data, &mut self.stdio),
             _ => Err(Errno::ESPIPE),
@@ -322,21 +322,21 @@ impl Vfs {
             Node::File(d) => d.read_at(src, len),
             _ => unreachable!("checked regular"),
         };
+        let mut n = 0;
         if !data.is_empty() {
             let o = self.inodes.get_mut(ino_out);
             if let Node::File(d) = &mut o.node {
-                d.write_at(dst, &data)?;
+                n = d.write_at(dst, &data, &self.commit)? as u64;
                 o.modified = true;
             }
         }
-        let n = data.len() as u64;
         if off_in.is_none() {
             self.file_mut(fd_in)?.offset = src + n;
         }
         if off_out.is_none() {
             self.file_mut(fd_out)?.offset = dst + n;
         }
-        Ok(data.len())
+        Ok(n as usize)
     }
 
     /// `sendfile`: copies up to `len` bytes from regular file (or `/dev/zero`) `fd_in`, at

@@ -32,12 +32,14 @@ pub use dir::DirEntry;
 pub use inode::{FileKind, Ino, Stat};
 
 use crate::config::RunConfig;
+use crate::mem::{CommitLimit, PageStore};
 use crate::syscalls::Errno;
 use fd::{FdTable, FileId, OpenFile};
 use flags::*;
 use inode::{Inodes, Node};
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
+use std::sync::Arc;
 
 /// Why a VFS call did not complete.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -174,6 +176,8 @@ pub struct Vfs {
     /// Counts changes that can make a blocked call ready (data moved, fds closed or made);
     /// the scheduler wakes threads retrying a syscall when it moves.
     generation: u64,
+    /// The guest's memory budget, which file contents the guest writes draw on.
+    commit: Arc<CommitLimit>,
 }
 
 impl Vfs {
@@ -194,13 +198,25 @@ impl Vfs {
     /// `exe_bytes`; opening it for writing gives ETXTBSY), every `--mount` in order, and the
     /// initial cwd (created if missing). fds 0, 1 and 2 are the host streams.
     pub fn new(config: &RunConfig, exe_path: &str, exe_bytes: &[u8]) -> Result<Vfs, String> {
-        let mut vfs = Vfs::empty(config.epoch);
+        let commit = Arc::new(CommitLimit::new(config.max_memory));
+        Vfs::with_commit_limit(config, exe_path, exe_bytes, commit)
+    }
+
+    /// [`Vfs::new`] with file contents drawing on `commit`, the budget the guest's memory
+    /// mappings share.
+    pub fn with_commit_limit(
+        config: &RunConfig,
+        exe_path: &str,
+        exe_bytes: &[u8],
+        commit: Arc<CommitLimit>,
+    ) -> Result<Vfs, String> {
+        let mut vfs = Vfs::empty(config.epoch, commit);
         vfs.populate(config, exe_path, exe_bytes)?;
         Ok(vfs)
     }
 
     /// A tree holding only the root directory, no fds, host stdio.
-    fn empty(epoch: u64) -> Vfs {
+    fn empty(epoch: u64, commit: Arc<CommitLimit>) -> Vfs {
         let mut inodes = Inodes::new();
         let root = inodes.add(
             Node::Dir(dir::Dir::new(1)),
@@ -223,6 +239,7 @@ impl Vfs {
             stdio: HostStdio::host(),
             ro_roots: Vec::new(),
             generation: 0,
+            commit,
         }
     }
 
@@ -253,9 +270,7 @@ impl Vfs {
             _ => ((0, 0), i.nlink),
         };
         let blocks = match &i.node {
-            Node::File(f) => {
-                f.size().min(MAX_FILE_DATA).div_ceil(BLKSIZE as u64) * (BLKSIZE as u64 / 512)
-            }
+            Node::File(f) => f.allocated() / 512,
             _ => 0,
         };
         Stat {
@@ -368,25 +383,21 @@ impl Vfs {
         }
     }
 
-    /// What `mmap(fd, offset, len)` maps: up to `len` bytes of the file from `offset` (fewer
-    /// at end of file: the rest of the mapping reads as zeros) and a name for
-    /// `/proc/self/maps`. Checks as Linux: EBADF for a closed or `O_PATH` fd, EACCES unless
-    /// the fd is open for reading, and for a shared writable mapping (`write_shared`) open
-    /// for writing and not `O_APPEND`; ENODEV for files that cannot be mapped (pipes,
-    /// directories, devices other than `/dev/zero`, which maps as zeros).
+    /// What a mapping of `fd` maps: the file's pages (a snapshot, shared until either side
+    /// changes) and the name `/proc/self/maps` shows, or `None` pages for `/dev/zero` (an
+    /// anonymous mapping). EACCES unless the file is readable (and, for a writable shared
+    /// mapping, writable and not append-only); ENODEV for files that cannot be mapped.
     pub fn mmap_source(
         &self,
         fd: i32,
-        offset: u64,
-        len: u64,
         write_shared: bool,
-    ) -> Result<(Vec<u8>, String), Errno> {
+    ) -> Result<(Option<Arc<PageStore>>, String), Errno> {
         let f = self.io_file(fd)?;
         let i = self.inodes.get(f.ino);
         let data = match &i.node {
             Node::File(d) => d,
             Node::Device(Device::Zero) => {
-                return Ok((Vec::new(), "/dev/zero (deleted)".to_string()));
+                return Ok((None, "/dev/zero (deleted)".to_string()));
             }
             _ => return Err(Errno::ENODEV),
         };
@@ -397,10 +408,7 @@ impl Vfs {
             Some(p) => String::from_utf8_lossy(&p).into_owned(),
             None => "(deleted)".to_string(),
         };
-        Ok((
-            data.read_at(offset, len.min(usize::MAX as u64) as usize),
-            name,
-        ))
+        Ok((Some(data.snapshot()), name))
     }
 
     /// A path naming inode `ino` (the first in name order), if it is linked.
@@ -453,7 +461,7 @@ impl Vfs {
         }
         let i = self.inodes.get_mut(ino);
         if let Node::File(d) = &mut i.node {
-            d.write_at(offset, data)?;
+            d.write_at(offset, data, &self.commit)?;
             i.modified = true;
         }
         Ok(())

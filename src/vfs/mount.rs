@@ -195,7 +195,7 @@ impl Vfs {
             let bytes = std::fs::read(&m.host)
                 .map_err(|e| format!("cannot read {}: {e}", m.host.display()))?;
             let ino = self.inodes.add(
-                Node::File(FileData::new(bytes)),
+                Node::File(FileData::new(&bytes)),
                 file_perm(meta.permissions().mode()),
                 mount_id,
                 Origin::Mounted,
@@ -252,7 +252,7 @@ impl Vfs {
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
                 let perm = file_perm(meta.permissions().mode());
                 let ino = self.inodes.add(
-                    Node::File(FileData::new(bytes)),
+                    Node::File(FileData::new(&bytes)),
                     perm,
                     mount_id,
                     Origin::Mounted,
@@ -289,7 +289,7 @@ impl Vfs {
                 match &mut i.node {
                     Node::File(d) => {
                         if d.to_vec() != bytes {
-                            *d = FileData::new(bytes.to_vec());
+                            *d = FileData::new(bytes);
                         }
                     }
                     _ => return Err("exists and is not a regular file".to_string()),
@@ -299,7 +299,7 @@ impl Vfs {
             None => {
                 let mount = self.inodes.get(parent).mount;
                 let ino = self.inodes.add(
-                    Node::File(FileData::new(bytes.to_vec())),
+                    Node::File(FileData::new(bytes)),
                     0o755,
                     mount,
                     Origin::Builtin,
@@ -323,7 +323,7 @@ impl Vfs {
             let host = dir.join(OsStr::from_bytes(&path[1..]));
             let r = match &i.node {
                 Node::File(f) if i.origin == Origin::Guest || i.modified => {
-                    write_host_file(&host, &f.to_vec(), i.perm & 0o100 != 0)
+                    write_host_file(&host, f, i.perm & 0o100 != 0)
                 }
                 Node::Dir(_) if i.origin == Origin::Guest => std::fs::create_dir_all(&host),
                 _ => Ok(()),
@@ -342,14 +342,14 @@ impl Vfs {
     /// The regular files [`write_out`](Self::write_out) writes (or would write), as (guest
     /// path, contents), in the same order: name order, each directory before its contents.
     /// Read-only; for run receipts, which hash the outputs whether or not `--out-dir` is set.
-    pub fn output_files(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+    pub fn output_files(&self) -> Vec<(Vec<u8>, &FileData)> {
         let mut out = Vec::new();
         self.for_each_entry(|path, ino| {
             let i = self.inodes.get(ino);
             if let Node::File(f) = &i.node
                 && (i.origin == Origin::Guest || i.modified)
             {
-                out.push((path.to_vec(), f.to_vec()));
+                out.push((path.to_vec(), f));
             }
             ControlFlow::Continue(())
         });
@@ -364,12 +364,18 @@ impl Vfs {
     }
 }
 
-/// Writes one output file, creating its parent directories; `exec` adds execute bits.
-fn write_host_file(path: &Path, data: &[u8], exec: bool) -> io::Result<()> {
+/// Writes one output file, creating its parent directories; `exec` adds execute bits. Only
+/// the file's data pages are written: its holes stay holes in the host file.
+fn write_host_file(path: &Path, data: &FileData, exec: bool) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    std::fs::write(path, data)?;
+    let file = std::fs::File::create(path)?;
+    for (offset, bytes) in data.extents() {
+        file.write_all_at(bytes, offset)?;
+    }
+    file.set_len(data.size())?;
     if exec {
         let mut p = std::fs::metadata(path)?.permissions();
         p.set_mode(p.mode() | 0o111);

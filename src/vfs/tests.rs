@@ -216,7 +216,11 @@ fn read_write_seek() {
     v.ftruncate(fd, 5).unwrap();
     assert_eq!(v.fstat(fd).unwrap().blocks, 8);
     assert_eq!(v.pread(fd, 100, 0, &mut rng()).unwrap(), b"HELLO");
-    assert_eq!(v.pwrite(fd, b"x", MAX_FILE_DATA), Err(Errno::ENOSPC));
+    // A write far past the end stores one page.
+    assert_eq!(v.pwrite(fd, b"x", 1 << 40), Ok(1));
+    assert_eq!(v.fstat(fd).unwrap().blocks, 16);
+    v.ftruncate(fd, 5).unwrap();
+    assert_eq!(v.fstat(fd).unwrap().blocks, 8);
     v.close(fd).unwrap();
     assert_eq!(v.close(fd), Err(Errno::EBADF));
 
@@ -861,8 +865,8 @@ fn devices() {
     assert_ne!(a, c);
     assert_eq!(v.fsync(u), Err(Errno::EINVAL));
     assert_eq!(v.ftruncate(z, 0), Err(Errno::EINVAL));
-    assert_eq!(v.mmap_source(n, 0, 4096, false), Err(Errno::ENODEV));
-    assert_eq!(v.mmap_source(z, 0, 4096, false).unwrap().0, b"");
+    assert_eq!(v.mmap_source(n, false).unwrap_err(), Errno::ENODEV);
+    assert!(v.mmap_source(z, false).unwrap().0.is_none());
 }
 
 #[test]
@@ -870,18 +874,51 @@ fn mmap_source_checks() {
     let mut v = vfs();
     create(&mut v, "/tmp/m", b"0123456789");
     let r = v.open(AT_FDCWD, b"/tmp/m", O_RDONLY, 0).unwrap();
-    let (bytes, name) = v.mmap_source(r, 4, 4096, false).unwrap();
-    assert_eq!(
-        (bytes.as_slice(), name.as_str()),
-        (&b"456789"[..], "/tmp/m")
-    );
-    assert_eq!(v.mmap_source(r, 0, 4096, true), Err(Errno::EACCES));
+    let (pages, name) = v.mmap_source(r, false).unwrap();
+    let mut head = [0u8; 12];
+    pages.expect("file pages").read(0, &mut head);
+    assert_eq!((&head, name.as_str()), (b"0123456789\0\0", "/tmp/m"));
+    assert_eq!(v.mmap_source(r, true).unwrap_err(), Errno::EACCES);
     let w = v.open(AT_FDCWD, b"/tmp/m", O_WRONLY, 0).unwrap();
-    assert_eq!(v.mmap_source(w, 0, 4096, false), Err(Errno::EACCES));
+    assert_eq!(v.mmap_source(w, false).unwrap_err(), Errno::EACCES);
     let d = v.open(AT_FDCWD, b"/tmp", O_RDONLY, 0).unwrap();
-    assert_eq!(v.mmap_source(d, 0, 4096, false), Err(Errno::ENODEV));
+    assert_eq!(v.mmap_source(d, false).unwrap_err(), Errno::ENODEV);
     v.unlink(AT_FDCWD, b"/tmp/m", false).unwrap();
-    assert_eq!(v.mmap_source(r, 0, 4, false).unwrap().1, "(deleted)");
+    assert_eq!(v.mmap_source(r, false).unwrap().1, "(deleted)");
+}
+
+#[test]
+fn file_writes_stop_at_the_memory_cap() {
+    let config = RunConfig {
+        max_memory: 3 * 4096,
+        ..RunConfig::default()
+    };
+    let mut v = vfs_with(&config);
+    let fd = v
+        .open(AT_FDCWD, b"/tmp/f", O_CREAT | O_RDWR, 0o644)
+        .unwrap();
+    // Sparse: a size of 1 TiB costs nothing.
+    v.ftruncate(fd, 1 << 40).unwrap();
+    // Two pages fit; of the next two only one does: a short write.
+    assert_eq!(v.pwrite(fd, &[1; 8192], 0), Ok(8192));
+    assert_eq!(
+        v.pwrite(fd, &[2; 8192], 8192),
+        Ok(4096),
+        "short write at the cap"
+    );
+    assert_eq!(v.pwrite(fd, b"x", 1 << 30), Err(Errno::ENOSPC));
+    // Rewriting pages already stored needs no more room.
+    assert_eq!(v.pwrite(fd, &[3; 100], 10), Ok(100));
+    // Truncating gives the room back.
+    v.ftruncate(fd, 4096).unwrap();
+    assert_eq!(v.pwrite(fd, &[4; 8192], 1 << 30), Ok(8192));
+    // Unlinking and closing frees it too.
+    v.close(fd).unwrap();
+    v.unlink(AT_FDCWD, b"/tmp/f", false).unwrap();
+    let fd = v
+        .open(AT_FDCWD, b"/tmp/g", O_CREAT | O_RDWR, 0o644)
+        .unwrap();
+    assert_eq!(v.pwrite(fd, &[5; 3 * 4096], 0), Ok(3 * 4096));
 }
 
 fn host_tree() -> tempfile::TempDir {
@@ -1156,7 +1193,7 @@ fn deep_trees_do_not_exhaust_the_stack() {
     }
     create(&mut v, "leaf", b"deep");
     let fd = v.open(AT_FDCWD, b"leaf", O_RDONLY, 0).unwrap();
-    let (_, name) = v.mmap_source(fd, 0, 4, false).unwrap();
+    let (_, name) = v.mmap_source(fd, false).unwrap();
     assert_eq!(name.len(), "/tmp".len() + 5_000 * 2 + "/leaf".len());
     assert_eq!(v.getcwd().unwrap().len(), 4 + 5_000 * 2);
     let out = tempfile::tempdir().unwrap();

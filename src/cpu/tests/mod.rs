@@ -35,9 +35,11 @@ impl Machine {
             page_ceil(code.len() as u64).max(PAGE_SIZE),
             prot,
             RegionKind::Image,
-        );
-        mem.poke(CODE, code);
-        mem.map_fixed(DATA, DATA_LEN, perm::R | perm::W, RegionKind::Anon);
+        )
+        .unwrap();
+        mem.poke(CODE, code).unwrap();
+        mem.map_fixed(DATA, DATA_LEN, perm::R | perm::W, RegionKind::Anon)
+            .unwrap();
         let mut cpu = Cpu::new(CODE);
         cpu.x[reg("sp")] = DATA + DATA_LEN;
         cpu.x[reg("s0")] = DATA;
@@ -683,7 +685,7 @@ fn straddling_instruction_is_invalidated_through_its_second_page() {
     m.run_to_ecall();
     assert_eq!(m.r("a0"), 1);
     // Rewrite the immediate, which lives in the second page only.
-    m.mem.poke(CODE + 0x1000, &0x02a0u16.to_le_bytes());
+    m.mem.poke(CODE + 0x1000, &0x02a0u16.to_le_bytes()).unwrap();
     m.cpu.pc = CODE + 0xffe;
     m.run_to_ecall();
     assert_eq!(m.r("a0"), 42);
@@ -716,12 +718,12 @@ fn code_changed_by_the_kernel_is_noticed_on_entry() {
     let mut m = Machine::new(&[0x13, 0x05, 0x10, 0x00, 0x73, 0, 0, 0]);
     m.run_to_ecall();
     assert_eq!(m.r("a0"), 1);
-    m.mem.poke(CODE, &0x02a0_0513u32.to_le_bytes());
+    m.mem.poke(CODE, &0x02a0_0513u32.to_le_bytes()).unwrap();
     m.cpu.pc = CODE;
     m.run_to_ecall();
     assert_eq!(m.r("a0"), 42);
     // mprotect removing X drops the decoded code too: the next fetch faults.
-    m.mem.protect(CODE, PAGE_SIZE, perm::R);
+    m.mem.protect(CODE, PAGE_SIZE, perm::R).unwrap();
     m.cpu.pc = CODE;
     assert!(matches!(
         m.run(10),
@@ -798,9 +800,11 @@ fn harts_share_a_cache() {
 /// (write and exit) and returns what it wrote.
 fn run_flat(image: &[u8], budget: u64) -> Vec<u8> {
     let mut mem = GuestMemory::new().unwrap();
-    mem.map_fixed(0x10000, 16 << 20, perm::RWX, RegionKind::Image);
-    mem.poke(0x10000, image);
-    mem.map_fixed(0x4000_0000, 1 << 20, perm::R | perm::W, RegionKind::Stack);
+    mem.map_fixed(0x10000, 16 << 20, perm::RWX, RegionKind::Image)
+        .unwrap();
+    mem.poke(0x10000, image).unwrap();
+    mem.map_fixed(0x4000_0000, 1 << 20, perm::R | perm::W, RegionKind::Stack)
+        .unwrap();
     let mut cpu = Cpu::new(0x10000);
     cpu.x[2] = 0x4000_0000 + (1 << 20);
     let mut cache = DecodeCache::new();
