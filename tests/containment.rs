@@ -1,0 +1,228 @@
+//! Containment: hostile pointers and lengths reach nothing, sparse files and lazy mappings
+//! cost host memory only for what the guest touches, and the memory cap (`--max-memory`)
+//! meets the guest as ENOMEM and ENOSPC.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn rvrun() -> &'static str {
+    env!("CARGO_BIN_EXE_rvrun")
+}
+
+fn guest(path: &str) -> PathBuf {
+    common::guests_dir().join(path)
+}
+
+/// What a finished run left, with the child's own peak RSS from wait4.
+struct Measured {
+    status: i32,
+    stdout: String,
+    stderr: String,
+    secs: f64,
+    max_rss_kib: i64,
+}
+
+/// Runs rvrun with `args` and measures its wall time and peak resident memory.
+#[allow(
+    clippy::zombie_processes,
+    reason = "the child is reaped with wait4, which also reports its peak RSS"
+)]
+fn measure(args: &[&str], limit: Duration) -> Measured {
+    let out = tempfile::NamedTempFile::new().unwrap();
+    let err = tempfile::NamedTempFile::new().unwrap();
+    let start = Instant::now();
+    let child = Command::new(rvrun())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(out.reopen().unwrap())
+        .stderr(err.reopen().unwrap())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    // A watchdog ends a run that outlives its limit.
+    let watchdog = std::thread::spawn(move || {
+        std::thread::sleep(limit);
+        // SAFETY: kill has no memory-safety preconditions; a reaped pid is at worst reused
+        // by nothing of ours within the limit.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    });
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value of the plain C struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: pid is our child; status and usage are valid for writes.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(r, pid, "wait4");
+    let secs = start.elapsed().as_secs_f64();
+    drop(watchdog);
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        128 + libc::WTERMSIG(status)
+    };
+    Measured {
+        status: code,
+        stdout: std::fs::read_to_string(out.path()).unwrap(),
+        stderr: std::fs::read_to_string(err.path()).unwrap(),
+        secs,
+        max_rss_kib: usage.ru_maxrss,
+    }
+}
+
+fn run_ok(args: &[&str]) -> Measured {
+    let m = measure(args, Duration::from_secs(120));
+    assert_eq!(m.status, 0, "rvrun {args:?}: {}{}", m.stdout, m.stderr);
+    m
+}
+
+#[test]
+fn hostile_calls_where_qemu_differs_from_linux_follow_linux() {
+    for flavour in ["c-musl", "c-glibc"] {
+        let g = guest(&format!("{flavour}/hostile"));
+        let m = run_ok(&["run", g.to_str().unwrap(), "linux"]);
+        for line in [
+            // Linux checks every iovec with access_ok before any copy.
+            "readv second iovec wraps           -1 errno 14",
+            "readv zero-length iovec wild       -1 errno 14",
+            // No mapping at the old address: EFAULT (vma_lookup fails).
+            "mremap old wrapping                -1 errno 14",
+            "page ok x",
+        ] {
+            assert!(
+                m.stdout.lines().any(|l| l == line),
+                "{flavour}: missing {line:?} in\n{}",
+                m.stdout
+            );
+        }
+    }
+}
+
+/// Size on disk of a host file, from st_blocks.
+fn disk_bytes(p: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(p).unwrap().blocks() * 512
+}
+
+#[test]
+fn sparse_files_and_mappings_cost_only_their_data() {
+    let out = tempfile::tempdir().unwrap();
+    let receipt = out.path().join("receipt.json");
+    let g = guest("c-musl/sparse");
+    let m = run_ok(&[
+        "run",
+        "--out-dir",
+        out.path().to_str().unwrap(),
+        "--receipt",
+        receipt.to_str().unwrap(),
+        g.to_str().unwrap(),
+        "out",
+        "/tmp",
+    ]);
+    // A 200 GiB file mapped whole, and a 1 TiB file exported and hashed: the guest touched a
+    // few pages, and so does the host. (The page permission table costs one byte per
+    // mapped page, 50 MiB for 200 GiB, the bulk of the RSS.)
+    eprintln!(
+        "sparse: {:.2} s, max RSS {} MiB",
+        m.secs,
+        m.max_rss_kib / 1024
+    );
+    assert!(m.secs < 20.0, "took {} s", m.secs);
+    assert!(m.max_rss_kib < 200 * 1024, "max RSS {} KiB", m.max_rss_kib);
+    let huge = out.path().join("tmp/huge");
+    assert_eq!(std::fs::metadata(&huge).unwrap().len(), 1 << 40);
+    assert!(
+        disk_bytes(&huge) < 1 << 20,
+        "{} bytes on disk",
+        disk_bytes(&huge)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
+    let outputs = r["outcome"]["outputs"].as_array().unwrap();
+    let huge_digest = outputs
+        .iter()
+        .find(|o| o["path"] == "/tmp/huge")
+        .expect("/tmp/huge in outputs");
+    assert_eq!(huge_digest["size"], 1u64 << 40);
+    assert_eq!(huge_digest["sparse"], true);
+    // The same run again hashes the same.
+    let again = out.path().join("again.json");
+    let out2 = tempfile::tempdir().unwrap();
+    run_ok(&[
+        "run",
+        "--out-dir",
+        out2.path().to_str().unwrap(),
+        "--receipt",
+        again.to_str().unwrap(),
+        g.to_str().unwrap(),
+        "out",
+        "/tmp",
+    ]);
+    let r2: serde_json::Value = serde_json::from_slice(&std::fs::read(&again).unwrap()).unwrap();
+    assert_eq!(r["outcome"], r2["outcome"]);
+}
+
+#[test]
+fn the_memory_cap_meets_the_guest_as_enomem_and_enospc() {
+    for flavour in ["c-musl", "c-glibc"] {
+        let g = guest(&format!("{flavour}/memcap"));
+        let m = run_ok(&["run", "--max-memory", "256M", g.to_str().unwrap()]);
+        let lines: Vec<&str> = m.stdout.lines().collect();
+        let chunks = |s: &str| -> u64 {
+            s.strip_prefix("mmap stopped after ")
+                .and_then(|r| r.split(' ').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("{flavour}: unexpected first line {s:?}"))
+        };
+        let n = chunks(lines[0]);
+        // 256 MiB less the stack (8 MiB) and the image: 15 chunks of 16 MiB fit, the 16th not.
+        assert_eq!(n, 15, "{flavour}:\n{}", m.stdout);
+        assert!(lines[0].ends_with("errno 12"), "{}", lines[0]);
+        assert_eq!(lines[1], "after munmap: ok");
+        assert_eq!(lines[2], "read-only 32 MiB: ok");
+        assert_eq!(lines[3], "mprotect to writable: -1 errno 12");
+        assert!(lines[4].starts_with("brk grew by "), "{}", lines[4]);
+        let last = lines.len() - 1;
+        assert!(
+            lines[last - 1].starts_with("write stopped after ")
+                && lines[last - 1].ends_with("errno 28"),
+            "{flavour}: {}",
+            lines[last - 1]
+        );
+        assert_eq!(lines[last], "after unlink, 16 MiB mapping: ok");
+        // A larger cap lets more through; the same cap gives the same run.
+        let big = run_ok(&["run", "--max-memory", "1G", g.to_str().unwrap()]);
+        assert!(chunks(big.stdout.lines().next().unwrap()) > n + 40);
+        let again = run_ok(&["run", "--max-memory", "256M", g.to_str().unwrap()]);
+        assert_eq!(again.stdout, m.stdout);
+    }
+}
+
+#[test]
+fn max_memory_is_recorded_in_receipts_and_checked_as_a_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let receipt = dir.path().join("r.json");
+    let g = guest("c-musl/hello");
+    run_ok(&[
+        "run",
+        "--max-memory",
+        "64M",
+        "--receipt",
+        receipt.to_str().unwrap(),
+        g.to_str().unwrap(),
+    ]);
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&receipt).unwrap()).unwrap();
+    assert_eq!(r["inputs"]["max_memory"], 64u64 << 20);
+    // verify re-runs with the recorded cap and agrees.
+    let v = measure(
+        &["verify", receipt.to_str().unwrap()],
+        Duration::from_secs(60),
+    );
+    assert_eq!(v.status, 0, "{}{}", v.stdout, v.stderr);
+    let bad = measure(
+        &["run", "--max-memory", "lots", g.to_str().unwrap()],
+        Duration::from_secs(60),
+    );
+    assert_eq!(bad.status, 125, "usage error: {}", bad.stderr);
+    assert!(bad.stderr.contains("--max-memory"), "{}", bad.stderr);
+}
