@@ -894,22 +894,30 @@ mod hw {
         (r, f)
     }
 
-    /// a*b + c, single rounding. Only call when `has_fma()`.
+    /// a*b + c, single rounding, and the flags; `None` when the host has no FMA3.
     #[inline(always)]
-    pub(super) fn fma_sd(a: f64, b: f64, c: f64, rm: Rm) -> (f64, u32) {
+    pub(super) fn fma_sd(a: f64, b: f64, c: f64, rm: Rm) -> Option<(f64, u32)> {
+        if !has_fma() {
+            return None;
+        }
         let mut x = c;
+        // (The FMA3 instruction is only reached after the has_fma check above.)
         let f = under_mode!(rm, "vfmadd231sd {x}, {a}, {b}",
             x = inout(xmm_reg) x, a = in(xmm_reg) a, b = in(xmm_reg) b,);
-        (x, f)
+        Some((x, f))
     }
 
-    /// a*b + c, single rounding. Only call when `has_fma()`.
+    /// a*b + c, single rounding, and the flags; `None` when the host has no FMA3.
     #[inline(always)]
-    pub(super) fn fma_ss(a: f32, b: f32, c: f32, rm: Rm) -> (f32, u32) {
+    pub(super) fn fma_ss(a: f32, b: f32, c: f32, rm: Rm) -> Option<(f32, u32)> {
+        if !has_fma() {
+            return None;
+        }
         let mut x = c;
+        // (The FMA3 instruction is only reached after the has_fma check above.)
         let f = under_mode!(rm, "vfmadd231ss {x}, {a}, {b}",
             x = inout(xmm_reg) x, a = in(xmm_reg) a, b = in(xmm_reg) b,);
-        (x, f)
+        Some((x, f))
     }
 }
 
@@ -964,8 +972,12 @@ mod fast {
         }
         #[inline(always)]
         fn fma(a: f64, b: f64, c: f64) -> f64 {
+            if !hw::has_fma() {
+                return a.mul_add(b, c);
+            }
             let mut x = c;
-            // SAFETY: register-only FMA3 instruction; callers check `hw::has_fma()`.
+            // SAFETY: register-only FMA3 instruction, reached only when the host has FMA3
+            // (checked above).
             unsafe {
                 asm!("vfmadd231sd {x}, {a}, {b}", x = inout(xmm_reg) x, a = in(xmm_reg) a,
                     b = in(xmm_reg) b, options(pure, nomem, nostack, preserves_flags));
@@ -998,8 +1010,12 @@ mod fast {
         }
         #[inline(always)]
         fn fma(a: f32, b: f32, c: f32) -> f32 {
+            if !hw::has_fma() {
+                return a.mul_add(b, c);
+            }
             let mut x = c;
-            // SAFETY: register-only FMA3 instruction; callers check `hw::has_fma()`.
+            // SAFETY: register-only FMA3 instruction, reached only when the host has FMA3
+            // (checked above).
             unsafe {
                 asm!("vfmadd231ss {x}, {a}, {b}", x = inout(xmm_reg) x, a = in(xmm_reg) a,
                     b = in(xmm_reg) b, options(pure, nomem, nostack, preserves_flags));
@@ -1340,8 +1356,11 @@ fn fma64(a: u64, b: u64, c: u64, rm: Rm, flags: &mut u32) -> u64 {
             return r;
         }
         // NaN operands go to software: x86 does not flag inf*0 with a quiet-NaN addend.
-        if rm != Rm::Rmm && hw::has_fma() && !(is_nan::<D>(a) || is_nan::<D>(b) || is_nan::<D>(c)) {
-            let (r, f) = hw::fma_sd(f64::from_bits(a), f64::from_bits(b), f64::from_bits(c), rm);
+        if rm != Rm::Rmm
+            && !(is_nan::<D>(a) || is_nan::<D>(b) || is_nan::<D>(c))
+            && let Some((r, f)) =
+                hw::fma_sd(f64::from_bits(a), f64::from_bits(b), f64::from_bits(c), rm)
+        {
             raise(flags, f);
             return canon::<D>(r.to_bits());
         }
@@ -1362,10 +1381,10 @@ fn fma32(a: u32, b: u32, c: u32, rm: Rm, flags: &mut u32) -> u32 {
             return r as u32;
         }
         if rm != Rm::Rmm
-            && hw::has_fma()
             && !(is_nan::<S>(a64) || is_nan::<S>(b64) || is_nan::<S>(c64))
+            && let Some((r, f)) =
+                hw::fma_ss(f32::from_bits(a), f32::from_bits(b), f32::from_bits(c), rm)
         {
-            let (r, f) = hw::fma_ss(f32::from_bits(a), f32::from_bits(b), f32::from_bits(c), rm);
             raise(flags, f);
             return canon::<S>(r.to_bits() as u64) as u32;
         }

@@ -138,6 +138,30 @@ impl FileData {
             })
     }
 
+    /// `SEEK_DATA` from `offset` (below the size): `offset` itself when its page holds data,
+    /// else the start of the next page that does; `None` when only holes follow.
+    pub fn seek_data(&self, offset: u64) -> Option<u64> {
+        let first = offset / PAGE_SIZE;
+        let (index, _) = self
+            .pages
+            .range(first..self.size.div_ceil(PAGE_SIZE))
+            .next()?;
+        Some(offset.max(index * PAGE_SIZE))
+    }
+
+    /// `SEEK_HOLE` from `offset` (below the size): the start of the first hole at or after
+    /// it, or the size when data runs to the end (the end of a file counts as a hole).
+    pub fn seek_hole(&self, offset: u64) -> Option<u64> {
+        let mut index = offset / PAGE_SIZE;
+        for (i, _) in self.pages.range(index..self.size.div_ceil(PAGE_SIZE)) {
+            if i != index {
+                break;
+            }
+            index += 1;
+        }
+        Some(offset.max(index * PAGE_SIZE).min(self.size))
+    }
+
     /// Writes `bytes` at `offset`, growing the file; new pages are charged to `limit`.
     /// Returns how many bytes were written: all of them, or (when the budget runs out part
     /// way) the leading bytes whose pages fit; ENOSPC when not even the first page fits.

@@ -186,7 +186,12 @@ impl Vfs {
                         if offset < 0 || offset >= size {
                             return Err(Errno::ENXIO);
                         }
-                        Some(if whence == SEEK_DATA { offset } else { size })
+                        let found = if whence == SEEK_DATA {
+                            d.seek_data(offset as u64)
+                        } else {
+                            d.seek_hole(offset as u64)
+                        };
+                        Some(found.ok_or(Errno::ENXIO)? as i64)
                     }
                     _ => return Err(Errno::EINVAL),
                 };

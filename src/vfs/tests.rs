@@ -216,9 +216,12 @@ fn read_write_seek() {
     v.ftruncate(fd, 5).unwrap();
     assert_eq!(v.fstat(fd).unwrap().blocks, 8);
     assert_eq!(v.pread(fd, 100, 0, &mut rng()).unwrap(), b"HELLO");
-    // A write far past the end stores one page.
+    // A write far past the end stores one page; the pages between are a hole.
     assert_eq!(v.pwrite(fd, b"x", 1 << 40), Ok(1));
     assert_eq!(v.fstat(fd).unwrap().blocks, 16);
+    assert_eq!(v.lseek(fd, 3, SEEK_HOLE).unwrap(), 4096);
+    assert_eq!(v.lseek(fd, 5000, SEEK_DATA).unwrap(), 1 << 40);
+    assert_eq!(v.lseek(fd, 1 << 40, SEEK_HOLE).unwrap(), (1 << 40) + 1);
     v.ftruncate(fd, 5).unwrap();
     assert_eq!(v.fstat(fd).unwrap().blocks, 8);
     v.close(fd).unwrap();
