@@ -19,19 +19,34 @@ pub enum RunEvent {
     /// here: it blocked (the thread retries it when woken, its `ecall` retiring again) or
     /// switched threads, or ended the process.
     Syscall {
+        /// The calling thread.
         tid: u64,
+        /// Syscall number.
         nr: u64,
+        /// a0..a5.
         args: [u64; 6],
+        /// What a0 received, if the call completed.
         result: Option<u64>,
     },
     /// The running thread changed from `from` to `to` (`from` has exited when `exited`).
-    Switch { from: u64, to: u64, exited: bool },
+    Switch {
+        /// The thread that ran.
+        from: u64,
+        /// The thread that runs now.
+        to: u64,
+        /// `from` has exited.
+        exited: bool,
+    },
     /// Thread `tid` entered its handler for signal `sig`; the frame is at `frame` and the
     /// handler starts at `handler`.
     Signal {
+        /// The thread that takes the signal.
         tid: u64,
+        /// Signal number.
         sig: u32,
+        /// Handler address.
         handler: u64,
+        /// Signal frame address (the new stack pointer).
         frame: u64,
     },
 }

@@ -5,9 +5,11 @@
 
 use crate::process::Process;
 
-/// `which` values.
+/// `which` value: wall-clock (here virtual-clock) time, SIGALRM.
 pub const ITIMER_REAL: usize = 0;
+/// `which` value: user CPU time (retired instructions), SIGVTALRM.
 pub const ITIMER_VIRTUAL: usize = 1;
+/// `which` value: user and system CPU time (retired instructions), SIGPROF.
 pub const ITIMER_PROF: usize = 2;
 
 /// The signal each timer raises.

@@ -98,7 +98,9 @@ pub enum AccessKind {
 /// The memory access an instruction is about to make.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Access {
+    /// Load, store or AMO.
     pub kind: AccessKind,
+    /// The effective address.
     pub addr: u64,
     /// 1, 2, 4 or 8 bytes.
     pub width: u8,

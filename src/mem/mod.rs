@@ -122,11 +122,28 @@ pub enum StoreError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MemWrite {
     /// `data` was written at `addr`.
-    Bytes { addr: u64, data: Vec<u8> },
+    Bytes {
+        /// Where.
+        addr: u64,
+        /// What.
+        data: Vec<u8>,
+    },
     /// `[addr, addr+len)` now reads as zero (new mappings, `MADV_DONTNEED`).
-    Zero { addr: u64, len: u64 },
+    Zero {
+        /// First byte.
+        addr: u64,
+        /// Bytes zeroed.
+        len: u64,
+    },
     /// `len` bytes were copied from `src` to `dst` (mremap moving a mapping).
-    Copy { src: u64, dst: u64, len: u64 },
+    Copy {
+        /// Source address.
+        src: u64,
+        /// Destination address.
+        dst: u64,
+        /// Bytes copied.
+        len: u64,
+    },
 }
 
 /// Why a mapping request could not be carried out.

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 /// Exit status for errors (unreadable trace, bad usage), as for the rest of rvrun.
 const ERROR: u8 = 125;
 
+/// `rvrun trace` subcommands.
 #[derive(Subcommand)]
 pub enum TraceCommand {
     /// Print a trace as text: one line per record, with function names and disassembly.
@@ -24,6 +25,7 @@ pub enum TraceCommand {
     Diff(DiffArgs),
 }
 
+/// Options of `rvrun trace dump`.
 #[derive(Args)]
 pub struct DumpArgs {
     /// Take symbols from this program file (default: the path recorded in the trace).
@@ -54,6 +56,7 @@ pub struct DumpArgs {
     trace: PathBuf,
 }
 
+/// Options of `rvrun trace stats`.
 #[derive(Args)]
 pub struct StatsArgs {
     /// List this many mnemonics (most frequent first).
@@ -63,6 +66,7 @@ pub struct StatsArgs {
     trace: PathBuf,
 }
 
+/// Options of `rvrun trace diff`.
 #[derive(Args)]
 pub struct DiffArgs {
     /// Show this many identical records before the first difference.

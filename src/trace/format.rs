@@ -125,7 +125,9 @@ impl AccessKind {
 /// One data memory access of an instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MemAccess {
+    /// Load, store or AMO.
     pub kind: AccessKind,
+    /// The effective address.
     pub addr: u64,
     /// 1, 2, 4 or 8 bytes.
     pub width: u8,
@@ -138,11 +140,13 @@ pub struct MemAccess {
 /// A retired instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct InsnRecord {
+    /// Its address.
     pub pc: u64,
     /// The encoding as in memory: a 16-bit parcel in the low half for a compressed one.
     pub raw: u32,
     /// The register written and its new value.
     pub dest: Option<(Reg, u64)>,
+    /// Its data memory access, if any.
     pub access: Option<MemAccess>,
 }
 
@@ -156,32 +160,46 @@ impl InsnRecord {
 /// One decoded record, with absolute values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Record {
+    /// A retired instruction.
     Insn(InsnRecord),
     /// Syscall `nr` of the running thread; `result` is what a0 received (`None`: pending).
     Syscall {
+        /// Syscall number.
         nr: u64,
+        /// a0..a5.
         args: [u64; 6],
+        /// What a0 received, if the call completed.
         result: Option<u64>,
     },
     /// A write the kernel made to guest memory.
     Mem(MemWrite),
+    /// The running thread changed (`from` has exited when `exited`).
     Switch {
+        /// The thread that ran.
         from: u64,
+        /// The thread that runs now.
         to: u64,
+        /// `from` has exited.
         exited: bool,
     },
     /// The running thread entered the handler of signal `sig` with its frame at `frame`.
     Signal {
+        /// Signal number.
         sig: u32,
+        /// Handler address.
         handler: u64,
+        /// Signal frame address.
         frame: u64,
     },
     /// New values of registers of the running thread, set by the kernel.
     Regs(Vec<(Reg, u64)>),
+    /// How the run ended.
     Exit(ExitReason),
     /// The trailer: instruction records and records (all kinds, before this one) in the file.
     End {
+        /// Instruction records in the file.
         insns: u64,
+        /// Records of every kind before this one.
         records: u64,
     },
 }

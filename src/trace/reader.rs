@@ -16,6 +16,7 @@ const MAX_SMALL_RECORD: usize = 1024;
 /// Why a trace cannot be read.
 #[derive(Debug)]
 pub enum TraceError {
+    /// The file could not be read.
     Io(io::Error),
     /// The file does not start with the trace magic.
     NotATrace,
@@ -25,11 +26,14 @@ pub enum TraceError {
     Header(String),
     /// A record does not decode.
     Malformed {
+        /// Byte offset of the record.
         offset: u64,
+        /// What is wrong.
         message: String,
     },
     /// The file ends before the trailer.
     Truncated {
+        /// Byte offset where it ends.
         offset: u64,
     },
     /// The trailer does not match what precedes it.
@@ -77,6 +81,7 @@ pub struct Entry {
     pub tid: u64,
     /// Byte offset in the file.
     pub offset: u64,
+    /// The record.
     pub record: Record,
 }
 

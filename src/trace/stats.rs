@@ -29,6 +29,7 @@ pub struct TraceStats {
     pub records: u64,
     /// Records other than instructions, by kind.
     pub kinds: BTreeMap<&'static str, u64>,
+    /// Instruction records.
     pub insns: u64,
     /// Instructions by raw encoding (turned into mnemonics when rendered).
     by_raw: IntMap<u32, u64>,
@@ -36,12 +37,15 @@ pub struct TraceStats {
     pub per_thread: IntMap<u64, u64>,
     /// Syscall records by number (a blocked call that is retried counts again).
     pub syscalls: BTreeMap<u64, u64>,
+    /// Thread switches.
     pub switches: u64,
     /// Switches away from a thread that exited.
     pub exits: u64,
     /// Signal deliveries by signal.
     pub signals: BTreeMap<u32, u64>,
+    /// Loads.
     pub reads: u64,
+    /// Stores.
     pub writes: u64,
     /// AMOs.
     pub read_writes: u64,
@@ -51,6 +55,7 @@ pub struct TraceStats {
     pub zeroed_bytes: u64,
     /// Bytes the kernel copied.
     pub copied_bytes: u64,
+    /// How the run ended, if the trace says.
     pub exit: Option<ExitReason>,
 }
 
