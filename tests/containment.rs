@@ -199,6 +199,26 @@ fn the_memory_cap_meets_the_guest_as_enomem_and_enospc() {
 }
 
 #[test]
+fn mappings_stop_at_max_map_count() {
+    // qemu-riscv64 itself aborts on this guest (its allocator fails), so the oracle is
+    // Linux's rule: mmap fails with ENOMEM past vm.max_map_count (65530), and so do munmap and
+    // mprotect when they would split a mapping; unmapping a whole mapping still works.
+    let g = guest("c-musl/mapcount");
+    let m = run_ok(&["run", g.to_str().unwrap()]);
+    assert_eq!(
+        m.stdout,
+        "mmap failed after more than 65000 mappings: errno 12\n\
+         munmap splitting: -1 errno 12\n\
+         mprotect splitting: -1 errno 12\n\
+         munmap whole: 0\n"
+    );
+    // Placing 65530 mappings one after another stays fast (no walk over all of them each
+    // time), and the host keeps little memory for them.
+    assert!(m.secs < 10.0, "took {} s", m.secs);
+    assert!(m.max_rss_kib < 100 * 1024, "max RSS {} KiB", m.max_rss_kib);
+}
+
+#[test]
 fn max_memory_is_recorded_in_receipts_and_checked_as_a_size() {
     let dir = tempfile::tempdir().unwrap();
     let receipt = dir.path().join("r.json");

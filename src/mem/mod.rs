@@ -27,6 +27,9 @@ pub const PAGE_SHIFT: u32 = 12;
 pub const GUEST_SPACE: u64 = 1 << 38;
 /// Number of guest pages (entries of the permission table).
 const GUEST_PAGES: u64 = GUEST_SPACE >> PAGE_SHIFT;
+/// Most mappings one address space holds (Linux's default `vm.max_map_count`); past it mmap,
+/// and mprotect or munmap that would split a mapping, fail with ENOMEM.
+pub const MAX_MAP_COUNT: usize = 65530;
 
 /// Page permission bits in the permission table.
 pub mod perm {
@@ -151,7 +154,8 @@ pub enum MemWrite {
 pub enum MapError {
     /// The range is not page aligned or does not lie inside the guest space.
     BadRange,
-    /// The commitment would pass `--max-memory` (ENOMEM for the guest).
+    /// The commitment would pass `--max-memory`, or the number of mappings
+    /// [`MAX_MAP_COUNT`] (ENOMEM for the guest).
     NoMemory,
 }
 
@@ -810,6 +814,9 @@ impl GuestMemory {
         if len == 0 {
             return Ok(());
         }
+        if self.regions.len() > MAX_MAP_COUNT {
+            return Err(MapError::NoMemory);
+        }
         // Charge first, so that a refused mapping leaves the old one in place.
         let accounted = prot & perm::W != 0;
         if accounted && !self.charge(len) {
@@ -846,7 +853,18 @@ impl GuestMemory {
     /// memory is returned.
     pub fn unmap(&mut self, addr: u64, len: u64) -> Result<(), MapError> {
         let end = page_span(addr, len)?;
+        self.check_splits(addr, end)?;
         self.release(addr, end);
+        Ok(())
+    }
+
+    /// ENOMEM when splitting the mappings at the edges of `[addr, end)` would pass
+    /// [`MAX_MAP_COUNT`].
+    fn check_splits(&self, addr: u64, end: u64) -> Result<(), MapError> {
+        let splits = self.regions.splits(addr, end);
+        if splits > 0 && self.regions.len() + splits > MAX_MAP_COUNT {
+            return Err(MapError::NoMemory);
+        }
         Ok(())
     }
 
@@ -977,6 +995,7 @@ impl GuestMemory {
         if len == 0 {
             return Ok(());
         }
+        self.check_splits(addr, end)?;
         if prot & perm::W != 0 {
             let more = self.regions.unaccounted(addr, end);
             if more > 0 {

@@ -2,6 +2,7 @@
 //! it answers "where is there room" and "what is mapped here" for mmap and /proc/self/maps.
 
 use super::pages::PageStore;
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -79,10 +80,29 @@ impl Region {
     }
 }
 
+/// True when `b` continues `a`: adjacent, and one mapping in all but its address.
+fn continues(a: &Region, b: &Region) -> bool {
+    a.end == b.start
+        && a.prot == b.prot
+        && a.kind == b.kind
+        && a.accounted == b.accounted
+        && match (&a.backing, &b.backing) {
+            (None, None) => true,
+            (Some(x), Some(y)) => {
+                Arc::ptr_eq(&x.pages, &y.pages) && x.offset + (a.end - a.start) == y.offset
+            }
+            _ => false,
+        }
+}
+
 /// Non-overlapping regions keyed by start address.
 #[derive(Default)]
 pub struct RegionMap {
     map: BTreeMap<u64, Region>,
+    /// What the last top-down search learned, `(top, addr, len)`: below `top`, every gap
+    /// above `addr` is shorter than `len`. Lets repeated searches start where the last one
+    /// ended instead of walking every mapping again; forgotten whenever a mapping goes.
+    gap_hint: Cell<Option<(u64, u64, u64)>>,
 }
 
 impl RegionMap {
@@ -100,10 +120,50 @@ impl RegionMap {
             .filter(|r| r.end > addr)
     }
 
-    /// Inserts a region; the range must be free (callers remove first).
+    /// Number of regions.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Inserts a region, merged with its neighbours where they continue it; the range must
+    /// be free (callers remove first).
     pub fn insert(&mut self, r: Region) {
         debug_assert!(self.is_free(r.start, r.end));
+        let (start, end) = (r.start, r.end);
         self.map.insert(r.start, r);
+        self.coalesce(start, end);
+    }
+
+    /// How many regions an operation on `[start, end)` splits in two: the edges that fall
+    /// strictly inside a region.
+    pub fn splits(&self, start: u64, end: u64) -> usize {
+        [start, end]
+            .iter()
+            .filter(|&&a| self.find(a).is_some_and(|r| r.start < a))
+            .count()
+    }
+
+    /// Merges the regions touching `[start, end)` with their neighbours where one continues
+    /// the other (adjacent, same permissions, kind, accounting and file), as Linux merges
+    /// VMAs: the count stays small for heaps grown page by page.
+    fn coalesce(&mut self, start: u64, end: u64) {
+        let first = self
+            .map
+            .range(..start)
+            .next_back()
+            .map_or(start, |(&k, _)| k);
+        let mut keys: Vec<u64> = self.map.range(first..=end).map(|(&k, _)| k).collect();
+        let mut i = 0;
+        while i + 1 < keys.len() {
+            let (a, b) = (keys[i], keys[i + 1]);
+            if continues(&self.map[&a], &self.map[&b]) {
+                let tail = self.map.remove(&b).expect("region key");
+                self.map.get_mut(&a).expect("region key").end = tail.end;
+                keys.remove(i + 1);
+            } else {
+                i += 1;
+            }
+        }
     }
 
     /// Regions overlapping `[start, end)`, by start key.
@@ -146,10 +206,15 @@ impl RegionMap {
     /// Removes `[start, end)` from all regions, splitting those that straddle its edges.
     /// Returns the removed regions.
     pub fn remove(&mut self, start: u64, end: u64) -> Vec<Region> {
-        self.isolate(start, end)
+        let removed: Vec<Region> = self
+            .isolate(start, end)
             .into_iter()
             .filter_map(|k| self.map.remove(&k))
-            .collect()
+            .collect();
+        if !removed.is_empty() {
+            self.gap_hint.set(None);
+        }
+        removed
     }
 
     /// Bytes of `[start, end)` in regions not yet counted in the commitment.
@@ -167,6 +232,7 @@ impl RegionMap {
         for k in self.isolate(start, end) {
             self.map.get_mut(&k).expect("region key").accounted = true;
         }
+        self.coalesce(start, end);
     }
 
     /// Sets the permissions of `[start, end)`, splitting regions at its edges.
@@ -174,6 +240,7 @@ impl RegionMap {
         for k in self.isolate(start, end) {
             self.map.get_mut(&k).expect("region key").prot = prot;
         }
+        self.coalesce(start, end);
     }
 
     /// True when every address of `[start, end)` is in some region.
@@ -199,19 +266,30 @@ impl RegionMap {
 
     /// The highest start `s` with `bottom <= s`, `s + len <= top` and `[s, s+len)` free.
     pub fn find_free_top_down(&self, len: u64, bottom: u64, top: u64) -> Option<u64> {
-        let mut hi = top;
-        // Walk regions downward from `top`, checking the gap above each.
-        for r in self.map.range(..top).rev().map(|(_, r)| r) {
+        let mut hi = match self.gap_hint.get() {
+            Some((t, addr, shortest)) if t == top && len >= shortest => addr,
+            _ => top,
+        };
+        // Walk regions downward from `hi`, checking the gap above each.
+        for r in self.map.range(..hi).rev().map(|(_, r)| r) {
             if r.end < hi && hi - r.end >= len {
                 let s = hi - len;
-                return (s >= bottom).then_some(s);
+                if s < bottom {
+                    return None;
+                }
+                // Every gap above `hi` was shorter than `len`.
+                self.gap_hint.set(Some((top, hi, len)));
+                return Some(s);
             }
             hi = hi.min(r.start);
             if hi < bottom.saturating_add(len) {
                 return None;
             }
         }
-        (hi >= bottom && hi - bottom >= len).then(|| hi - len)
+        (hi >= bottom && hi - bottom >= len).then(|| {
+            self.gap_hint.set(Some((top, hi, len)));
+            hi - len
+        })
     }
 }
 
@@ -246,6 +324,29 @@ mod tests {
     }
 
     #[test]
+    fn neighbours_that_continue_each_other_merge() {
+        let mut m = RegionMap::default();
+        for page in 0..100 {
+            m.insert(anon(0x10000 + page * 0x1000, 0x11000 + page * 0x1000));
+        }
+        assert_eq!(m.len(), 1, "a heap grown page by page is one region");
+        m.set_prot(0x20000, 0x30000, 1);
+        assert_eq!(m.len(), 3);
+        assert_eq!(m.splits(0x40000, 0x50000), 2);
+        assert_eq!(m.splits(0x10000, 0x18000), 1);
+        m.set_prot(0x20000, 0x30000, 3);
+        assert_eq!(m.len(), 1, "same permissions again: merged back");
+        let mut other = Region::new(0x74000, 0x75000, 3, RegionKind::Heap);
+        m.insert(other.clone());
+        assert_eq!(m.len(), 2, "another kind does not merge");
+        other.start = 0x75000;
+        other.end = 0x76000;
+        other.accounted = true;
+        m.insert(other);
+        assert_eq!(m.len(), 3, "nor does another accounting");
+    }
+
+    #[test]
     fn top_down_placement() {
         let mut m = RegionMap::default();
         m.insert(anon(0x9000, 0xa000));
@@ -254,5 +355,10 @@ mod tests {
         m.insert(anon(0x7000, 0x9000));
         assert_eq!(m.find_free_top_down(0x3000, 0x1000, 0xa000), Some(0x4000));
         assert_eq!(m.find_free_top_down(0x3000, 0x5000, 0xa000), None);
+        // What a search learned is forgotten when a mapping goes.
+        assert_eq!(m.find_free_top_down(0x1000, 0, 0xa000), Some(0x6000));
+        m.insert(anon(0x6000, 0x7000));
+        m.remove(0x8000, 0x9000);
+        assert_eq!(m.find_free_top_down(0x1000, 0, 0xa000), Some(0x8000));
     }
 }
