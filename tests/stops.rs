@@ -132,3 +132,114 @@ fn deadlock_is_reported_with_every_thread() {
     assert!(err.contains("thread 1000: futex wait on 0x"), "{err}");
     assert!(err.contains("thread 1001: futex wait on 0x"), "{err}");
 }
+
+/// Runs rvrun to completion and returns its output with the child's own peak RSS (KiB, from
+/// wait4, so other tests' children do not count) and wall time.
+#[allow(clippy::zombie_processes, reason = "the child is reaped by wait4")]
+fn rvrun_measured(args: &[&str]) -> (Output, i64, std::time::Duration) {
+    use std::io::Read;
+    let start = std::time::Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rvrun"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run rvrun");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut so = child.stdout.take().unwrap();
+    let mut se = child.stderr.take().unwrap();
+    let t = std::thread::spawn(move || {
+        se.read_to_end(&mut err).unwrap();
+        err
+    });
+    so.read_to_end(&mut out).unwrap();
+    let err = t.join().unwrap();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to overwrite.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: the pid is our own unwaited child; status and usage point to live locals.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32);
+    let elapsed = start.elapsed();
+    use std::os::unix::process::ExitStatusExt;
+    let output = Output {
+        status: std::process::ExitStatus::from_raw(status),
+        stdout: out,
+        stderr: err,
+    };
+    (output, usage.ru_maxrss, elapsed)
+}
+
+#[test]
+fn a_huge_bss_costs_neither_time_nor_host_memory() {
+    for flavour in ["c-musl", "c-glibc"] {
+        let prog = guest(&format!("{flavour}/bigbss"));
+        let (o, rss_kib, wall) = rvrun_measured(&["run", prog.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        assert_eq!(text(&o.stdout), "bss: 1536 MiB, checksum 775\n");
+        eprintln!("{flavour}/bigbss: max RSS {rss_kib} KiB, {wall:?}");
+        assert!(rss_kib < 100 * 1024, "{flavour}: max RSS {rss_kib} KiB");
+        assert!(wall.as_secs_f64() < 2.0, "{flavour}: {wall:?}");
+    }
+}
+
+/// The end of the last byte the program headers load from the file.
+fn loaded_extent(elf: &[u8]) -> usize {
+    let u16_at = |o: usize| u16::from_le_bytes([elf[o], elf[o + 1]]) as usize;
+    let u64_at = |o: usize| u64::from_le_bytes(elf[o..o + 8].try_into().unwrap()) as usize;
+    let (phoff, phnum) = (u64_at(32), u16_at(56));
+    (0..phnum)
+        .map(|i| phoff + i * 56)
+        .filter(|&ph| u32::from_le_bytes(elf[ph..ph + 4].try_into().unwrap()) == 1)
+        .map(|ph| u64_at(ph + 8) + u64_at(ph + 32))
+        .max()
+        .unwrap()
+}
+
+#[test]
+fn corrupt_section_headers_do_not_stop_a_program() {
+    let dir = tempfile::tempdir().unwrap();
+    for flavour in ["c-musl", "c-glibc"] {
+        let mut elf = std::fs::read(guest(&format!("{flavour}/hello"))).unwrap();
+        // Everything past the loaded bytes (symbol and string tables, section headers)
+        // becomes garbage, and so do e_shoff, e_shentsize, e_shnum and e_shstrndx.
+        let from = loaded_extent(&elf);
+        assert!(from < elf.len(), "{flavour}: nothing past the segments");
+        for (i, b) in elf[from..].iter_mut().enumerate() {
+            *b = (i as u8).wrapping_mul(167).wrapping_add(13);
+        }
+        elf[40..48].copy_from_slice(&0x7fff_ffff_fff0u64.to_le_bytes());
+        elf[58..64].copy_from_slice(&[0x41, 0x00, 0xff, 0xff, 0xfe, 0xff]);
+        let f = dir.path().join(format!("hello-{flavour}"));
+        std::fs::write(&f, &elf).unwrap();
+        let profile = dir.path().join(format!("profile-{flavour}"));
+        let o = rvrun(&[
+            "run",
+            "--profile",
+            profile.to_str().unwrap(),
+            f.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{flavour}: {}", text(&o.stderr));
+        assert_eq!(text(&o.stdout), "Hello, world!\n", "{flavour}");
+        // No symbols: the profile still has every instruction, under raw addresses.
+        let folded = std::fs::read_to_string(&profile).unwrap();
+        assert!(!folded.is_empty() && !folded.contains("main;"), "{folded}");
+    }
+}
+
+#[test]
+fn a_bad_program_header_entry_size_is_refused_like_linux() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut elf = std::fs::read(guest("c-musl/hello")).unwrap();
+    elf[54..56].copy_from_slice(&64u16.to_le_bytes());
+    let f = dir.path().join("hello");
+    std::fs::write(&f, &elf).unwrap();
+    let o = rvrun(&["run", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(125));
+    let err = text(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("e_phentsize 64 is not 56") && err.contains("ENOEXEC"),
+        "{err}"
+    );
+}
