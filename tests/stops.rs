@@ -183,6 +183,20 @@ fn a_huge_bss_costs_neither_time_nor_host_memory() {
     }
 }
 
+#[test]
+fn riscv_flush_icache_refuses_unknown_flags() {
+    // Linux answers EINVAL; QEMU does not check, so this is not a QEMU-recorded case.
+    let prog = guest("c-musl/jit");
+    let o = rvrun(&["run", prog.to_str().unwrap(), "flags"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("run 3: 301\n")
+            && text(&o.stdout).contains("flush flags 2: -1 EINVAL\n"),
+        "{}",
+        text(&o.stdout)
+    );
+}
+
 /// The end of the last byte the program headers load from the file.
 fn loaded_extent(elf: &[u8]) -> usize {
     let u16_at = |o: usize| u16::from_le_bytes([elf[o], elf[o + 1]]) as usize;
