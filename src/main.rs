@@ -236,7 +236,8 @@ fn run(args: RunArgs) -> ExitCode {
 
 fn try_run(args: RunArgs) -> Result<i32, String> {
     let name = args.program.to_string_lossy().into_owned();
-    let program = std::fs::read(&args.program).map_err(|e| format!("cannot read {name}: {e}"))?;
+    let program = rvrun::hostfile::read_regular(&args.program, rvrun::hostfile::MAX_PROGRAM)
+        .map_err(|e| format!("cannot read {name}: {e}"))?;
     if !args.cwd.starts_with('/') {
         return Err(format!(
             "--cwd {}: must be an absolute guest path",

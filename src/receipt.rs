@@ -272,11 +272,13 @@ impl Receipt {
 
     /// Reads a receipt file.
     pub fn load(path: &Path) -> Result<Receipt, ReceiptError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ReceiptError::Io {
-            what: format!("cannot read receipt {}", path.display()),
-            source,
-        })?;
-        let r: Receipt = serde_json::from_str(&text).map_err(|e| ReceiptError::Parse {
+        let text = crate::hostfile::read_regular(path, crate::hostfile::MAX_RECEIPT).map_err(
+            |source| ReceiptError::Io {
+                what: format!("cannot read receipt {}", path.display()),
+                source,
+            },
+        )?;
+        let r: Receipt = serde_json::from_slice(&text).map_err(|e| ReceiptError::Parse {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
@@ -284,7 +286,7 @@ impl Receipt {
             return Err(ReceiptError::Invalid(format!(
                 "{}: unknown receipt format '{}' (this rvrun reads {FORMAT})",
                 path.display(),
-                r.format
+                r.format.escape_debug()
             )));
         }
         Ok(r)
@@ -609,13 +611,14 @@ pub fn verify(recorded: &Receipt, opts: &VerifyOptions) -> Result<Verification, 
         .program
         .clone()
         .unwrap_or_else(|| PathBuf::from(&recorded.host.program));
-    let program = std::fs::read(&program_path).map_err(|source| ReceiptError::Io {
-        what: format!(
-            "cannot read program {} (use --program to say where it is)",
-            program_path.display()
-        ),
-        source,
-    })?;
+    let program = crate::hostfile::read_regular(&program_path, crate::hostfile::MAX_PROGRAM)
+        .map_err(|source| ReceiptError::Io {
+            what: format!(
+                "cannot read program {} (use --program to say where it is)",
+                program_path.display()
+            ),
+            source,
+        })?;
     let config = RunConfig {
         argv: inp.argv.clone(),
         env: inp.env.clone(),

@@ -103,3 +103,25 @@ fn readme_syscall_table_matches_the_code() {
         "README's syscall table is out of date: run `make readme` (rvrun syscalls --markdown)"
     );
 }
+
+#[test]
+fn the_program_must_be_a_regular_file_of_sane_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = rvrun(&["run", "/dev/zero"]);
+    assert_one_line_error(&o, "is a character device, not a regular file");
+    let o = rvrun(&["run", dir.path().to_str().unwrap()]);
+    assert_one_line_error(&o, "is a directory");
+    let fifo = dir.path().join("fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: c is a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let o = rvrun(&["run", fifo.to_str().unwrap()]);
+    assert_one_line_error(&o, "is a FIFO");
+    let big = dir.path().join("big");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(10 << 30)
+        .unwrap();
+    let o = rvrun(&["run", big.to_str().unwrap()]);
+    assert_one_line_error(&o, "is 10737418240 bytes");
+}

@@ -1063,6 +1063,43 @@ fn mount_errors() {
 }
 
 #[test]
+fn mounts_skip_special_files_and_refuse_oversized_ones() {
+    let t = host_tree();
+    let c = std::ffi::CString::new(t.path().join("data/fifo").to_str().unwrap()).unwrap();
+    // SAFETY: c is a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    // A FIFO inside a mounted directory is skipped (not opened: that would wait).
+    let ok = RunConfig {
+        mounts: vec![mount(&t.path().join("data"), "/d", false)],
+        ..RunConfig::default()
+    };
+    let mut v = vfs_with(&ok);
+    assert_eq!(
+        names(&mut v, "/d"),
+        [".", "..", "a.txt", "b.txt", "link", "sub"]
+    );
+    // Named by --mount itself: an error.
+    let bad = RunConfig {
+        mounts: vec![mount(&t.path().join("data/fifo"), "/f", false)],
+        ..RunConfig::default()
+    };
+    assert!(Vfs::new(&bad, EXE, b"").is_err());
+    let bad = RunConfig {
+        mounts: vec![mount(std::path::Path::new("/dev/zero"), "/z", false)],
+        ..RunConfig::default()
+    };
+    assert!(Vfs::new(&bad, EXE, b"").is_err());
+    // A sparse file past the per-file limit is refused before it is read.
+    let big = t.path().join("data/sub/big");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(crate::hostfile::MAX_MOUNT_FILE + 1)
+        .unwrap();
+    let e = Vfs::new(&ok, EXE, b"").unwrap_err();
+    assert!(e.contains("big") && e.contains("more than"), "{e}");
+}
+
+#[test]
 fn fcntl_flags_and_path_fds() {
     let mut v = vfs();
     create(&mut v, "/tmp/f", b"x");
