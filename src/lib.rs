@@ -13,6 +13,7 @@ pub mod hostfile;
 pub mod loader;
 pub mod mem;
 pub mod observe;
+pub mod output;
 pub mod process;
 pub mod profile;
 pub mod receipt;

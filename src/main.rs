@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use rvrun::compare::CompareOptions;
 use rvrun::config::{DEFAULT_CLOCK_HZ, DEFAULT_EPOCH, Mount, RunConfig};
+use rvrun::output;
 use rvrun::process::{ExitReason, Process};
 use rvrun::profile::{ProfileFormat, Profiler};
 use rvrun::receipt::{self, HostInfo, Receipt, Recorder, VerifyOptions};
@@ -187,11 +188,10 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) if !e.use_stderr() => {
             // --help and --version.
-            let _ = e.print();
-            return ExitCode::SUCCESS;
+            return ExitCode::from(output::stdout_then(&e.render().to_string(), 0));
         }
         Err(e) => {
-            eprintln!("rvrun: {}", one_line_usage_error(&e));
+            output::message(&format!("rvrun: {}", one_line_usage_error(&e)));
             return ExitCode::from(RVRUN_ERROR);
         }
     };
@@ -200,14 +200,14 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify(args),
         Command::Compare(args) => compare(*args),
         Command::Syscalls { markdown } => {
-            if markdown {
-                print!("{}", rvrun::syscalls::markdown_table());
+            let text = if markdown {
+                rvrun::syscalls::markdown_table()
             } else {
-                for row in rvrun::syscalls::table().iter().flatten() {
-                    println!("{:4} {}", row.nr, row.name);
-                }
-            }
-            ExitCode::SUCCESS
+                let rows = rvrun::syscalls::table().iter().flatten();
+                rows.map(|row| format!("{:4} {}\n", row.nr, row.name))
+                    .collect()
+            };
+            ExitCode::from(output::stdout_then(&text, 0))
         }
         Command::Trace { command } => ExitCode::from(rvrun::trace::cli::main(command)),
     }
@@ -228,7 +228,7 @@ fn run(args: RunArgs) -> ExitCode {
     match try_run(args) {
         Ok(status) => ExitCode::from(status as u8),
         Err(msg) => {
-            eprintln!("rvrun: {msg}");
+            output::message(&format!("rvrun: {msg}"));
             ExitCode::from(RVRUN_ERROR)
         }
     }
@@ -324,7 +324,7 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         None => None,
     };
     if let ExitReason::Stopped(msg) = &reason {
-        eprintln!("rvrun: {msg}");
+        output::message(&format!("rvrun: {msg}"));
     }
     if let Some((mut file, profiler)) = profiling {
         let bytes = profiler.finish().encode(args.profile_format);
@@ -351,24 +351,24 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
     if args.stats {
         let insns = process.instret();
         let secs = wall.as_secs_f64();
-        eprintln!("instructions: {insns}");
-        eprintln!("syscalls: {}", process.stats.syscalls);
-        eprintln!("signals: {}", process.stats.signals);
-        eprintln!("thread-switches: {}", process.sched.switches);
-        eprintln!("exit-status: {}", reason.status());
-        eprintln!("wall-seconds: {secs:.3}");
-        eprintln!(
-            "mips: {:.1}",
-            if secs > 0.0 {
-                insns as f64 / secs / 1e6
-            } else {
-                0.0
-            }
+        let mips = if secs > 0.0 {
+            insns as f64 / secs / 1e6
+        } else {
+            0.0
+        };
+        let mut stats = format!(
+            "instructions: {insns}\nsyscalls: {}\nsignals: {}\nthread-switches: {}\n\
+             exit-status: {}\nwall-seconds: {secs:.3}\nmips: {mips:.1}\n",
+            process.stats.syscalls,
+            process.stats.signals,
+            process.sched.switches,
+            reason.status()
         );
         if let Some(t) = traced {
             let per = t.bytes as f64 / t.insns.max(1) as f64;
-            eprintln!("trace-bytes: {} ({per:.2} per instruction)", t.bytes);
+            stats += &format!("trace-bytes: {} ({per:.2} per instruction)\n", t.bytes);
         }
+        output::stderr(&stats);
     }
     Ok(reason.status())
 }
@@ -397,28 +397,27 @@ fn verify(args: VerifyArgs) -> ExitCode {
     })();
     match result {
         Ok(v) => {
-            for n in &v.notes {
-                println!("note: {n}");
-            }
+            let mut text: String = v.notes.iter().map(|n| format!("note: {n}\n")).collect();
             let o = &v.rerun.outcome;
-            if v.mismatches.is_empty() {
-                println!(
-                    "verify: OK: every digest matches (exit status {}, {} instructions, {} outputs)",
+            let status = if v.mismatches.is_empty() {
+                text += &format!(
+                    "verify: OK: every digest matches (exit status {}, {} instructions, {} outputs)\n",
                     o.status,
                     o.instructions,
                     o.outputs.len()
                 );
-                ExitCode::SUCCESS
+                0
             } else {
-                println!("verify: MISMATCH: {} difference(s)", v.mismatches.len());
+                text += &format!("verify: MISMATCH: {} difference(s)\n", v.mismatches.len());
                 for m in &v.mismatches {
-                    println!("  {m}");
+                    text += &format!("  {m}\n");
                 }
-                ExitCode::from(1)
-            }
+                1
+            };
+            ExitCode::from(output::stdout_then(&text, status))
         }
         Err(e) => {
-            eprintln!("rvrun: verify: {e}");
+            output::message(&format!("rvrun: verify: {e}"));
             ExitCode::from(RVRUN_ERROR)
         }
     }
@@ -442,11 +441,12 @@ fn compare(args: CompareArgs) -> ExitCode {
     };
     match rvrun::compare::compare(&opts) {
         Ok(report) => {
-            print!("{}", report.render(&opts.program.to_string_lossy()));
-            ExitCode::from(if report.agree() { 0 } else { 1 })
+            let status = if report.agree() { 0 } else { 1 };
+            let text = report.render(&opts.program.to_string_lossy());
+            ExitCode::from(output::stdout_then(&text, status))
         }
         Err(e) => {
-            eprintln!("rvrun: compare: {e}");
+            output::message(&format!("rvrun: compare: {e}"));
             ExitCode::from(RVRUN_ERROR)
         }
     }

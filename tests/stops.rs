@@ -257,3 +257,21 @@ fn a_bad_program_header_entry_size_is_refused_like_linux() {
         "{err}"
     );
 }
+
+#[test]
+fn guest_writes_to_a_full_stdout_get_enospc() {
+    // Linux (and QEMU) give the guest's write ENOSPC; cat reports it and exits 1.
+    let prog = guest("c-musl/cat");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rvrun"))
+        .args(["run", prog.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::fs::File::options().write(true).open("/dev/full").unwrap())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"hi\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stderr), "write: No space left on device\n");
+}
