@@ -2,7 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use rvrun::compare::CompareOptions;
-use rvrun::config::{DEFAULT_CLOCK_HZ, DEFAULT_EPOCH, Mount, RunConfig};
+use rvrun::config::{DEFAULT_CLOCK_HZ, DEFAULT_EPOCH, MAX_EPOCH, Mount, RunConfig};
 use rvrun::output;
 use rvrun::process::{ExitReason, Process};
 use rvrun::profile::{ProfileFormat, Profiler};
@@ -62,7 +62,9 @@ struct GuestInputs {
     #[arg(long, default_value_t = 0)]
     seed: u64,
     /// Virtual time at start, in seconds since the Unix epoch.
-    #[arg(long, default_value_t = DEFAULT_EPOCH)]
+    /// At most 8277292036 (early 2232), the latest time Linux's settimeofday accepts.
+    #[arg(long, default_value_t = DEFAULT_EPOCH,
+          value_parser = clap::value_parser!(u64).range(..=MAX_EPOCH))]
     epoch: u64,
     /// Retired instructions per virtual second.
     #[arg(long, default_value_t = DEFAULT_CLOCK_HZ, value_parser = clap::value_parser!(u64).range(1..))]

@@ -604,6 +604,13 @@ pub fn verify(recorded: &Receipt, opts: &VerifyOptions) -> Result<Verification, 
             read_only: m.read_only,
         })
         .collect::<Vec<_>>();
+    if inp.epoch > crate::config::MAX_EPOCH {
+        return Err(ReceiptError::Invalid(format!(
+            "receipt: epoch {} is past the latest rvrun accepts ({})",
+            inp.epoch,
+            crate::config::MAX_EPOCH
+        )));
+    }
     let Some(exe_name) = inp.argv.first() else {
         return Err(ReceiptError::Invalid("receipt: argv is empty".to_string()));
     };

@@ -173,6 +173,19 @@ fn the_program_must_be_a_regular_file_of_sane_size() {
 }
 
 #[test]
+fn epoch_must_fit_linux_time() {
+    let o = rvrun(&["run", "--epoch", "8277292037", "x"]);
+    assert_one_line_error(&o, "--epoch");
+    let o = rvrun(&["run", "--epoch", "18446744073709551615", "x"]);
+    assert_one_line_error(&o, "--epoch");
+    let o = rvrun(&["compare", "--epoch", "9223372036854775807", "x"]);
+    assert_one_line_error(&o, "--epoch");
+    // The largest accepted value gets past option parsing (to the missing program).
+    let o = rvrun(&["run", "--epoch", "8277292036", "/nonexistent/prog"]);
+    assert_one_line_error(&o, "cannot read /nonexistent/prog");
+}
+
+#[test]
 fn elf_errors_show_file_bytes_escaped() {
     let dir = tempfile::tempdir().unwrap();
     // A riscv64 ET_EXEC whose only program header is a PT_INTERP naming a terminal escape.
