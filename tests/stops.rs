@@ -275,3 +275,15 @@ fn guest_writes_to_a_full_stdout_get_enospc() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     assert_eq!(text(&o.stderr), "write: No space left on device\n");
 }
+
+#[test]
+fn cwd_must_exist_in_the_guest() {
+    let prog = guest("c-musl/hello");
+    let o = rvrun(&["run", "--cwd", "/no/such/dir", prog.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(125));
+    let err = text(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("--cwd /no/such/dir: no such directory"), "{err}");
+    let o = rvrun(&["run", "--cwd", "/tmp", prog.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}

@@ -15,6 +15,7 @@ use super::dir::Dir;
 use super::fd::FileId;
 use super::flags::*;
 use super::inode::{FileData, Ino, Node, Origin};
+use super::path::LastLink;
 use crate::config::{Mount, RunConfig};
 use crate::hostfile::{MAX_MOUNT_FILE, MAX_MOUNT_TOTAL};
 use std::ffi::OsStr;
@@ -94,10 +95,24 @@ impl Vfs {
         self.place_exe(exe_path, exe_bytes)
             .map_err(|e| format!("executable path {exe_path}: {e}"))?;
 
-        let cwd_parts = guest_components(&config.cwd).map_err(|e| format!("cwd: {e}"))?;
+        // The cwd must exist in the guest tree (as chdir needs it): built in, mounted, or the
+        // program's directory. It is never created.
+        guest_components(&config.cwd).map_err(|e| format!("--cwd: {e}"))?;
         let cwd = self
-            .mkdir_p(&cwd_parts)
-            .map_err(|e| format!("cwd {}: {e}", config.cwd))?;
+            .lookup_at(AT_FDCWD, config.cwd.as_bytes(), LastLink::Follow, false)
+            .map_err(|e| match e {
+                crate::syscalls::Errno::ENOENT => format!(
+                    "--cwd {}: no such directory in the guest (mount one there with --mount)",
+                    config.cwd
+                ),
+                e => format!("--cwd {}: {e}", config.cwd),
+            })?;
+        if !self.inodes.get(cwd).is_dir() {
+            return Err(format!(
+                "--cwd {}: not a directory in the guest",
+                config.cwd
+            ));
+        }
         self.inodes.hold(cwd);
         let old = std::mem::replace(&mut self.cwd, cwd);
         self.inodes.release(old);

@@ -1044,6 +1044,26 @@ fn mount_errors() {
         ..RunConfig::default()
     };
     assert!(Vfs::new(&bad, EXE, b"").unwrap_err().contains("cwd"));
+    // A cwd that does not exist is an error, never created.
+    let bad = RunConfig {
+        cwd: "/no/such/dir".to_string(),
+        ..RunConfig::default()
+    };
+    let e = Vfs::new(&bad, EXE, b"").unwrap_err();
+    assert!(e.contains("--cwd /no/such/dir: no such directory"), "{e}");
+    let bad = RunConfig {
+        cwd: "/dev/null".to_string(),
+        ..RunConfig::default()
+    };
+    let e = Vfs::new(&bad, EXE, b"").unwrap_err();
+    assert!(e.contains("not a directory"), "{e}");
+    // Existing directories: built in, or reached through a mounted symlink.
+    let ok = RunConfig {
+        mounts: vec![mount(&t.path().join("data"), "/d", false)],
+        cwd: "/tmp".to_string(),
+        ..RunConfig::default()
+    };
+    assert_eq!(vfs_with(&ok).getcwd().unwrap(), b"/tmp");
     // Mounting the directory holding the program: the exe stays a file there.
     let ok = RunConfig {
         mounts: vec![mount(&t.path().join("data"), "/bin", false)],
