@@ -109,7 +109,12 @@ fn rvrun_to(args: &[&str], stdout: std::process::Stdio, stderr_full: bool) -> Ou
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_rvrun"));
     cmd.args(args).stdout(stdout);
     if stderr_full {
-        cmd.stderr(std::fs::File::options().write(true).open("/dev/full").unwrap());
+        cmd.stderr(
+            std::fs::File::options()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        );
     }
     cmd.output().expect("run rvrun")
 }

@@ -265,7 +265,12 @@ fn guest_writes_to_a_full_stdout_get_enospc() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rvrun"))
         .args(["run", prog.to_str().unwrap()])
         .stdin(std::process::Stdio::piped())
-        .stdout(std::fs::File::options().write(true).open("/dev/full").unwrap())
+        .stdout(
+            std::fs::File::options()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        )
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -283,7 +288,10 @@ fn cwd_must_exist_in_the_guest() {
     assert_eq!(o.status.code(), Some(125));
     let err = text(&o.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("--cwd /no/such/dir: no such directory"), "{err}");
+    assert!(
+        err.contains("--cwd /no/such/dir: no such directory"),
+        "{err}"
+    );
     let o = rvrun(&["run", "--cwd", "/tmp", prog.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
 }
