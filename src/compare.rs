@@ -367,6 +367,24 @@ pub fn run_qemu(
         ),
         None => Stdio::null(),
     });
+    // The child changes to the cwd before it executes QEMU: a failure there is reported as
+    // the spawn's error, so name the real reason.
+    let cwd_ok = std::fs::metadata(&cwd).and_then(|m| {
+        if m.is_dir() {
+            Ok(())
+        } else {
+            Err(std::io::Error::from(std::io::ErrorKind::NotADirectory))
+        }
+    });
+    if let Err(e) = cwd_ok {
+        return Err(CompareError::Io {
+            what: format!(
+                "QEMU cannot start in the guest's cwd {cwd}: QEMU sees the host file system \
+                 (only mounts are staged for it), and there it is not a usable directory"
+            ),
+            source: e,
+        });
+    }
     let out = cmd
         .output()
         .map_err(io_err(format!("cannot run {}", qemu.display())))?;

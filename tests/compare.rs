@@ -199,3 +199,24 @@ fn quantum_reaches_rvrun() {
     let o = compare(&["--quantum", "0", &guest("c-musl/threads")]);
     assert_eq!(o.status.code(), Some(125));
 }
+
+#[test]
+fn qemu_start_failure_names_the_cwd() {
+    // The guest has /rvrun-no-such-dir (the parent of a mounted file); the host does not, so
+    // QEMU cannot be started there: the error says so rather than blaming QEMU.
+    let mount = format!("{}:/rvrun-no-such-dir/block.json", data("block.json"));
+    let o = compare(&[
+        "--mount",
+        &mount,
+        "--cwd",
+        "/rvrun-no-such-dir",
+        &guest("c-musl/hello"),
+    ]);
+    assert_eq!(o.status.code(), Some(125));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("QEMU cannot start in the guest's cwd /rvrun-no-such-dir"),
+        "{err}"
+    );
+}
