@@ -186,6 +186,45 @@ pub fn normalise_strace_line(line: &str) -> Option<SyscallEvent> {
     })
 }
 
+/// The syscalls of a QEMU `-strace` log. QEMU prints a call's start and, when it returns,
+/// ` = result`; with several threads another thread's line can start in between, glued to
+/// the unfinished one (`1 clone(...)2 rt_sigprocmask(...) = 0`). Such a line is split where
+/// the next `PID name(` starts: the cut-off call gets no result (`?`), and lines holding only
+/// a late ` = result` are dropped.
+pub fn qemu_strace_events(log: &str) -> Vec<SyscallEvent> {
+    log.lines()
+        .flat_map(split_glued_calls)
+        .filter_map(normalise_strace_line)
+        .collect()
+}
+
+/// Splits `line` before every `PID name(` that directly follows a `)`.
+fn split_glued_calls(line: &str) -> Vec<&str> {
+    let b = line.as_bytes();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for i in 0..b.len() {
+        if b[i] != b')' || i + 1 >= b.len() || !b[i + 1].is_ascii_digit() {
+            continue;
+        }
+        let digits = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let after = i + 1 + digits;
+        if b.get(after) != Some(&b' ') {
+            continue;
+        }
+        let name = b[after + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count();
+        if name > 0 && b.get(after + 1 + name) == Some(&b'(') {
+            parts.push(&line[start..=i]);
+            start = i + 1;
+        }
+    }
+    parts.push(&line[start..]);
+    parts
+}
+
 /// A `Write` into a shared buffer.
 #[derive(Clone, Default)]
 struct SharedBuf(Rc<RefCell<Vec<u8>>>);
@@ -396,11 +435,7 @@ pub fn run_qemu(
         }
     };
     let syscalls = if opts.syscalls {
-        std::fs::read_to_string(&log)
-            .unwrap_or_default()
-            .lines()
-            .filter_map(normalise_strace_line)
-            .collect()
+        qemu_strace_events(&std::fs::read_to_string(&log).unwrap_or_default())
     } else {
         Vec::new()
     };
@@ -444,10 +479,23 @@ pub fn align_syscalls(qemu: &[SyscallEvent], rvrun: &[SyscallEvent]) -> SyscallA
             }
         }
     }
-    let first_divergence = rows.iter().position(|(q, r)| q != r);
+    let first_divergence = rows.iter().position(|(q, r)| !same_call(q, r));
     SyscallAlignment {
         rows,
         first_divergence,
+    }
+}
+
+/// Whether two aligned rows agree: the same call with the same result. A result of `?` (not
+/// logged: rvrun logs a call that blocks when it is made, before its result exists; QEMU
+/// logs none for a call that never returns or whose line another thread interrupted)
+/// matches any result of the same call: both sides made it.
+fn same_call(a: &Option<SyscallEvent>, b: &Option<SyscallEvent>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            a.name == b.name && (a.result == b.result || a.result == "?" || b.result == "?")
+        }
+        _ => false,
     }
 }
 
@@ -596,12 +644,12 @@ fn render_syscalls(al: &SyscallAlignment, q: &RunResult, r: &RunResult) -> Strin
     for (i, (a, b)) in al.rows.iter().enumerate() {
         let mark = if Some(i) == al.first_divergence {
             ">>"
-        } else if a == b {
+        } else if same_call(a, b) {
             "  "
         } else {
             " ~"
         };
-        let sep = if a == b { '|' } else { '≠' };
+        let sep = if same_call(a, b) { '|' } else { '≠' };
         let a = a.as_ref().map(|e| e.to_string()).unwrap_or_default();
         let b = b.as_ref().map(|e| e.to_string()).unwrap_or_default();
         s.push_str(&format!("  {mark}{:>4}  {a:width$} {sep} {b}\n", i + 1));
@@ -768,6 +816,18 @@ mod tests {
     }
 
     #[test]
+    fn glued_qemu_lines_are_split() {
+        let log = "23166 clone(CLONE_VM|CLONE_THREAD,child_stack=0x7f90)23170 rt_sigprocmask(SIG_SETMASK,[],NULL,8) = 0\n\
+                   = 23170\n\
+                   23166 write(1,\"f(x) = 3\",8) = 8\n";
+        let ev: Vec<String> = qemu_strace_events(log)
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(ev, ["clone = ?", "rt_sigprocmask = 0", "write = 8"]);
+    }
+
+    #[test]
     fn args_are_rewritten_to_staged_mounts() {
         let staged = vec![
             ("/data".to_string(), PathBuf::from("/s/m0")),
@@ -806,6 +866,14 @@ mod tests {
             ev("d", "?"),
         ];
         assert_eq!(align_syscalls(&q, &r2).first_divergence, Some(1));
+        // A call that blocked in rvrun (logged as `?`) agrees with QEMU's logged result; a
+        // different call with no result does not.
+        let r3 = [ev("a", "?"), ev("b", "1"), ev("c", "0"), ev("d", "?")];
+        assert_eq!(align_syscalls(&q, &r3).first_divergence, None);
+        let q3 = [ev("a", "0"), ev("b", "?"), ev("c", "0"), ev("d", "?")];
+        assert_eq!(align_syscalls(&q3, &r3).first_divergence, None);
+        let r4 = [ev("a", "0"), ev("e", "?"), ev("c", "0"), ev("d", "?")];
+        assert_eq!(align_syscalls(&q, &r4).first_divergence, Some(1));
     }
 
     #[test]

@@ -220,3 +220,16 @@ fn qemu_start_failure_names_the_cwd() {
         "{err}"
     );
 }
+
+#[test]
+fn syscalls_agree_at_a_call_that_blocked_in_rvrun() {
+    // nanosleep blocks in rvrun (logged without a result) and returns 0 under QEMU; `time`
+    // is single-threaded, so QEMU's log is not interleaved.
+    let out = compare(&["--syscalls", &guest("c-musl/time")]);
+    let out = stdout(&out);
+    let row = out
+        .lines()
+        .find(|l| l.contains("nanosleep = 0") && l.contains("nanosleep = ?"))
+        .unwrap_or_else(|| panic!("no nanosleep row: {out}"));
+    assert!(row.contains(" | ") && !row.contains('≠'), "{row}");
+}
