@@ -325,7 +325,9 @@ pub fn find_qemu(explicit: Option<&Path>) -> Result<PathBuf, CompareError> {
         })
 }
 
-/// Copies `src` (file or directory, symlinks kept as symlinks) to `dst`.
+/// Copies `src` (file or directory, symlinks kept as symlinks) to `dst`. Inside a directory,
+/// entries rvrun's `--mount` skips (FIFOs, sockets, devices) are skipped here too: copying a
+/// FIFO would wait for a writer.
 fn copy_tree(src: &Path, dst: &Path) -> Result<(), CompareError> {
     let meta =
         std::fs::symlink_metadata(src).map_err(io_err(format!("cannot read {}", src.display())))?;
@@ -335,7 +337,12 @@ fn copy_tree(src: &Path, dst: &Path) -> Result<(), CompareError> {
             std::fs::read_dir(src).map_err(io_err(format!("cannot list {}", src.display())))?;
         for e in rd {
             let e = e.map_err(io_err(format!("cannot list {}", src.display())))?;
-            copy_tree(&e.path(), &dst.join(e.file_name()))?;
+            let ft = e
+                .file_type()
+                .map_err(io_err(format!("cannot read {}", e.path().display())))?;
+            if ft.is_dir() || ft.is_file() || ft.is_symlink() {
+                copy_tree(&e.path(), &dst.join(e.file_name()))?;
+            }
         }
     } else if meta.file_type().is_symlink() {
         let t = std::fs::read_link(src)

@@ -233,3 +233,16 @@ fn syscalls_agree_at_a_call_that_blocked_in_rvrun() {
         .unwrap_or_else(|| panic!("no nanosleep row: {out}"));
     assert!(row.contains(" | ") && !row.contains('≠'), "{row}");
 }
+
+#[test]
+fn a_fifo_in_a_mounted_directory_is_skipped_for_qemu_too() {
+    // rvrun's --mount skips it; copying it for QEMU must not wait for a writer.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "a").unwrap();
+    let c = std::ffi::CString::new(dir.path().join("fifo").to_str().unwrap()).unwrap();
+    // SAFETY: c is a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let mount = format!("{}:/d", dir.path().display());
+    let out = assert_status(&compare(&["--mount", &mount, &guest("c-musl/ls"), "/d"]), 0);
+    assert!(out.contains("result: AGREE"), "{out}");
+}
