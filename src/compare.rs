@@ -247,7 +247,8 @@ impl SharedBuf {
 
 fn read_stdin(opts: &CompareOptions) -> Result<Vec<u8>, CompareError> {
     match &opts.stdin {
-        Some(p) => std::fs::read(p).map_err(io_err(format!("cannot read --stdin {}", p.display()))),
+        Some(p) => crate::hostfile::read_input(p, crate::hostfile::MAX_STDIN)
+            .map_err(io_err(format!("cannot read --stdin {}", p.display()))),
         None => Ok(Vec::new()),
     }
 }
@@ -255,7 +256,8 @@ fn read_stdin(opts: &CompareOptions) -> Result<Vec<u8>, CompareError> {
 /// Runs the program under rvrun, in this process, capturing its streams and syscalls.
 pub fn run_rvrun(opts: &CompareOptions) -> Result<RunResult, CompareError> {
     let name = opts.program.to_string_lossy().into_owned();
-    let program = std::fs::read(&opts.program).map_err(io_err(format!("cannot read {name}")))?;
+    let program = crate::hostfile::read_regular(&opts.program, crate::hostfile::MAX_PROGRAM)
+        .map_err(io_err(format!("cannot read {name}")))?;
     let config = RunConfig {
         argv: std::iter::once(name.clone())
             .chain(opts.args.iter().cloned())

@@ -16,6 +16,9 @@ pub const MAX_RECEIPT: u64 = 256 << 20;
 pub const MAX_MOUNT_FILE: u64 = 1 << 30;
 /// The most bytes all `--mount`s together copy in.
 pub const MAX_MOUNT_TOTAL: u64 = 4 << 30;
+/// The most bytes of a guest's stdin read in full up front (`--receipt`, `--trace`,
+/// `--stdin FILE`).
+pub const MAX_STDIN: u64 = 256 << 20;
 
 /// What kind of non-regular file `ft` is, for messages.
 fn kind(ft: &std::fs::FileType) -> &'static str {
@@ -74,6 +77,30 @@ pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Reads all of `r` (a stream: stdin, a pipe, a FIFO), refusing more than `limit` bytes
+/// (`/dev/zero` would otherwise fill memory).
+pub fn read_stream(r: impl Read, limit: u64) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    r.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(invalid(format!(
+            "has more than the {limit} bytes rvrun accepts"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Reads the file or stream at `path` (a FIFO is fine: it is read as a stream), refusing
+/// directories and more than `limit` bytes.
+pub fn read_input(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    let file = File::open(path)?;
+    let ft = file.metadata()?.file_type();
+    if ft.is_dir() {
+        return Err(invalid(format!("is {}", kind(&ft))));
+    }
+    read_stream(file, limit)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +132,12 @@ mod tests {
         fh.set_len(10 << 30).unwrap();
         let e = read_regular(&big, MAX_PROGRAM).unwrap_err().to_string();
         assert!(e.contains("is 10737418240 bytes"), "{e}");
+        // Streams: read up to the limit.
+        assert_eq!(read_input(&f, 5).unwrap(), b"12345");
+        let e = read_input(Path::new("/dev/zero"), 1 << 20)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("more than the 1048576 bytes"), "{e}");
+        assert!(read_input(dir.path(), 5).is_err());
     }
 }

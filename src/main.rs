@@ -378,14 +378,17 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
 fn verify(args: VerifyArgs) -> ExitCode {
     let result = (|| {
         let recorded = Receipt::load(&args.receipt)?;
-        let stdin = match &args.stdin {
-            Some(p) => std::fs::read(p).map_err(|source| receipt::ReceiptError::Io {
-                what: format!("cannot read --stdin {}", p.display()),
-                source,
-            })?,
-            None if std::io::stdin().is_terminal() => Vec::new(),
-            None => receipt::read_all(std::io::stdin().lock(), "stdin")?,
-        };
+        let stdin =
+            match &args.stdin {
+                Some(p) => rvrun::hostfile::read_input(p, rvrun::hostfile::MAX_STDIN).map_err(
+                    |source| receipt::ReceiptError::Io {
+                        what: format!("cannot read --stdin {}", p.display()),
+                        source,
+                    },
+                )?,
+                None if std::io::stdin().is_terminal() => Vec::new(),
+                None => receipt::read_all(std::io::stdin().lock(), "stdin")?,
+            };
         let opts = VerifyOptions {
             program: args.program.clone(),
             mounts: args.mount.clone(),

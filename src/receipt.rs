@@ -538,14 +538,12 @@ pub fn threads_of(process: &Process) -> Vec<(u64, &Cpu)> {
         .collect()
 }
 
-/// Reads all of `r` (stdin for a recorded run).
-pub fn read_all(mut r: impl Read, what: &str) -> Result<Vec<u8>, ReceiptError> {
-    let mut v = Vec::new();
-    r.read_to_end(&mut v).map_err(|source| ReceiptError::Io {
+/// Reads all of `r` (stdin for a recorded run), at most [`crate::hostfile::MAX_STDIN`] bytes.
+pub fn read_all(r: impl Read, what: &str) -> Result<Vec<u8>, ReceiptError> {
+    crate::hostfile::read_stream(r, crate::hostfile::MAX_STDIN).map_err(|source| ReceiptError::Io {
         what: format!("cannot read {what}"),
         source,
-    })?;
-    Ok(v)
+    })
 }
 
 /// Where `rvrun verify` finds the inputs: the receipt's host paths unless overridden.

@@ -295,3 +295,28 @@ fn cwd_must_exist_in_the_guest() {
     let o = rvrun(&["run", "--cwd", "/tmp", prog.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
 }
+
+#[test]
+fn endless_stdin_is_bounded() {
+    // stdin is read in full for a receipt (and --trace): /dev/zero stops at the limit.
+    let prog = guest("c-musl/hello");
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path().join("r.json");
+    let o = Command::new(env!("CARGO_BIN_EXE_rvrun"))
+        .args([
+            "run",
+            "--receipt",
+            r.to_str().unwrap(),
+            prog.to_str().unwrap(),
+        ])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(125));
+    let err = text(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("cannot read stdin: has more than the 268435456 bytes"),
+        "{err}"
+    );
+}

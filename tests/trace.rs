@@ -514,7 +514,27 @@ fn damaged_traces_are_reported() {
 
     let d = trace_cmd(&["dump", guest("c-musl/hello").as_str()]);
     assert_eq!(d.status.code(), Some(125));
-    assert!(text(&d.stderr).contains("not an rvrun trace"));
+    assert!(
+        text(&d.stderr).contains(r#"not an rvrun trace (it starts with "\x7fELF\x02\x01\x01"#),
+        "{}",
+        text(&d.stderr)
+    );
+
+    // A program path that is not a regular file: no symbols (a warning), never a hang.
+    let d = trace_cmd(&[
+        "dump",
+        "--limit",
+        "1",
+        "--program",
+        "/dev/zero",
+        t.to_str().unwrap(),
+    ]);
+    assert_eq!(d.status.code(), Some(0), "{}", text(&d.stderr));
+    assert!(
+        text(&d.stderr).contains("no symbols: cannot read the program /dev/zero"),
+        "{}",
+        text(&d.stderr)
+    );
 }
 
 #[test]
