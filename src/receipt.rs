@@ -669,7 +669,8 @@ pub fn compare_receipts(a: &Receipt, b: &Receipt) -> (Vec<String>, Vec<String>) 
     if a.rvrun_version != b.rvrun_version {
         notes.push(format!(
             "recorded by rvrun {}, re-run by rvrun {}",
-            a.rvrun_version, b.rvrun_version
+            a.rvrun_version.escape_debug(),
+            b.rvrun_version
         ));
     }
     let mut d = compare_inputs(&a.inputs, &b.inputs);
@@ -682,13 +683,24 @@ pub fn compare_receipts(a: &Receipt, b: &Receipt) -> (Vec<String>, Vec<String>) 
     blob(&mut d, "stderr", &x.stderr, &y.stderr);
     for o in &x.outputs {
         match y.outputs.iter().find(|p| p.path == o.path) {
-            Some(p) => blob(&mut d, &format!("output {}", o.path), &o.digest, &p.digest),
-            None => d.push(format!("output {}: missing in the re-run", o.path)),
+            Some(p) => blob(
+                &mut d,
+                &format!("output {}", o.path.escape_debug()),
+                &o.digest,
+                &p.digest,
+            ),
+            None => d.push(format!(
+                "output {}: missing in the re-run",
+                o.path.escape_debug()
+            )),
         }
     }
     for p in &y.outputs {
         if !x.outputs.iter().any(|o| o.path == p.path) {
-            d.push(format!("output {}: not in the receipt", p.path));
+            d.push(format!(
+                "output {}: not in the receipt",
+                p.path.escape_debug()
+            ));
         }
     }
     if x.state != y.state {
@@ -731,7 +743,7 @@ pub fn compare_inputs(x: &Inputs, y: &Inputs) -> Vec<String> {
         ));
     }
     for (m, n) in x.mounts.iter().zip(&y.mounts) {
-        let what = format!("input mount {}", m.guest);
+        let what = format!("input mount {}", m.guest.escape_debug());
         field(&mut d, &format!("{what}: guest path"), &m.guest, &n.guest);
         field(
             &mut d,
@@ -763,36 +775,49 @@ fn blob(d: &mut Vec<String>, what: &str, a: &BlobDigest, b: &BlobDigest) {
     }
 }
 
-fn short(h: &str) -> &str {
-    &h[..h.len().min(16)]
+/// The first 16 characters of a digest, escaped (a receipt is an input: its strings may hold
+/// anything, multi-byte characters included).
+fn short(h: &str) -> String {
+    h.chars()
+        .take(16)
+        .collect::<String>()
+        .escape_debug()
+        .to_string()
 }
 
 fn entries(d: &mut Vec<String>, a: &[InputEntry], b: &[InputEntry]) {
     for e in a {
         match b.iter().find(|f| f.path == e.path) {
-            None => d.push(format!("input {}: missing now", e.path)),
+            None => d.push(format!("input {}: missing now", e.path.escape_debug())),
             Some(f) if f == e => {}
             Some(f) => {
                 if f.kind != e.kind {
                     d.push(format!(
                         "input {}: a {} recorded, a {} now",
-                        e.path, e.kind, f.kind
+                        e.path.escape_debug(),
+                        e.kind.escape_debug(),
+                        f.kind.escape_debug()
                     ));
                 } else if f.mode != e.mode {
                     d.push(format!(
                         "input {}: mode {:o} recorded, {:o} now",
-                        e.path, e.mode, f.mode
+                        e.path.escape_debug(),
+                        e.mode,
+                        f.mode
                     ));
                 }
                 if let (Some(x), Some(y)) = (&e.digest, &f.digest) {
-                    blob(d, &format!("input {}", e.path), x, y);
+                    blob(d, &format!("input {}", e.path.escape_debug()), x, y);
                 }
             }
         }
     }
     for f in b {
         if !a.iter().any(|e| e.path == f.path) {
-            d.push(format!("input {}: not in the receipt", f.path));
+            d.push(format!(
+                "input {}: not in the receipt",
+                f.path.escape_debug()
+            ));
         }
     }
 }
