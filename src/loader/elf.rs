@@ -263,7 +263,8 @@ pub fn map_segments(mem: &mut GuestMemory, program: &[u8]) -> Result<Segments, L
                 .wrapping_add(ph.p_vaddr)
                 .wrapping_add(bias);
         }
-        brk_start = brk_start.max(page_ceil(ph.p_vaddr + bias + ph.p_memsz));
+        // map_segment checked that the segment ends inside the task size.
+        brk_start = brk_start.max(page_ceil(ph.p_vaddr.wrapping_add(bias) + ph.p_memsz));
     }
     let entry = elf.header.e_entry.wrapping_add(bias);
     if entry >= TASK_SIZE {
