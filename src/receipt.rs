@@ -602,6 +602,12 @@ pub fn verify(recorded: &Receipt, opts: &VerifyOptions) -> Result<Verification, 
             read_only: m.read_only,
         })
         .collect::<Vec<_>>();
+    // What the command line refuses, a receipt may not ask for either.
+    if inp.clock_hz == 0 || inp.quantum == Some(0) {
+        return Err(ReceiptError::Invalid(
+            "receipt: clock_hz and quantum must be at least 1".to_string(),
+        ));
+    }
     if inp.epoch > crate::config::MAX_EPOCH {
         return Err(ReceiptError::Invalid(format!(
             "receipt: epoch {} is past the latest rvrun accepts ({})",

@@ -355,3 +355,27 @@ fn hostile_receipt_strings_are_shown_escaped_and_never_panic() {
     );
     assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out}");
 }
+
+#[test]
+fn receipt_inputs_the_command_line_refuses_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    receipt_of(dir.path(), "r", &[&guest("c-musl/hello")], None);
+    let r = dir.path().join("r.json");
+    for (field, value) in [
+        ("epoch", serde_json::json!(8_277_292_037u64)),
+        ("clock_hz", serde_json::json!(0)),
+        ("quantum", serde_json::json!(0)),
+    ] {
+        let mut v = json(&r);
+        v["inputs"][field] = value;
+        let bad = dir.path().join(format!("{field}.json"));
+        std::fs::write(&bad, serde_json::to_string(&v).unwrap()).unwrap();
+        let o = rvrun(&["verify", bad.to_str().unwrap()], None);
+        assert_eq!(o.status.code(), Some(125), "{field}: {}", text(&o.stdout));
+        let err = text(&o.stderr);
+        assert!(
+            err.contains("receipt:") && err.lines().count() == 1,
+            "{err}"
+        );
+    }
+}
