@@ -580,3 +580,29 @@ fn timer_signals_and_interrupted_calls_replay() {
         replay_memory(&es);
     }
 }
+
+#[test]
+fn trace_output_errors_are_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (t, _) = traced(dir.path(), "hello", &[&guest("c-musl/hello")], b"");
+    let t = t.to_str().unwrap();
+    for args in [&["dump", t][..], &["stats", t], &["diff", t, t]] {
+        let o = Command::new(env!("CARGO_BIN_EXE_rvrun"))
+            .arg("trace")
+            .args(args)
+            .stdout(
+                std::fs::File::options()
+                    .write(true)
+                    .open("/dev/full")
+                    .unwrap(),
+            )
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(125), "{args:?}");
+        assert_eq!(
+            text(&o.stderr),
+            "rvrun: cannot write to stdout: No space left on device (os error 28)\n",
+            "{args:?}"
+        );
+    }
+}
