@@ -188,6 +188,45 @@ pub fn normalise_strace_line(line: &str) -> Option<SyscallEvent> {
     })
 }
 
+/// The syscalls of a QEMU `-strace` log. QEMU prints a call's start and, when it returns,
+/// ` = result`; with several threads another thread's line can start in between, glued to
+/// the unfinished one (`1 clone(...)2 rt_sigprocmask(...) = 0`). Such a line is split where
+/// the next `PID name(` starts: the cut-off call gets no result (`?`), and lines holding only
+/// a late ` = result` are dropped.
+pub fn qemu_strace_events(log: &str) -> Vec<SyscallEvent> {
+    log.lines()
+        .flat_map(split_glued_calls)
+        .filter_map(normalise_strace_line)
+        .collect()
+}
+
+/// Splits `line` before every `PID name(` that directly follows a `)`.
+fn split_glued_calls(line: &str) -> Vec<&str> {
+    let b = line.as_bytes();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for i in 0..b.len() {
+        if b[i] != b')' || i + 1 >= b.len() || !b[i + 1].is_ascii_digit() {
+            continue;
+        }
+        let digits = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let after = i + 1 + digits;
+        if b.get(after) != Some(&b' ') {
+            continue;
+        }
+        let name = b[after + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count();
+        if name > 0 && b.get(after + 1 + name) == Some(&b'(') {
+            parts.push(&line[start..=i]);
+            start = i + 1;
+        }
+    }
+    parts.push(&line[start..]);
+    parts
+}
+
 /// A `Write` into a shared buffer.
 #[derive(Clone, Default)]
 struct SharedBuf(Rc<RefCell<Vec<u8>>>);
@@ -210,7 +249,8 @@ impl SharedBuf {
 
 fn read_stdin(opts: &CompareOptions) -> Result<Vec<u8>, CompareError> {
     match &opts.stdin {
-        Some(p) => std::fs::read(p).map_err(io_err(format!("cannot read --stdin {}", p.display()))),
+        Some(p) => crate::hostfile::read_input(p, crate::hostfile::MAX_STDIN)
+            .map_err(io_err(format!("cannot read --stdin {}", p.display()))),
         None => Ok(Vec::new()),
     }
 }
@@ -218,7 +258,8 @@ fn read_stdin(opts: &CompareOptions) -> Result<Vec<u8>, CompareError> {
 /// Runs the program under rvrun, in this process, capturing its streams and syscalls.
 pub fn run_rvrun(opts: &CompareOptions) -> Result<RunResult, CompareError> {
     let name = opts.program.to_string_lossy().into_owned();
-    let program = std::fs::read(&opts.program).map_err(io_err(format!("cannot read {name}")))?;
+    let program = crate::hostfile::read_regular(&opts.program, crate::hostfile::MAX_PROGRAM)
+        .map_err(io_err(format!("cannot read {name}")))?;
     let config = RunConfig {
         argv: std::iter::once(name.clone())
             .chain(opts.args.iter().cloned())
@@ -289,7 +330,9 @@ pub fn find_qemu(explicit: Option<&Path>) -> Result<PathBuf, CompareError> {
         })
 }
 
-/// Copies `src` (file or directory, symlinks kept as symlinks) to `dst`.
+/// Copies `src` (file or directory, symlinks kept as symlinks) to `dst`. Inside a directory,
+/// entries rvrun's `--mount` skips (FIFOs, sockets, devices) are skipped here too: copying a
+/// FIFO would wait for a writer.
 fn copy_tree(src: &Path, dst: &Path) -> Result<(), CompareError> {
     let meta =
         std::fs::symlink_metadata(src).map_err(io_err(format!("cannot read {}", src.display())))?;
@@ -299,7 +342,12 @@ fn copy_tree(src: &Path, dst: &Path) -> Result<(), CompareError> {
             std::fs::read_dir(src).map_err(io_err(format!("cannot list {}", src.display())))?;
         for e in rd {
             let e = e.map_err(io_err(format!("cannot list {}", src.display())))?;
-            copy_tree(&e.path(), &dst.join(e.file_name()))?;
+            let ft = e
+                .file_type()
+                .map_err(io_err(format!("cannot read {}", e.path().display())))?;
+            if ft.is_dir() || ft.is_file() || ft.is_symlink() {
+                copy_tree(&e.path(), &dst.join(e.file_name()))?;
+            }
         }
     } else if meta.file_type().is_symlink() {
         let t = std::fs::read_link(src)
@@ -370,6 +418,24 @@ pub fn run_qemu(
         ),
         None => Stdio::null(),
     });
+    // The child changes to the cwd before it executes QEMU: a failure there is reported as
+    // the spawn's error, so name the real reason.
+    let cwd_ok = std::fs::metadata(&cwd).and_then(|m| {
+        if m.is_dir() {
+            Ok(())
+        } else {
+            Err(std::io::Error::from(std::io::ErrorKind::NotADirectory))
+        }
+    });
+    if let Err(e) = cwd_ok {
+        return Err(CompareError::Io {
+            what: format!(
+                "QEMU cannot start in the guest's cwd {cwd}: QEMU sees the host file system \
+                 (only mounts are staged for it), and there it is not a usable directory"
+            ),
+            source: e,
+        });
+    }
     let out = cmd
         .output()
         .map_err(io_err(format!("cannot run {}", qemu.display())))?;
@@ -381,11 +447,7 @@ pub fn run_qemu(
         }
     };
     let syscalls = if opts.syscalls {
-        std::fs::read_to_string(&log)
-            .unwrap_or_default()
-            .lines()
-            .filter_map(normalise_strace_line)
-            .collect()
+        qemu_strace_events(&std::fs::read_to_string(&log).unwrap_or_default())
     } else {
         Vec::new()
     };
@@ -429,10 +491,23 @@ pub fn align_syscalls(qemu: &[SyscallEvent], rvrun: &[SyscallEvent]) -> SyscallA
             }
         }
     }
-    let first_divergence = rows.iter().position(|(q, r)| q != r);
+    let first_divergence = rows.iter().position(|(q, r)| !same_call(q, r));
     SyscallAlignment {
         rows,
         first_divergence,
+    }
+}
+
+/// Whether two aligned rows agree: the same call with the same result. A result of `?` (not
+/// logged: rvrun logs a call that blocks when it is made, before its result exists; QEMU
+/// logs none for a call that never returns or whose line another thread interrupted)
+/// matches any result of the same call: both sides made it.
+fn same_call(a: &Option<SyscallEvent>, b: &Option<SyscallEvent>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            a.name == b.name && (a.result == b.result || a.result == "?" || b.result == "?")
+        }
+        _ => false,
     }
 }
 
@@ -581,12 +656,12 @@ fn render_syscalls(al: &SyscallAlignment, q: &RunResult, r: &RunResult) -> Strin
     for (i, (a, b)) in al.rows.iter().enumerate() {
         let mark = if Some(i) == al.first_divergence {
             ">>"
-        } else if a == b {
+        } else if same_call(a, b) {
             "  "
         } else {
             " ~"
         };
-        let sep = if a == b { '|' } else { '≠' };
+        let sep = if same_call(a, b) { '|' } else { '≠' };
         let a = a.as_ref().map(|e| e.to_string()).unwrap_or_default();
         let b = b.as_ref().map(|e| e.to_string()).unwrap_or_default();
         s.push_str(&format!("  {mark}{:>4}  {a:width$} {sep} {b}\n", i + 1));
@@ -753,6 +828,18 @@ mod tests {
     }
 
     #[test]
+    fn glued_qemu_lines_are_split() {
+        let log = "23166 clone(CLONE_VM|CLONE_THREAD,child_stack=0x7f90)23170 rt_sigprocmask(SIG_SETMASK,[],NULL,8) = 0\n\
+                   = 23170\n\
+                   23166 write(1,\"f(x) = 3\",8) = 8\n";
+        let ev: Vec<String> = qemu_strace_events(log)
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(ev, ["clone = ?", "rt_sigprocmask = 0", "write = 8"]);
+    }
+
+    #[test]
     fn args_are_rewritten_to_staged_mounts() {
         let staged = vec![
             ("/data".to_string(), PathBuf::from("/s/m0")),
@@ -791,6 +878,14 @@ mod tests {
             ev("d", "?"),
         ];
         assert_eq!(align_syscalls(&q, &r2).first_divergence, Some(1));
+        // A call that blocked in rvrun (logged as `?`) agrees with QEMU's logged result; a
+        // different call with no result does not.
+        let r3 = [ev("a", "?"), ev("b", "1"), ev("c", "0"), ev("d", "?")];
+        assert_eq!(align_syscalls(&q, &r3).first_divergence, None);
+        let q3 = [ev("a", "0"), ev("b", "?"), ev("c", "0"), ev("d", "?")];
+        assert_eq!(align_syscalls(&q3, &r3).first_divergence, None);
+        let r4 = [ev("a", "0"), ev("e", "?"), ev("c", "0"), ev("d", "?")];
+        assert_eq!(align_syscalls(&q, &r4).first_divergence, Some(1));
     }
 
     #[test]

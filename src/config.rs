@@ -5,6 +5,10 @@ use std::path::PathBuf;
 
 /// Default virtual start time: 2024-01-01T00:00:00Z.
 pub const DEFAULT_EPOCH: u64 = 1_704_067_200;
+/// The latest start time rvrun accepts: Linux's `TIME_SETTOD_SEC_MAX` (KTIME_SEC_MAX less 30
+/// years of uptime, early 2232), the latest time settimeofday can set, so that the guest's
+/// clocks stay inside Linux's 64-bit nanosecond time for any run.
+pub const MAX_EPOCH: u64 = (i64::MAX / 1_000_000_000) as u64 - 30 * 365 * 24 * 3600;
 /// Default virtual clock rate: one retired instruction is one nanosecond.
 pub const DEFAULT_CLOCK_HZ: u64 = 1_000_000_000;
 

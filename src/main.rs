@@ -2,7 +2,8 @@
 
 use clap::{Args, Parser, Subcommand};
 use rvrun::compare::CompareOptions;
-use rvrun::config::{DEFAULT_CLOCK_HZ, DEFAULT_EPOCH, Mount, RunConfig};
+use rvrun::config::{DEFAULT_CLOCK_HZ, DEFAULT_EPOCH, MAX_EPOCH, Mount, RunConfig};
+use rvrun::output;
 use rvrun::process::{ExitReason, Process};
 use rvrun::profile::{ProfileFormat, Profiler};
 use rvrun::receipt::{self, HostInfo, Receipt, Recorder, VerifyOptions};
@@ -61,7 +62,9 @@ struct GuestInputs {
     #[arg(long, default_value_t = 0)]
     seed: u64,
     /// Virtual time at start, in seconds since the Unix epoch.
-    #[arg(long, default_value_t = DEFAULT_EPOCH)]
+    /// At most 8277292036 (early 2232), the latest time Linux's settimeofday accepts.
+    #[arg(long, default_value_t = DEFAULT_EPOCH,
+          value_parser = clap::value_parser!(u64).range(..=MAX_EPOCH))]
     epoch: u64,
     /// Retired instructions per virtual second.
     #[arg(long, default_value_t = DEFAULT_CLOCK_HZ, value_parser = clap::value_parser!(u64).range(1..))]
@@ -192,11 +195,10 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) if !e.use_stderr() => {
             // --help and --version.
-            let _ = e.print();
-            return ExitCode::SUCCESS;
+            return ExitCode::from(output::stdout_then(&e.render().to_string(), 0));
         }
         Err(e) => {
-            eprintln!("rvrun: {}", one_line_usage_error(&e));
+            output::message(&format!("rvrun: {}", one_line_usage_error(&e)));
             return ExitCode::from(RVRUN_ERROR);
         }
     };
@@ -205,14 +207,14 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify(args),
         Command::Compare(args) => compare(*args),
         Command::Syscalls { markdown } => {
-            if markdown {
-                print!("{}", rvrun::syscalls::markdown_table());
+            let text = if markdown {
+                rvrun::syscalls::markdown_table()
             } else {
-                for row in rvrun::syscalls::table().iter().flatten() {
-                    println!("{:4} {}", row.nr, row.name);
-                }
-            }
-            ExitCode::SUCCESS
+                let rows = rvrun::syscalls::table().iter().flatten();
+                rows.map(|row| format!("{:4} {}\n", row.nr, row.name))
+                    .collect()
+            };
+            ExitCode::from(output::stdout_then(&text, 0))
         }
         Command::Trace { command } => ExitCode::from(rvrun::trace::cli::main(command)),
     }
@@ -233,7 +235,7 @@ fn run(args: RunArgs) -> ExitCode {
     match try_run(args) {
         Ok(status) => ExitCode::from(status as u8),
         Err(msg) => {
-            eprintln!("rvrun: {msg}");
+            output::message(&format!("rvrun: {msg}"));
             ExitCode::from(RVRUN_ERROR)
         }
     }
@@ -241,7 +243,8 @@ fn run(args: RunArgs) -> ExitCode {
 
 fn try_run(args: RunArgs) -> Result<i32, String> {
     let name = args.program.to_string_lossy().into_owned();
-    let program = std::fs::read(&args.program).map_err(|e| format!("cannot read {name}: {e}"))?;
+    let program = rvrun::hostfile::read_regular(&args.program, rvrun::hostfile::MAX_PROGRAM)
+        .map_err(|e| format!("cannot read {name}: {e}"))?;
     if !args.cwd.starts_with('/') {
         return Err(format!(
             "--cwd {}: must be an absolute guest path",
@@ -329,7 +332,7 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         None => None,
     };
     if let ExitReason::Stopped(msg) = &reason {
-        eprintln!("rvrun: {msg}");
+        output::message(&format!("rvrun: {msg}"));
     }
     if let Some((mut file, profiler)) = profiling {
         let bytes = profiler.finish().encode(args.profile_format);
@@ -356,24 +359,24 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
     if args.stats {
         let insns = process.instret();
         let secs = wall.as_secs_f64();
-        eprintln!("instructions: {insns}");
-        eprintln!("syscalls: {}", process.stats.syscalls);
-        eprintln!("signals: {}", process.stats.signals);
-        eprintln!("thread-switches: {}", process.sched.switches);
-        eprintln!("exit-status: {}", reason.status());
-        eprintln!("wall-seconds: {secs:.3}");
-        eprintln!(
-            "mips: {:.1}",
-            if secs > 0.0 {
-                insns as f64 / secs / 1e6
-            } else {
-                0.0
-            }
+        let mips = if secs > 0.0 {
+            insns as f64 / secs / 1e6
+        } else {
+            0.0
+        };
+        let mut stats = format!(
+            "instructions: {insns}\nsyscalls: {}\nsignals: {}\nthread-switches: {}\n\
+             exit-status: {}\nwall-seconds: {secs:.3}\nmips: {mips:.1}\n",
+            process.stats.syscalls,
+            process.stats.signals,
+            process.sched.switches,
+            reason.status()
         );
         if let Some(t) = traced {
             let per = t.bytes as f64 / t.insns.max(1) as f64;
-            eprintln!("trace-bytes: {} ({per:.2} per instruction)", t.bytes);
+            stats += &format!("trace-bytes: {} ({per:.2} per instruction)\n", t.bytes);
         }
+        output::stderr(&stats);
     }
     Ok(reason.status())
 }
@@ -381,14 +384,17 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
 fn verify(args: VerifyArgs) -> ExitCode {
     let result = (|| {
         let recorded = Receipt::load(&args.receipt)?;
-        let stdin = match &args.stdin {
-            Some(p) => std::fs::read(p).map_err(|source| receipt::ReceiptError::Io {
-                what: format!("cannot read --stdin {}", p.display()),
-                source,
-            })?,
-            None if std::io::stdin().is_terminal() => Vec::new(),
-            None => receipt::read_all(std::io::stdin().lock(), "stdin")?,
-        };
+        let stdin =
+            match &args.stdin {
+                Some(p) => rvrun::hostfile::read_input(p, rvrun::hostfile::MAX_STDIN).map_err(
+                    |source| receipt::ReceiptError::Io {
+                        what: format!("cannot read --stdin {}", p.display()),
+                        source,
+                    },
+                )?,
+                None if std::io::stdin().is_terminal() => Vec::new(),
+                None => receipt::read_all(std::io::stdin().lock(), "stdin")?,
+            };
         let opts = VerifyOptions {
             program: args.program.clone(),
             mounts: args.mount.clone(),
@@ -402,28 +408,27 @@ fn verify(args: VerifyArgs) -> ExitCode {
     })();
     match result {
         Ok(v) => {
-            for n in &v.notes {
-                println!("note: {n}");
-            }
+            let mut text: String = v.notes.iter().map(|n| format!("note: {n}\n")).collect();
             let o = &v.rerun.outcome;
-            if v.mismatches.is_empty() {
-                println!(
-                    "verify: OK: every digest matches (exit status {}, {} instructions, {} outputs)",
+            let status = if v.mismatches.is_empty() {
+                text += &format!(
+                    "verify: OK: every digest matches (exit status {}, {} instructions, {} outputs)\n",
                     o.status,
                     o.instructions,
                     o.outputs.len()
                 );
-                ExitCode::SUCCESS
+                0
             } else {
-                println!("verify: MISMATCH: {} difference(s)", v.mismatches.len());
+                text += &format!("verify: MISMATCH: {} difference(s)\n", v.mismatches.len());
                 for m in &v.mismatches {
-                    println!("  {m}");
+                    text += &format!("  {m}\n");
                 }
-                ExitCode::from(1)
-            }
+                1
+            };
+            ExitCode::from(output::stdout_then(&text, status))
         }
         Err(e) => {
-            eprintln!("rvrun: verify: {e}");
+            output::message(&format!("rvrun: verify: {e}"));
             ExitCode::from(RVRUN_ERROR)
         }
     }
@@ -448,11 +453,12 @@ fn compare(args: CompareArgs) -> ExitCode {
     };
     match rvrun::compare::compare(&opts) {
         Ok(report) => {
-            print!("{}", report.render(&opts.program.to_string_lossy()));
-            ExitCode::from(if report.agree() { 0 } else { 1 })
+            let status = if report.agree() { 0 } else { 1 };
+            let text = report.render(&opts.program.to_string_lossy());
+            ExitCode::from(output::stdout_then(&text, status))
         }
         Err(e) => {
-            eprintln!("rvrun: compare: {e}");
+            output::message(&format!("rvrun: compare: {e}"));
             ExitCode::from(RVRUN_ERROR)
         }
     }

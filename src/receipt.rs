@@ -310,11 +310,13 @@ impl Receipt {
 
     /// Reads a receipt file.
     pub fn load(path: &Path) -> Result<Receipt, ReceiptError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ReceiptError::Io {
-            what: format!("cannot read receipt {}", path.display()),
-            source,
-        })?;
-        let r: Receipt = serde_json::from_str(&text).map_err(|e| ReceiptError::Parse {
+        let text = crate::hostfile::read_regular(path, crate::hostfile::MAX_RECEIPT).map_err(
+            |source| ReceiptError::Io {
+                what: format!("cannot read receipt {}", path.display()),
+                source,
+            },
+        )?;
+        let r: Receipt = serde_json::from_slice(&text).map_err(|e| ReceiptError::Parse {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
@@ -322,7 +324,7 @@ impl Receipt {
             return Err(ReceiptError::Invalid(format!(
                 "{}: unknown receipt format '{}' (this rvrun reads {FORMAT})",
                 path.display(),
-                r.format
+                r.format.escape_debug()
             )));
         }
         Ok(r)
@@ -573,14 +575,12 @@ pub fn threads_of(process: &Process) -> Vec<(u64, &Cpu)> {
         .collect()
 }
 
-/// Reads all of `r` (stdin for a recorded run).
-pub fn read_all(mut r: impl Read, what: &str) -> Result<Vec<u8>, ReceiptError> {
-    let mut v = Vec::new();
-    r.read_to_end(&mut v).map_err(|source| ReceiptError::Io {
+/// Reads all of `r` (stdin for a recorded run), at most [`crate::hostfile::MAX_STDIN`] bytes.
+pub fn read_all(r: impl Read, what: &str) -> Result<Vec<u8>, ReceiptError> {
+    crate::hostfile::read_stream(r, crate::hostfile::MAX_STDIN).map_err(|source| ReceiptError::Io {
         what: format!("cannot read {what}"),
         source,
-    })?;
-    Ok(v)
+    })
 }
 
 /// Where `rvrun verify` finds the inputs: the receipt's host paths unless overridden.
@@ -639,6 +639,19 @@ pub fn verify(recorded: &Receipt, opts: &VerifyOptions) -> Result<Verification, 
             read_only: m.read_only,
         })
         .collect::<Vec<_>>();
+    // What the command line refuses, a receipt may not ask for either.
+    if inp.clock_hz == 0 || inp.quantum == Some(0) {
+        return Err(ReceiptError::Invalid(
+            "receipt: clock_hz and quantum must be at least 1".to_string(),
+        ));
+    }
+    if inp.epoch > crate::config::MAX_EPOCH {
+        return Err(ReceiptError::Invalid(format!(
+            "receipt: epoch {} is past the latest rvrun accepts ({})",
+            inp.epoch,
+            crate::config::MAX_EPOCH
+        )));
+    }
     let Some(exe_name) = inp.argv.first() else {
         return Err(ReceiptError::Invalid("receipt: argv is empty".to_string()));
     };
@@ -646,13 +659,14 @@ pub fn verify(recorded: &Receipt, opts: &VerifyOptions) -> Result<Verification, 
         .program
         .clone()
         .unwrap_or_else(|| PathBuf::from(&recorded.host.program));
-    let program = std::fs::read(&program_path).map_err(|source| ReceiptError::Io {
-        what: format!(
-            "cannot read program {} (use --program to say where it is)",
-            program_path.display()
-        ),
-        source,
-    })?;
+    let program = crate::hostfile::read_regular(&program_path, crate::hostfile::MAX_PROGRAM)
+        .map_err(|source| ReceiptError::Io {
+            what: format!(
+                "cannot read program {} (use --program to say where it is)",
+                program_path.display()
+            ),
+            source,
+        })?;
     let config = RunConfig {
         argv: inp.argv.clone(),
         env: inp.env.clone(),
@@ -699,7 +713,8 @@ pub fn compare_receipts(a: &Receipt, b: &Receipt) -> (Vec<String>, Vec<String>) 
     if a.rvrun_version != b.rvrun_version {
         notes.push(format!(
             "recorded by rvrun {}, re-run by rvrun {}",
-            a.rvrun_version, b.rvrun_version
+            a.rvrun_version.escape_debug(),
+            b.rvrun_version
         ));
     }
     let mut d = compare_inputs(&a.inputs, &b.inputs);
@@ -712,13 +727,24 @@ pub fn compare_receipts(a: &Receipt, b: &Receipt) -> (Vec<String>, Vec<String>) 
     blob(&mut d, "stderr", &x.stderr, &y.stderr);
     for o in &x.outputs {
         match y.outputs.iter().find(|p| p.path == o.path) {
-            Some(p) => blob(&mut d, &format!("output {}", o.path), &o.digest, &p.digest),
-            None => d.push(format!("output {}: missing in the re-run", o.path)),
+            Some(p) => blob(
+                &mut d,
+                &format!("output {}", o.path.escape_debug()),
+                &o.digest,
+                &p.digest,
+            ),
+            None => d.push(format!(
+                "output {}: missing in the re-run",
+                o.path.escape_debug()
+            )),
         }
     }
     for p in &y.outputs {
         if !x.outputs.iter().any(|o| o.path == p.path) {
-            d.push(format!("output {}: not in the receipt", p.path));
+            d.push(format!(
+                "output {}: not in the receipt",
+                p.path.escape_debug()
+            ));
         }
     }
     if x.state != y.state {
@@ -762,7 +788,7 @@ pub fn compare_inputs(x: &Inputs, y: &Inputs) -> Vec<String> {
         ));
     }
     for (m, n) in x.mounts.iter().zip(&y.mounts) {
-        let what = format!("input mount {}", m.guest);
+        let what = format!("input mount {}", m.guest.escape_debug());
         field(&mut d, &format!("{what}: guest path"), &m.guest, &n.guest);
         field(
             &mut d,
@@ -794,36 +820,49 @@ fn blob(d: &mut Vec<String>, what: &str, a: &BlobDigest, b: &BlobDigest) {
     }
 }
 
-fn short(h: &str) -> &str {
-    &h[..h.len().min(16)]
+/// The first 16 characters of a digest, escaped (a receipt is an input: its strings may hold
+/// anything, multi-byte characters included).
+fn short(h: &str) -> String {
+    h.chars()
+        .take(16)
+        .collect::<String>()
+        .escape_debug()
+        .to_string()
 }
 
 fn entries(d: &mut Vec<String>, a: &[InputEntry], b: &[InputEntry]) {
     for e in a {
         match b.iter().find(|f| f.path == e.path) {
-            None => d.push(format!("input {}: missing now", e.path)),
+            None => d.push(format!("input {}: missing now", e.path.escape_debug())),
             Some(f) if f == e => {}
             Some(f) => {
                 if f.kind != e.kind {
                     d.push(format!(
                         "input {}: a {} recorded, a {} now",
-                        e.path, e.kind, f.kind
+                        e.path.escape_debug(),
+                        e.kind.escape_debug(),
+                        f.kind.escape_debug()
                     ));
                 } else if f.mode != e.mode {
                     d.push(format!(
                         "input {}: mode {:o} recorded, {:o} now",
-                        e.path, e.mode, f.mode
+                        e.path.escape_debug(),
+                        e.mode,
+                        f.mode
                     ));
                 }
                 if let (Some(x), Some(y)) = (&e.digest, &f.digest) {
-                    blob(d, &format!("input {}", e.path), x, y);
+                    blob(d, &format!("input {}", e.path.escape_debug()), x, y);
                 }
             }
         }
     }
     for f in b {
         if !a.iter().any(|e| e.path == f.path) {
-            d.push(format!("input {}: not in the receipt", f.path));
+            d.push(format!(
+                "input {}: not in the receipt",
+                f.path.escape_debug()
+            ));
         }
     }
 }

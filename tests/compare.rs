@@ -199,3 +199,50 @@ fn quantum_reaches_rvrun() {
     let o = compare(&["--quantum", "0", &guest("c-musl/threads")]);
     assert_eq!(o.status.code(), Some(125));
 }
+
+#[test]
+fn qemu_start_failure_names_the_cwd() {
+    // The guest has /rvrun-no-such-dir (the parent of a mounted file); the host does not, so
+    // QEMU cannot be started there: the error says so rather than blaming QEMU.
+    let mount = format!("{}:/rvrun-no-such-dir/block.json", data("block.json"));
+    let o = compare(&[
+        "--mount",
+        &mount,
+        "--cwd",
+        "/rvrun-no-such-dir",
+        &guest("c-musl/hello"),
+    ]);
+    assert_eq!(o.status.code(), Some(125));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("QEMU cannot start in the guest's cwd /rvrun-no-such-dir"),
+        "{err}"
+    );
+}
+
+#[test]
+fn syscalls_agree_at_a_call_that_blocked_in_rvrun() {
+    // nanosleep blocks in rvrun (logged without a result) and returns 0 under QEMU; `time`
+    // is single-threaded, so QEMU's log is not interleaved.
+    let out = compare(&["--syscalls", &guest("c-musl/time")]);
+    let out = stdout(&out);
+    let row = out
+        .lines()
+        .find(|l| l.contains("nanosleep = 0") && l.contains("nanosleep = ?"))
+        .unwrap_or_else(|| panic!("no nanosleep row: {out}"));
+    assert!(row.contains(" | ") && !row.contains('≠'), "{row}");
+}
+
+#[test]
+fn a_fifo_in_a_mounted_directory_is_skipped_for_qemu_too() {
+    // rvrun's --mount skips it; copying it for QEMU must not wait for a writer.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "a").unwrap();
+    let c = std::ffi::CString::new(dir.path().join("fifo").to_str().unwrap()).unwrap();
+    // SAFETY: c is a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let mount = format!("{}:/d", dir.path().display());
+    let out = assert_status(&compare(&["--mount", &mount, &guest("c-musl/ls"), "/d"]), 0);
+    assert!(out.contains("result: AGREE"), "{out}");
+}

@@ -327,3 +327,55 @@ fn verify_errors_are_one_line_status_125() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn hostile_receipt_strings_are_shown_escaped_and_never_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    receipt_of(dir.path(), "r", &[&guest("c-musl/hello")], None);
+    let r = dir.path().join("r.json");
+    let mut v = json(&r);
+    // A digest of multi-byte characters (cut at 16 characters, not bytes), an output that
+    // is not there, a version with a terminal escape.
+    v["outcome"]["stdout"]["sha256"] = "€".repeat(20).into();
+    v["outcome"]["outputs"] = serde_json::json!([{
+        "path": "/tmp/\u{1b}[31mred",
+        "sha256": "00",
+        "size": 1
+    }]);
+    v["rvrun_version"] = "0.0\u{1b}]0;x\u{7}".into();
+    std::fs::write(&r, serde_json::to_string(&v).unwrap()).unwrap();
+    let o = rvrun(&["verify", r.to_str().unwrap()], None);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", text(&o.stderr));
+    assert!(out.contains(&"€".repeat(16)), "{out}");
+    assert!(out.contains(r"output /tmp/\u{1b}[31mred: missing"), "{out}");
+    assert!(
+        out.contains(r"recorded by rvrun 0.0\u{1b}]0;x\u{7}"),
+        "{out}"
+    );
+    assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out}");
+}
+
+#[test]
+fn receipt_inputs_the_command_line_refuses_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    receipt_of(dir.path(), "r", &[&guest("c-musl/hello")], None);
+    let r = dir.path().join("r.json");
+    for (field, value) in [
+        ("epoch", serde_json::json!(8_277_292_037u64)),
+        ("clock_hz", serde_json::json!(0)),
+        ("quantum", serde_json::json!(0)),
+    ] {
+        let mut v = json(&r);
+        v["inputs"][field] = value;
+        let bad = dir.path().join(format!("{field}.json"));
+        std::fs::write(&bad, serde_json::to_string(&v).unwrap()).unwrap();
+        let o = rvrun(&["verify", bad.to_str().unwrap()], None);
+        assert_eq!(o.status.code(), Some(125), "{field}: {}", text(&o.stdout));
+        let err = text(&o.stderr);
+        assert!(
+            err.contains("receipt:") && err.lines().count() == 1,
+            "{err}"
+        );
+    }
+}

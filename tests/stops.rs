@@ -132,3 +132,191 @@ fn deadlock_is_reported_with_every_thread() {
     assert!(err.contains("thread 1000: futex wait on 0x"), "{err}");
     assert!(err.contains("thread 1001: futex wait on 0x"), "{err}");
 }
+
+/// Runs rvrun to completion and returns its output with the child's own peak RSS (KiB, from
+/// wait4, so other tests' children do not count) and wall time.
+#[allow(clippy::zombie_processes, reason = "the child is reaped by wait4")]
+fn rvrun_measured(args: &[&str]) -> (Output, i64, std::time::Duration) {
+    use std::io::Read;
+    let start = std::time::Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rvrun"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run rvrun");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut so = child.stdout.take().unwrap();
+    let mut se = child.stderr.take().unwrap();
+    let t = std::thread::spawn(move || {
+        se.read_to_end(&mut err).unwrap();
+        err
+    });
+    so.read_to_end(&mut out).unwrap();
+    let err = t.join().unwrap();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to overwrite.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: the pid is our own unwaited child; status and usage point to live locals.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32);
+    let elapsed = start.elapsed();
+    use std::os::unix::process::ExitStatusExt;
+    let output = Output {
+        status: std::process::ExitStatus::from_raw(status),
+        stdout: out,
+        stderr: err,
+    };
+    (output, usage.ru_maxrss, elapsed)
+}
+
+#[test]
+fn a_huge_bss_costs_neither_time_nor_host_memory() {
+    for flavour in ["c-musl", "c-glibc"] {
+        let prog = guest(&format!("{flavour}/bigbss"));
+        let (o, rss_kib, wall) = rvrun_measured(&["run", prog.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        assert_eq!(text(&o.stdout), "bss: 1536 MiB, checksum 775\n");
+        eprintln!("{flavour}/bigbss: max RSS {rss_kib} KiB, {wall:?}");
+        assert!(rss_kib < 100 * 1024, "{flavour}: max RSS {rss_kib} KiB");
+        assert!(wall.as_secs_f64() < 2.0, "{flavour}: {wall:?}");
+    }
+}
+
+#[test]
+fn riscv_flush_icache_refuses_unknown_flags() {
+    // Linux answers EINVAL; QEMU does not check, so this is not a QEMU-recorded case.
+    let prog = guest("c-musl/jit");
+    let o = rvrun(&["run", prog.to_str().unwrap(), "flags"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("run 3: 301\n")
+            && text(&o.stdout).contains("flush flags 2: -1 EINVAL\n"),
+        "{}",
+        text(&o.stdout)
+    );
+}
+
+/// The end of the last byte the program headers load from the file.
+fn loaded_extent(elf: &[u8]) -> usize {
+    let u16_at = |o: usize| u16::from_le_bytes([elf[o], elf[o + 1]]) as usize;
+    let u64_at = |o: usize| u64::from_le_bytes(elf[o..o + 8].try_into().unwrap()) as usize;
+    let (phoff, phnum) = (u64_at(32), u16_at(56));
+    (0..phnum)
+        .map(|i| phoff + i * 56)
+        .filter(|&ph| u32::from_le_bytes(elf[ph..ph + 4].try_into().unwrap()) == 1)
+        .map(|ph| u64_at(ph + 8) + u64_at(ph + 32))
+        .max()
+        .unwrap()
+}
+
+#[test]
+fn corrupt_section_headers_do_not_stop_a_program() {
+    let dir = tempfile::tempdir().unwrap();
+    for flavour in ["c-musl", "c-glibc"] {
+        let mut elf = std::fs::read(guest(&format!("{flavour}/hello"))).unwrap();
+        // Everything past the loaded bytes (symbol and string tables, section headers)
+        // becomes garbage, and so do e_shoff, e_shentsize, e_shnum and e_shstrndx.
+        let from = loaded_extent(&elf);
+        assert!(from < elf.len(), "{flavour}: nothing past the segments");
+        for (i, b) in elf[from..].iter_mut().enumerate() {
+            *b = (i as u8).wrapping_mul(167).wrapping_add(13);
+        }
+        elf[40..48].copy_from_slice(&0x7fff_ffff_fff0u64.to_le_bytes());
+        elf[58..64].copy_from_slice(&[0x41, 0x00, 0xff, 0xff, 0xfe, 0xff]);
+        let f = dir.path().join(format!("hello-{flavour}"));
+        std::fs::write(&f, &elf).unwrap();
+        let profile = dir.path().join(format!("profile-{flavour}"));
+        let o = rvrun(&[
+            "run",
+            "--profile",
+            profile.to_str().unwrap(),
+            f.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{flavour}: {}", text(&o.stderr));
+        assert_eq!(text(&o.stdout), "Hello, world!\n", "{flavour}");
+        // No symbols: the profile still has every instruction, under raw addresses.
+        let folded = std::fs::read_to_string(&profile).unwrap();
+        assert!(!folded.is_empty() && !folded.contains("main;"), "{folded}");
+    }
+}
+
+#[test]
+fn a_bad_program_header_entry_size_is_refused_like_linux() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut elf = std::fs::read(guest("c-musl/hello")).unwrap();
+    elf[54..56].copy_from_slice(&64u16.to_le_bytes());
+    let f = dir.path().join("hello");
+    std::fs::write(&f, &elf).unwrap();
+    let o = rvrun(&["run", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(125));
+    let err = text(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("e_phentsize 64 is not 56") && err.contains("ENOEXEC"),
+        "{err}"
+    );
+}
+
+#[test]
+fn guest_writes_to_a_full_stdout_get_enospc() {
+    // Linux (and QEMU) give the guest's write ENOSPC; cat reports it and exits 1.
+    let prog = guest("c-musl/cat");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rvrun"))
+        .args(["run", prog.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(
+            std::fs::File::options()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        )
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"hi\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stderr), "write: No space left on device\n");
+}
+
+#[test]
+fn cwd_must_exist_in_the_guest() {
+    let prog = guest("c-musl/hello");
+    let o = rvrun(&["run", "--cwd", "/no/such/dir", prog.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(125));
+    let err = text(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("--cwd /no/such/dir: no such directory"),
+        "{err}"
+    );
+    let o = rvrun(&["run", "--cwd", "/tmp", prog.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
+
+#[test]
+fn endless_stdin_is_bounded() {
+    // stdin is read in full for a receipt (and --trace): /dev/zero stops at the limit.
+    let prog = guest("c-musl/hello");
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path().join("r.json");
+    let o = Command::new(env!("CARGO_BIN_EXE_rvrun"))
+        .args([
+            "run",
+            "--receipt",
+            r.to_str().unwrap(),
+            prog.to_str().unwrap(),
+        ])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(125));
+    let err = text(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("cannot read stdin: has more than the 268435456 bytes"),
+        "{err}"
+    );
+}

@@ -131,7 +131,8 @@ fn hello_trace_starts_at_the_entry_and_ends_with_the_exit() {
     assert_eq!(text(&o.stdout), "Hello, world!\n");
 
     let elf = std::fs::read(&hello).unwrap();
-    let entry = goblin::elf::Elf::parse(&elf).unwrap().entry;
+    // e_entry (an ET_EXEC: no load bias).
+    let entry = u64::from_le_bytes(elf[24..32].try_into().unwrap());
     let reader = TraceReader::open(&t).unwrap();
     assert_eq!(reader.header().start.entry, entry);
     assert_eq!(reader.header().inputs.argv, vec![hello.clone()]);
@@ -514,7 +515,27 @@ fn damaged_traces_are_reported() {
 
     let d = trace_cmd(&["dump", guest("c-musl/hello").as_str()]);
     assert_eq!(d.status.code(), Some(125));
-    assert!(text(&d.stderr).contains("not an rvrun trace"));
+    assert!(
+        text(&d.stderr).contains(r#"not an rvrun trace (it starts with "\x7fELF\x02\x01\x01"#),
+        "{}",
+        text(&d.stderr)
+    );
+
+    // A program path that is not a regular file: no symbols (a warning), never a hang.
+    let d = trace_cmd(&[
+        "dump",
+        "--limit",
+        "1",
+        "--program",
+        "/dev/zero",
+        t.to_str().unwrap(),
+    ]);
+    assert_eq!(d.status.code(), Some(0), "{}", text(&d.stderr));
+    assert!(
+        text(&d.stderr).contains("no symbols: cannot read the program /dev/zero"),
+        "{}",
+        text(&d.stderr)
+    );
 }
 
 #[test]
@@ -557,5 +578,31 @@ fn timer_signals_and_interrupted_calls_replay() {
             "{prog}: no signal delivery recorded"
         );
         replay_memory(&es);
+    }
+}
+
+#[test]
+fn trace_output_errors_are_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (t, _) = traced(dir.path(), "hello", &[&guest("c-musl/hello")], b"");
+    let t = t.to_str().unwrap();
+    for args in [&["dump", t][..], &["stats", t], &["diff", t, t]] {
+        let o = Command::new(env!("CARGO_BIN_EXE_rvrun"))
+            .arg("trace")
+            .args(args)
+            .stdout(
+                std::fs::File::options()
+                    .write(true)
+                    .open("/dev/full")
+                    .unwrap(),
+            )
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(125), "{args:?}");
+        assert_eq!(
+            text(&o.stderr),
+            "rvrun: cannot write to stdout: No space left on device (os error 28)\n",
+            "{args:?}"
+        );
     }
 }

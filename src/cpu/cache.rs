@@ -139,6 +139,19 @@ impl DecodeCache {
         }
     }
 
+    /// Drops the blocks decoded from any page overlapping `[start, end)` (riscv_flush_icache).
+    /// The work is bounded by the number of code pages held, whatever the range.
+    pub fn invalidate_range(&mut self, start: u64, end: u64) {
+        let lo = page_floor(start);
+        let pages: Vec<u64> = self
+            .by_page
+            .keys()
+            .copied()
+            .filter(|&p| p >= lo && p < end)
+            .collect();
+        self.invalidate_pages(&pages);
+    }
+
     /// Number of live blocks (for tests and statistics).
     pub fn block_count(&self) -> usize {
         self.blocks.len() - self.free.len()
@@ -261,4 +274,39 @@ fn fetch(mem: &GuestMemory, pc: u64) -> Result<u32, MemFault> {
     }
     let hi = mem.fetch_u16(pc.wrapping_add(2))?;
     Ok(lo as u32 | (hi as u32) << 16)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mem::{RegionKind, perm};
+
+    #[test]
+    fn invalidate_range_drops_the_pages_it_overlaps() {
+        let mut mem = GuestMemory::new().unwrap();
+        mem.map_fixed(0x10000, 3 * PAGE_SIZE, perm::R | perm::X, RegionKind::Image)
+            .unwrap();
+        // `ecall` (ends a block) at the start of each page.
+        for page in 0..3 {
+            mem.poke(0x10000 + page * PAGE_SIZE, &0x73u32.to_le_bytes())
+                .unwrap();
+        }
+        let mut cache = DecodeCache::new();
+        for page in 0..3 {
+            cache.get(0x10000 + page * PAGE_SIZE, &mut mem).unwrap();
+        }
+        assert_eq!(cache.block_count(), 3);
+        // A range starting inside the second page and ending inside it.
+        cache.invalidate_range(0x11010, 0x11020);
+        assert_eq!(cache.block_count(), 2);
+        // An empty range (end before start) drops nothing.
+        cache.invalidate_range(0x12000, 0x10000);
+        assert_eq!(cache.block_count(), 2);
+        // The whole address space: bounded by the pages held, not the range.
+        cache.invalidate_range(0, u64::MAX);
+        assert_eq!(cache.block_count(), 0);
+        // Dropped blocks are decoded again.
+        cache.get(0x11000, &mut mem).unwrap();
+        assert_eq!(cache.block_count(), 1);
+    }
 }

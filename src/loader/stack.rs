@@ -64,7 +64,11 @@ pub fn build(
     mem.map_fixed(
         STACK_TOP - STACK_SIZE,
         STACK_SIZE,
-        perm::R | perm::W,
+        if seg.exec_stack {
+            perm::R | perm::W | perm::X
+        } else {
+            perm::R | perm::W
+        },
         RegionKind::Stack,
     )?;
 

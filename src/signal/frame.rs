@@ -157,10 +157,10 @@ impl Process {
             .and_then(|_| uc.store(&mut self.mem, frame + SIGINFO_SIZE));
         if written.is_err() {
             // Linux's force_sigsegv: a frame that cannot be written kills the process.
-            eprintln!(
+            crate::output::message(&format!(
                 "rvrun: cannot write the {} frame at 0x{frame:x}: guest killed by SIGSEGV",
                 signal_name(sig)
-            );
+            ));
             self.exit = Some(ExitReason::Signaled(super::SIGSEGV));
             return;
         }

@@ -295,12 +295,14 @@ impl crate::process::Process {
                     ""
                 };
                 match why {
-                    Some(why) => {
-                        eprintln!("rvrun: {why}: guest killed by {}{core}", signal_name(sig))
-                    }
-                    None if !core.is_empty() => {
-                        eprintln!("rvrun: guest killed by {}{core}", signal_name(sig))
-                    }
+                    Some(why) => crate::output::message(&format!(
+                        "rvrun: {why}: guest killed by {}{core}",
+                        signal_name(sig)
+                    )),
+                    None if !core.is_empty() => crate::output::message(&format!(
+                        "rvrun: guest killed by {}{core}",
+                        signal_name(sig)
+                    )),
                     None => {}
                 }
                 self.exit = Some(crate::process::ExitReason::Signaled(sig));

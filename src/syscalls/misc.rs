@@ -15,6 +15,7 @@ pub const TABLE: &[Syscall] = &[
         sys_riscv_hwprobe,
         "reports the implemented extensions; RISCV_HWPROBE_WHICH_CPUS stops the run",
     ),
+    handle(259, "riscv_flush_icache", "xxx", sys_riscv_flush_icache),
     partial(
         283,
         "membarrier",
@@ -30,6 +31,23 @@ pub const TABLE: &[Syscall] = &[
         "restartable sequences are not provided; libc carries on without them",
     ),
 ];
+
+/// SYS_RISCV_FLUSH_ICACHE_LOCAL: the only flag riscv_flush_icache accepts.
+const FLUSH_ICACHE_LOCAL: u64 = 1;
+
+/// Linux (arch/riscv/kernel/sys_riscv.c) refuses unknown flags with EINVAL, checks nothing
+/// about the range and flushes the whole address space's instruction cache. rvrun drops the
+/// decoded code of the pages in `[start, end)` (rvrun has one hart per address space, so the
+/// LOCAL flag changes nothing); stores already invalidate what they overwrite, so this also
+/// covers code changed by other means.
+fn sys_riscv_flush_icache(p: &mut Process, a: &Args) -> SysResult {
+    let (start, end, flags) = (a[0], a[1], a[2]);
+    if flags & !FLUSH_ICACHE_LOCAL != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    p.cache.invalidate_range(start, end);
+    Ok(0)
+}
 
 const GRND_NONBLOCK: u64 = 1;
 const GRND_RANDOM: u64 = 2;

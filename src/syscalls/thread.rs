@@ -28,7 +28,8 @@ pub const TABLE: &[Syscall] = &[
         "xdxxxx",
         sys_futex,
         "WAIT, WAKE, WAIT_BITSET, WAKE_BITSET, REQUEUE, CMP_REQUEUE (private or shared, \
-         CLOCK_REALTIME); PI and WAKE_OP futexes stop the run",
+         CLOCK_REALTIME with WAIT_BITSET); PI and WAKE_OP futexes stop the run; unknown \
+         commands: ENOSYS",
     ),
 ];
 
@@ -186,24 +187,44 @@ fn sys_sched_yield(p: &mut Process, _a: &Args) -> SysResult {
 }
 
 mod futex_op {
-    pub const WAIT: u64 = 0;
-    pub const WAKE: u64 = 1;
-    pub const REQUEUE: u64 = 3;
-    pub const CMP_REQUEUE: u64 = 4;
-    pub const WAIT_BITSET: u64 = 9;
-    pub const WAKE_BITSET: u64 = 10;
-    pub const PRIVATE_FLAG: u64 = 128;
-    pub const CLOCK_REALTIME: u64 = 256;
-    pub const CMD_MASK: u64 = !(PRIVATE_FLAG | CLOCK_REALTIME);
+    pub const WAIT: u32 = 0;
+    pub const WAKE: u32 = 1;
+    pub const REQUEUE: u32 = 3;
+    pub const CMP_REQUEUE: u32 = 4;
+    pub const WAKE_OP: u32 = 5;
+    pub const LOCK_PI: u32 = 6;
+    pub const UNLOCK_PI: u32 = 7;
+    pub const TRYLOCK_PI: u32 = 8;
+    pub const WAIT_BITSET: u32 = 9;
+    pub const WAKE_BITSET: u32 = 10;
+    pub const WAIT_REQUEUE_PI: u32 = 11;
+    pub const CMP_REQUEUE_PI: u32 = 12;
+    pub const LOCK_PI2: u32 = 13;
+    pub const PRIVATE_FLAG: u32 = 128;
+    pub const CLOCK_REALTIME: u32 = 256;
+    pub const CMD_MASK: u32 = !(PRIVATE_FLAG | CLOCK_REALTIME);
 }
 
 fn sys_futex(p: &mut Process, a: &Args) -> SysResult {
     use futex_op::*;
+    // `op` is an int: the upper half of the register is ignored.
     let (uaddr, op, val, timeout, uaddr2, val3) =
-        (a[0], a[1], a[2] as u32, a[3], a[4], a[5] as u32);
+        (a[0], a[1] as u32, a[2] as u32, a[3], a[4], a[5] as u32);
     let cmd = op & CMD_MASK;
-    if op & CLOCK_REALTIME != 0 && cmd != WAIT_BITSET && cmd != WAIT {
+    // Linux's do_futex: FUTEX_CLOCK_REALTIME only with the absolute-timeout waits, and any
+    // command it does not know is ENOSYS, before the address is looked at.
+    if op & CLOCK_REALTIME != 0 && !matches!(cmd, WAIT_BITSET | WAIT_REQUEUE_PI | LOCK_PI2) {
         return Err(Errno::ENOSYS.into());
+    }
+    match cmd {
+        WAIT | WAKE | REQUEUE | CMP_REQUEUE | WAIT_BITSET | WAKE_BITSET => {}
+        WAKE_OP | LOCK_PI | UNLOCK_PI | TRYLOCK_PI | WAIT_REQUEUE_PI | CMP_REQUEUE_PI
+        | LOCK_PI2 => {
+            return Err(SysError::Unsupported(format!(
+                "futex operation {cmd} (op 0x{op:x})"
+            )));
+        }
+        _ => return Err(Errno::ENOSYS.into()),
     }
     if uaddr % 4 != 0 {
         return Err(Errno::EINVAL.into());
@@ -260,8 +281,7 @@ fn sys_futex(p: &mut Process, a: &Args) -> SysResult {
             let moved = p.futex_requeue(uaddr, uaddr2, requeue as u64);
             Ok(woken + moved)
         }
-        _ => Err(SysError::Unsupported(format!(
-            "futex operation {cmd} (op 0x{op:x})"
-        ))),
+        // Filtered above.
+        _ => Err(Errno::ENOSYS.into()),
     }
 }

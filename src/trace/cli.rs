@@ -91,7 +91,7 @@ pub fn main(command: TraceCommand) -> u8 {
     match result {
         Ok(status) => status,
         Err(msg) => {
-            eprintln!("rvrun: trace: {msg}");
+            crate::output::message(&format!("rvrun: trace: {msg}"));
             ERROR
         }
     }
@@ -101,10 +101,11 @@ fn open(path: &Path) -> Result<TraceReader<std::fs::File>, String> {
     TraceReader::open(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// A closed pipe (`| head`) ends the output quietly.
-fn output_error(e: TraceError, trace: &Path) -> Result<u8, String> {
+/// An error while dumping: a closed pipe (`| head`) ends the output quietly, another write
+/// error is reported as such (see [`crate::output`]); else the trace is at fault.
+fn output_error(e: TraceError, trace: &Path, wrote: bool) -> Result<u8, String> {
     match e {
-        TraceError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(0),
+        TraceError::Io(e) if wrote => Ok(crate::output::stdout_failed(&e, 0)),
         e => Err(format!("{}: {e}", trace.display())),
     }
 }
@@ -113,7 +114,7 @@ fn run_dump(a: DumpArgs) -> Result<u8, String> {
     let mut reader = open(&a.trace)?;
     let (renderer, warning) = Renderer::for_trace(reader.header(), a.program.as_deref());
     if let Some(w) = warning {
-        eprintln!("rvrun: trace dump: {w}");
+        crate::output::message(&format!("rvrun: trace dump: {w}"));
     }
     let pcs = match &a.symbol {
         Some(name) => {
@@ -133,10 +134,33 @@ fn run_dump(a: DumpArgs) -> Result<u8, String> {
         events_only: a.events,
         limit: a.limit,
     };
-    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let mut out = WriteWatch {
+        inner: io::BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+        failed: false,
+    };
     match dump(&mut reader, &renderer, &filter, &mut out).and_then(|_| Ok(out.flush()?)) {
         Ok(()) => Ok(0),
-        Err(e) => output_error(e, &a.trace),
+        Err(e) => output_error(e, &a.trace, out.failed),
+    }
+}
+
+/// A writer that remembers whether a write failed, to tell output errors from the trace's.
+struct WriteWatch<W: Write> {
+    inner: W,
+    failed: bool,
+}
+
+impl<W: Write> Write for WriteWatch<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let r = self.inner.write(buf);
+        self.failed |= r.is_err();
+        r
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let r = self.inner.flush();
+        self.failed |= r.is_err();
+        r
     }
 }
 
@@ -146,14 +170,14 @@ fn run_stats(a: StatsArgs) -> Result<u8, String> {
         TraceStats::collect(&mut reader).map_err(|e| format!("{}: {e}", a.trace.display()))?;
     let bytes = std::fs::metadata(&a.trace).map(|m| m.len()).unwrap_or(0);
     let h = reader.header();
-    println!(
-        "trace: {} (program {}, argv {:?})",
+    let text = format!(
+        "trace: {} (program {}, argv {:?})\n{}",
         a.trace.display(),
-        h.host.program,
-        h.inputs.argv
+        h.host.program.escape_debug(),
+        h.inputs.argv,
+        stats.render(bytes, a.top)
     );
-    print!("{}", stats.render(bytes, a.top));
-    Ok(0)
+    Ok(crate::output::stdout_then(&text, 0))
 }
 
 fn run_diff(a: DiffArgs) -> Result<u8, String> {
@@ -162,30 +186,32 @@ fn run_diff(a: DiffArgs) -> Result<u8, String> {
     let names = [a.a.to_string_lossy(), a.b.to_string_lossy()];
     let names = [names[0].as_ref(), names[1].as_ref()];
     let inputs = crate::receipt::compare_inputs(&x.header().inputs, &y.header().inputs);
+    let mut text = String::new();
     if !inputs.is_empty() {
-        println!(
-            "the runs' inputs differ (\"recorded\" is {}, \"now\" is {}):",
+        text += &format!(
+            "the runs' inputs differ (\"recorded\" is {}, \"now\" is {}):\n",
             names[0], names[1]
         );
         for d in &inputs {
-            println!("  {d}");
+            text += &format!("  {d}\n");
         }
     }
     let (renderer, warning) = Renderer::for_trace(x.header(), a.program.as_deref());
     if let Some(w) = warning {
-        eprintln!("rvrun: trace diff: {w}");
+        crate::output::message(&format!("rvrun: trace diff: {w}"));
     }
-    match diff(&mut x, &mut y, names, a.context)? {
+    let status = match diff(&mut x, &mut y, names, a.context)? {
         None => {
             let (records, insns) = x.counts();
-            println!("traces are identical: {records} records, {insns} instructions");
-            Ok(0)
+            text += &format!("traces are identical: {records} records, {insns} instructions\n");
+            0
         }
         Some(d) => {
-            print!("{}", d.render(&renderer, names));
-            Ok(1)
+            text += &d.render(&renderer, names);
+            1
         }
-    }
+    };
+    Ok(crate::output::stdout_then(&text, status))
 }
 
 /// `A..B`, `A..`, `..B` or `A` (meaning `A..A+1`); decimal or `0x` hex.

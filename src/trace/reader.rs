@@ -12,14 +12,16 @@ use std::path::Path;
 const CHUNK: usize = 1 << 20;
 /// A record other than a memory write or an exit message is never longer than this.
 const MAX_SMALL_RECORD: usize = 1024;
+/// The longest JSON header accepted (a real one holds argv, env and input digests: far less).
+pub const MAX_HEADER: usize = 64 << 20;
 
 /// Why a trace cannot be read.
 #[derive(Debug)]
 pub enum TraceError {
     /// The file could not be read.
     Io(io::Error),
-    /// The file does not start with the trace magic.
-    NotATrace,
+    /// The file does not start with the trace magic (its first bytes, up to 8).
+    NotATrace(Vec<u8>),
     /// A version this rvrun does not read.
     Version(u32),
     /// The JSON header does not parse.
@@ -44,7 +46,12 @@ impl fmt::Display for TraceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TraceError::Io(e) => write!(f, "{e}"),
-            TraceError::NotATrace => write!(f, "not an rvrun trace (bad magic)"),
+            TraceError::NotATrace(start) => write!(
+                f,
+                "not an rvrun trace (it starts with \"{}\", not \"{}\")",
+                start.escape_ascii(),
+                MAGIC.escape_ascii()
+            ),
             TraceError::Version(v) => write!(
                 f,
                 "trace format version {v}; this rvrun reads version {VERSION}"
@@ -126,7 +133,9 @@ impl<R: Read> Source<R> {
         self.base + self.pos as u64
     }
 
-    /// Makes at least `n` unread bytes available, unless the file ends first.
+    /// Makes at least `n` unread bytes available, unless the file ends first. The buffer grows
+    /// with the bytes actually read (at most doubling), never to `n` up front: a length field
+    /// claiming gigabytes costs nothing unless the file really has them.
     fn fill(&mut self, n: usize) -> io::Result<()> {
         while self.len - self.pos < n && !self.eof {
             if self.pos > 0 {
@@ -138,9 +147,10 @@ impl<R: Read> Source<R> {
                 self.pos = 0;
                 self.hashed = 0;
             }
-            let want = self.len + n.max(CHUNK);
+            let want = self.len + CHUNK;
             if self.buf.len() < want {
-                self.buf.resize(want, 0);
+                self.buf
+                    .resize(want.max(self.buf.len().saturating_mul(2)), 0);
             }
             match self.src.read(&mut self.buf[self.len..]) {
                 Ok(0) => self.eof = true,
@@ -194,13 +204,19 @@ impl<R: Read> TraceReader<R> {
         let mut input = Source::new(src);
         input.fill(16)?;
         if input.unread().get(..8) != Some(&MAGIC[..]) {
-            return Err(TraceError::NotATrace);
+            let start = &input.unread()[..input.unread().len().min(8)];
+            return Err(TraceError::NotATrace(start.to_vec()));
         }
         let pre = input.take(16)?;
         let version = u32::from_le_bytes(pre[8..12].try_into().expect("4 bytes"));
         let json_len = u32::from_le_bytes(pre[12..16].try_into().expect("4 bytes")) as usize;
         if version != VERSION {
             return Err(TraceError::Version(version));
+        }
+        if json_len > MAX_HEADER {
+            return Err(TraceError::Header(format!(
+                "header of {json_len} bytes (at most {MAX_HEADER})"
+            )));
         }
         let header: Header = serde_json::from_slice(input.take(json_len)?)
             .map_err(|e| TraceError::Header(e.to_string()))?;
@@ -309,5 +325,50 @@ impl<R: Read> Iterator for TraceReader<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         self.next_entry().transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A preamble: magic, version, and a header length.
+    fn preamble(json_len: u32) -> Vec<u8> {
+        let mut b = MAGIC.to_vec();
+        b.extend_from_slice(&VERSION.to_le_bytes());
+        b.extend_from_slice(&json_len.to_le_bytes());
+        b
+    }
+
+    #[test]
+    fn a_huge_header_length_is_refused_without_allocating_it() {
+        let err = TraceReader::new(&preamble(u32::MAX)[..]).err().unwrap();
+        assert!(
+            err.to_string().contains("header of 4294967295 bytes"),
+            "{err}"
+        );
+        // Under the cap but longer than the file: truncated, after reading what is there.
+        let mut f = preamble(MAX_HEADER as u32);
+        f.extend_from_slice(b"{}");
+        let err = TraceReader::new(&f[..]).err().unwrap();
+        assert!(matches!(err, TraceError::Truncated { .. }), "{err}");
+    }
+
+    #[test]
+    fn the_buffer_grows_with_the_data_not_the_claim() {
+        let mut src = Source::new(&b"0123456789"[..]);
+        src.fill(1 << 40).unwrap();
+        assert_eq!(src.unread(), b"0123456789");
+        assert!(src.buf.len() <= 2 * CHUNK, "{}", src.buf.len());
+    }
+
+    #[test]
+    fn bad_magic_is_shown_escaped() {
+        let err = TraceReader::new(&b"\x1b[2J\0\xffjunk and more"[..])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains(r"\x1b[2J\x00\xffju"), "{err}");
+        assert!(!err.contains('\x1b'), "{err}");
     }
 }

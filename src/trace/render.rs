@@ -31,12 +31,13 @@ impl Renderer {
     /// file cannot be read or is not the traced program.
     pub fn for_trace(header: &Header, program: Option<&Path>) -> (Renderer, Option<String>) {
         let path = program.map_or_else(|| PathBuf::from(&header.host.program), Path::to_path_buf);
-        let bytes = match std::fs::read(&path) {
+        // The path comes from the trace file: shown escaped, read only if a sane file.
+        let shown = path.to_string_lossy().escape_debug().to_string();
+        let bytes = match crate::hostfile::read_regular(&path, crate::hostfile::MAX_PROGRAM) {
             Ok(b) => b,
             Err(e) => {
                 let warning = format!(
-                    "no symbols: cannot read the program {} ({e}); use --program PATH",
-                    path.display()
+                    "no symbols: cannot read the program {shown} ({e}); use --program PATH"
                 );
                 return (Renderer::new(Symbols::default()), Some(warning));
             }
@@ -44,8 +45,7 @@ impl Renderer {
         let warning =
             (crate::receipt::sha256_hex(&bytes) != header.inputs.program.sha256).then(|| {
                 format!(
-                    "{} is not the traced program (its SHA-256 differs): names may be wrong",
-                    path.display()
+                    "{shown} is not the traced program (its SHA-256 differs): names may be wrong"
                 )
             });
         let symbols = Symbols::from_elf(&bytes, header.start.load_bias);

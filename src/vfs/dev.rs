@@ -119,21 +119,44 @@ impl HostStdio {
         out
     }
 
-    /// Writes all of `data` to stdout or stderr and flushes it, so that the two streams
-    /// interleave in the order the guest wrote them.
+    /// Writes `data` to stdout or stderr and flushes it, so that the two streams interleave
+    /// in the order the guest wrote them. A host error is the guest's, as Linux would give
+    /// it for the same write: its errno (ENOSPC for /dev/full, EPIPE for a closed pipe), or
+    /// the count written before it.
     fn write_stream(&mut self, s: Stream, data: &[u8]) -> Result<usize, Errno> {
         let w = match s {
             Stream::Stdout => &mut self.stdout,
             Stream::Stderr => &mut self.stderr,
             Stream::Stdin => return Err(Errno::EBADF),
         };
-        match w.write_all(data).and_then(|()| w.flush()) {
-            Ok(()) => Ok(data.len()),
-            Err(e) if e.kind() == ErrorKind::BrokenPipe => Err(Errno::EPIPE),
-            Err(e) => {
-                log::warn!("writing host {s:?} failed: {e}");
-                Err(Errno::EIO)
+        let mut done = 0;
+        while done < data.len() {
+            match w.write(&data[done..]) {
+                Ok(0) => break,
+                Ok(n) => done += n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(_) if done > 0 => break,
+                Err(e) => return Err(host_errno(&e)),
             }
+        }
+        match w.flush() {
+            Ok(()) if done == 0 && !data.is_empty() => Err(Errno::EIO),
+            Ok(()) => Ok(done),
+            Err(_) if done > 0 => Ok(done),
+            Err(e) => Err(host_errno(&e)),
+        }
+    }
+}
+
+/// The guest errno for a host I/O error: the host's own errno (Linux on both sides), EIO when
+/// there is none.
+fn host_errno(e: &std::io::Error) -> Errno {
+    match e.raw_os_error() {
+        Some(n) if n > 0 && n < 4096 => Errno(n as u16),
+        _ if e.kind() == ErrorKind::BrokenPipe => Errno::EPIPE,
+        _ => {
+            log::warn!("host stream write failed: {e}");
+            Errno::EIO
         }
     }
 }

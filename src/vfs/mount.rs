@@ -5,7 +5,9 @@
 //! the host lists a directory. Host permission bits are normalised (0755 for directories
 //! and for files with the owner's execute bit, else 0644) so that the guest sees the same
 //! modes whatever the host's umask; host symlinks inside a mounted directory are copied as
-//! symlinks with their target unchanged; sockets, FIFOs and device files are skipped.
+//! symlinks with their target unchanged; sockets, FIFOs and device files are skipped (a
+//! FIFO or device named by `--mount` itself is an error). Files are read only when regular
+//! and no larger than [`MAX_MOUNT_FILE`], all mounts together at most [`MAX_MOUNT_TOTAL`].
 
 use super::Vfs;
 use super::dev::{Device, Stream};
@@ -13,7 +15,9 @@ use super::dir::Dir;
 use super::fd::FileId;
 use super::flags::*;
 use super::inode::{FileData, Ino, Node, Origin};
+use super::path::LastLink;
 use crate::config::{Mount, RunConfig};
+use crate::hostfile::{MAX_MOUNT_FILE, MAX_MOUNT_TOTAL};
 use std::ffi::OsStr;
 use std::io;
 use std::ops::ControlFlow;
@@ -82,18 +86,33 @@ impl Vfs {
             0o777,
         );
 
+        let mut budget = MAX_MOUNT_TOTAL;
         for m in &config.mounts {
-            self.mount(m)
+            self.mount(m, &mut budget)
                 .map_err(|e| format!("--mount {}:{}: {e}", m.host.display(), m.guest))?;
         }
 
         self.place_exe(exe_path, exe_bytes)
             .map_err(|e| format!("executable path {exe_path}: {e}"))?;
 
-        let cwd_parts = guest_components(&config.cwd).map_err(|e| format!("cwd: {e}"))?;
+        // The cwd must exist in the guest tree (as chdir needs it): built in, mounted, or the
+        // program's directory. It is never created.
+        guest_components(&config.cwd).map_err(|e| format!("--cwd: {e}"))?;
         let cwd = self
-            .mkdir_p(&cwd_parts)
-            .map_err(|e| format!("cwd {}: {e}", config.cwd))?;
+            .lookup_at(AT_FDCWD, config.cwd.as_bytes(), LastLink::Follow, false)
+            .map_err(|e| match e {
+                crate::syscalls::Errno::ENOENT => format!(
+                    "--cwd {}: no such directory in the guest (mount one there with --mount)",
+                    config.cwd
+                ),
+                e => format!("--cwd {}: {e}", config.cwd),
+            })?;
+        if !self.inodes.get(cwd).is_dir() {
+            return Err(format!(
+                "--cwd {}: not a directory in the guest",
+                config.cwd
+            ));
+        }
         self.inodes.hold(cwd);
         let old = std::mem::replace(&mut self.cwd, cwd);
         self.inodes.release(old);
@@ -151,7 +170,7 @@ impl Vfs {
     }
 
     /// Copies one `--mount` into the tree.
-    fn mount(&mut self, m: &Mount) -> Result<(), String> {
+    fn mount(&mut self, m: &Mount, budget: &mut u64) -> Result<(), String> {
         let parts = guest_components(&m.guest)?;
         let meta = std::fs::metadata(&m.host)
             .map_err(|e| format!("cannot read host path {}: {e}", m.host.display()))?;
@@ -168,7 +187,7 @@ impl Vfs {
             if m.read_only {
                 return Err("the root cannot be mounted read-only".to_string());
             }
-            return self.copy_dir_entries(&m.host, self.root, 0);
+            return self.copy_dir_entries(&m.host, self.root, 0, budget);
         };
         let parent = self.mkdir_p(dirs)?;
         if self
@@ -189,11 +208,10 @@ impl Vfs {
                 Origin::Mounted,
             );
             self.link_entry(parent, name, ino);
-            self.copy_dir_entries(&m.host, ino, mount_id)?;
+            self.copy_dir_entries(&m.host, ino, mount_id, budget)?;
             ino
         } else if meta.is_file() {
-            let bytes = std::fs::read(&m.host)
-                .map_err(|e| format!("cannot read {}: {e}", m.host.display()))?;
+            let bytes = read_mounted(&m.host, budget)?;
             let ino = self.inodes.add(
                 Node::File(FileData::new(&bytes)),
                 file_perm(meta.permissions().mode()),
@@ -215,7 +233,13 @@ impl Vfs {
     }
 
     /// Copies the entries of host directory `host` into guest directory `dir`, recursively.
-    fn copy_dir_entries(&mut self, host: &Path, dir: Ino, mount_id: u32) -> Result<(), String> {
+    fn copy_dir_entries(
+        &mut self,
+        host: &Path,
+        dir: Ino,
+        mount_id: u32,
+        budget: &mut u64,
+    ) -> Result<(), String> {
         let rd =
             std::fs::read_dir(host).map_err(|e| format!("cannot list {}: {e}", host.display()))?;
         let mut entries = rd
@@ -246,10 +270,9 @@ impl Vfs {
                     self.inodes
                         .add(Node::Dir(Dir::new(dir)), 0o755, mount_id, Origin::Mounted);
                 self.link_entry(dir, &name, ino);
-                self.copy_dir_entries(&path, ino, mount_id)?;
+                self.copy_dir_entries(&path, ino, mount_id, budget)?;
             } else if ft.is_file() {
-                let bytes = std::fs::read(&path)
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let bytes = read_mounted(&path, budget)?;
                 let perm = file_perm(meta.permissions().mode());
                 let ino = self.inodes.add(
                     Node::File(FileData::new(&bytes)),
@@ -362,6 +385,20 @@ impl Vfs {
         let link = super::path::LastLink::NoFollow;
         self.lookup_at(AT_FDCWD, path.as_bytes(), link, false).ok()
     }
+}
+
+/// Reads a mounted regular file, charging its size to `budget` (what all mounts may still
+/// copy in).
+fn read_mounted(path: &Path, budget: &mut u64) -> Result<Vec<u8>, String> {
+    let bytes = crate::hostfile::read_regular(path, MAX_MOUNT_FILE.min(*budget)).map_err(|e| {
+        format!(
+            "cannot read {}: {e} (each mounted file may have {MAX_MOUNT_FILE} bytes, all \
+             together {MAX_MOUNT_TOTAL})",
+            path.display()
+        )
+    })?;
+    *budget -= bytes.len() as u64;
+    Ok(bytes)
 }
 
 /// Writes one output file, creating its parent directories; `exec` adds execute bits. Only

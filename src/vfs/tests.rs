@@ -1084,6 +1084,26 @@ fn mount_errors() {
         ..RunConfig::default()
     };
     assert!(Vfs::new(&bad, EXE, b"").unwrap_err().contains("cwd"));
+    // A cwd that does not exist is an error, never created.
+    let bad = RunConfig {
+        cwd: "/no/such/dir".to_string(),
+        ..RunConfig::default()
+    };
+    let e = Vfs::new(&bad, EXE, b"").unwrap_err();
+    assert!(e.contains("--cwd /no/such/dir: no such directory"), "{e}");
+    let bad = RunConfig {
+        cwd: "/dev/null".to_string(),
+        ..RunConfig::default()
+    };
+    let e = Vfs::new(&bad, EXE, b"").unwrap_err();
+    assert!(e.contains("not a directory"), "{e}");
+    // Existing directories: built in, or reached through a mounted symlink.
+    let ok = RunConfig {
+        mounts: vec![mount(&t.path().join("data"), "/d", false)],
+        cwd: "/tmp".to_string(),
+        ..RunConfig::default()
+    };
+    assert_eq!(vfs_with(&ok).getcwd().unwrap(), b"/tmp");
     // Mounting the directory holding the program: the exe stays a file there.
     let ok = RunConfig {
         mounts: vec![mount(&t.path().join("data"), "/bin", false)],
@@ -1100,6 +1120,43 @@ fn mount_errors() {
     let mut v = vfs_with(&ok);
     assert_eq!(read_all(&mut v, "/a.txt"), b"ay");
     assert!(v.lookup_path("/tmp").is_some());
+}
+
+#[test]
+fn mounts_skip_special_files_and_refuse_oversized_ones() {
+    let t = host_tree();
+    let c = std::ffi::CString::new(t.path().join("data/fifo").to_str().unwrap()).unwrap();
+    // SAFETY: c is a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    // A FIFO inside a mounted directory is skipped (not opened: that would wait).
+    let ok = RunConfig {
+        mounts: vec![mount(&t.path().join("data"), "/d", false)],
+        ..RunConfig::default()
+    };
+    let mut v = vfs_with(&ok);
+    assert_eq!(
+        names(&mut v, "/d"),
+        [".", "..", "a.txt", "b.txt", "link", "sub"]
+    );
+    // Named by --mount itself: an error.
+    let bad = RunConfig {
+        mounts: vec![mount(&t.path().join("data/fifo"), "/f", false)],
+        ..RunConfig::default()
+    };
+    assert!(Vfs::new(&bad, EXE, b"").is_err());
+    let bad = RunConfig {
+        mounts: vec![mount(std::path::Path::new("/dev/zero"), "/z", false)],
+        ..RunConfig::default()
+    };
+    assert!(Vfs::new(&bad, EXE, b"").is_err());
+    // A sparse file past the per-file limit is refused before it is read.
+    let big = t.path().join("data/sub/big");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(crate::hostfile::MAX_MOUNT_FILE + 1)
+        .unwrap();
+    let e = Vfs::new(&ok, EXE, b"").unwrap_err();
+    assert!(e.contains("big") && e.contains("more than"), "{e}");
 }
 
 #[test]
