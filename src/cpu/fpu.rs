@@ -944,8 +944,11 @@ mod fast {
         fn mul(a: Self::T, b: Self::T) -> Self::T;
         fn div(a: Self::T, b: Self::T) -> Self::T;
         fn sqrt(a: Self::T) -> Self::T;
-        /// a*b + c with one rounding in the default (RNE) mode. Needs FMA3.
-        fn fma(a: Self::T, b: Self::T, c: Self::T) -> Self::T;
+        /// a*b + c with one rounding in the default (RNE) mode.
+        ///
+        /// # Safety
+        /// The host must have FMA3 (`hw::has_fma()`).
+        unsafe fn fma(a: Self::T, b: Self::T, c: Self::T) -> Self::T;
     }
 
     impl Host for super::D {
@@ -971,13 +974,10 @@ mod fast {
             a.sqrt()
         }
         #[inline(always)]
-        fn fma(a: f64, b: f64, c: f64) -> f64 {
-            if !hw::has_fma() {
-                return a.mul_add(b, c);
-            }
+        unsafe fn fma(a: f64, b: f64, c: f64) -> f64 {
             let mut x = c;
-            // SAFETY: register-only FMA3 instruction, reached only when the host has FMA3
-            // (checked above).
+            // SAFETY: register-only FMA3 instruction; the caller guarantees the host has
+            // FMA3 (this function's contract).
             unsafe {
                 asm!("vfmadd231sd {x}, {a}, {b}", x = inout(xmm_reg) x, a = in(xmm_reg) a,
                     b = in(xmm_reg) b, options(pure, nomem, nostack, preserves_flags));
@@ -1009,13 +1009,10 @@ mod fast {
             a.sqrt()
         }
         #[inline(always)]
-        fn fma(a: f32, b: f32, c: f32) -> f32 {
-            if !hw::has_fma() {
-                return a.mul_add(b, c);
-            }
+        unsafe fn fma(a: f32, b: f32, c: f32) -> f32 {
             let mut x = c;
-            // SAFETY: register-only FMA3 instruction, reached only when the host has FMA3
-            // (checked above).
+            // SAFETY: register-only FMA3 instruction; the caller guarantees the host has
+            // FMA3 (this function's contract).
             unsafe {
                 asm!("vfmadd231ss {x}, {a}, {b}", x = inout(xmm_reg) x, a = in(xmm_reg) a,
                     b = in(xmm_reg) b, options(pure, nomem, nostack, preserves_flags));
@@ -1060,7 +1057,8 @@ mod fast {
         let mag = rb & !F::SIGN;
         if mag >= pow2_above_emin::<F>(F::MANT + 2) && mag < F::INF && hw::has_fma() {
             let nr = F::val(rb ^ F::SIGN);
-            let res = F::fma(F::val(a), F::val(b), nr);
+            // SAFETY: has_fma() is part of the condition above.
+            let res = unsafe { F::fma(F::val(a), F::val(b), nr) };
             super::raise(flags, NX * (F::bits(res) & !F::SIGN != 0) as u32);
             return Some(rb);
         }
@@ -1085,7 +1083,8 @@ mod fast {
             && hw::has_fma()
         {
             let nr = F::val(rb ^ F::SIGN);
-            let rem = F::fma(nr, F::val(b), F::val(a));
+            // SAFETY: has_fma() is part of the condition above.
+            let rem = unsafe { F::fma(nr, F::val(b), F::val(a)) };
             super::raise(flags, NX * (F::bits(rem) & !F::SIGN != 0) as u32);
             return Some(rb);
         }
@@ -1103,7 +1102,8 @@ mod fast {
         if a >= pow2_above_emin::<F>(2 * F::MANT + 2) && a < F::INF && hw::has_fma() {
             let r = F::sqrt(F::val(a));
             let nr = F::val(F::bits(r) ^ F::SIGN);
-            let res = F::fma(nr, r, F::val(a));
+            // SAFETY: has_fma() is part of the condition above.
+            let res = unsafe { F::fma(nr, r, F::val(a)) };
             super::raise(flags, NX * (F::bits(res) & !F::SIGN != 0) as u32);
             return Some(F::bits(r));
         }
@@ -1119,10 +1119,14 @@ mod fast {
     /// |u1| >= 2^(emin+p+1), as for `mul`) and t1 = RN(r - c), t2 = (r - c) - t1
     /// (Fast2Sum). RN is a function, so equal sums give equal pairs: the fma is exact
     /// iff u1 == t1 and u2 == t2.
+    ///
+    /// # Safety
+    /// The host must have FMA3 (`hw::has_fma()`).
     #[inline(always)]
-    pub(super) fn fma<F: Host>(a: u64, b: u64, c: u64, flags: &mut u32) -> Option<u64> {
+    pub(super) unsafe fn fma<F: Host>(a: u64, b: u64, c: u64, flags: &mut u32) -> Option<u64> {
         let (x, y, z) = (F::val(a), F::val(b), F::val(c));
-        let r = F::fma(x, y, z);
+        // SAFETY: FMA3 is this function's contract.
+        let r = unsafe { F::fma(x, y, z) };
         let rb = F::bits(r);
         let mag = rb & !F::SIGN;
         if mag < pow2_above_emin::<F>(1) || mag >= F::INF {
@@ -1136,7 +1140,8 @@ mod fast {
         if u1b & !F::SIGN < pow2_above_emin::<F>(F::MANT + 2) || u1b & !F::SIGN >= F::INF {
             return None;
         }
-        let u2 = F::fma(x, y, F::val(u1b ^ F::SIGN));
+        // SAFETY: FMA3 is this function's contract.
+        let u2 = unsafe { F::fma(x, y, F::val(u1b ^ F::SIGN)) };
         let nc = c ^ F::SIGN;
         let t1 = r + F::val(nc);
         if F::bits(t1) & !F::SIGN >= F::INF {
@@ -1351,7 +1356,8 @@ fn fma64(a: u64, b: u64, c: u64, rm: Rm, flags: &mut u32) -> u64 {
     {
         if rm == Rm::Rne
             && hw::has_fma()
-            && let Some(r) = fast::fma::<D>(a, b, c, flags)
+            // SAFETY: has_fma() is checked first in the same condition.
+            && let Some(r) = unsafe { fast::fma::<D>(a, b, c, flags) }
         {
             return r;
         }
@@ -1376,7 +1382,8 @@ fn fma32(a: u32, b: u32, c: u32, rm: Rm, flags: &mut u32) -> u32 {
         let (a64, b64, c64) = (a as u64, b as u64, c as u64);
         if rm == Rm::Rne
             && hw::has_fma()
-            && let Some(r) = fast::fma::<S>(a64, b64, c64, flags)
+            // SAFETY: has_fma() is checked first in the same condition.
+            && let Some(r) = unsafe { fast::fma::<S>(a64, b64, c64, flags) }
         {
             return r as u32;
         }

@@ -408,9 +408,13 @@ impl GuestMemory {
     /// and none of `deny`.
     #[inline(always)]
     fn fast_ok(&self, addr: u64, size: u64, need: u8, deny: u8) -> bool {
-        addr < GUEST_SPACE
-            && (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - size
-            && self.perm_of(addr) & (need | deny) == need
+        if addr >= GUEST_SPACE || (addr & (PAGE_SIZE - 1)) > PAGE_SIZE - size {
+            return false;
+        }
+        // SAFETY: addr < GUEST_SPACE (checked above), so the index is below GUEST_PAGES,
+        // the table's length. (The hot path's own check; perm_of would repeat it.)
+        let p = unsafe { *self.perms.add((addr >> PAGE_SHIFT) as usize) };
+        p & (need | deny) == need
     }
 
     /// Loads a little-endian value of `N` bytes.
