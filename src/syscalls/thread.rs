@@ -117,11 +117,7 @@ fn sys_clone(p: &mut Process, a: &Args) -> SysResult {
     if flags & CHILD_CLEARTID != 0 {
         ctx.clear_child_tid = child_tid;
     }
-    p.sched.park(Parked {
-        cpu,
-        ctx,
-        wait: None,
-    });
+    p.sched.park(Parked::new(cpu, ctx, None));
     Ok(tid)
 }
 
@@ -163,9 +159,7 @@ fn sys_get_robust_list(p: &mut Process, a: &Args) -> SysResult {
         p.thread.robust_list
     } else {
         p.sched
-            .parked
-            .iter()
-            .find(|t| t.ctx.tid == tid)
+            .get(tid)
             .map(|t| t.ctx.robust_list)
             .ok_or(Errno::ESRCH)?
     };
