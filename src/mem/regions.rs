@@ -37,6 +37,10 @@ pub struct Region {
 #[derive(Default)]
 pub struct RegionMap {
     map: BTreeMap<u64, Region>,
+    /// The maximal runs of adjacent regions (start -> end): the free gaps lie between
+    /// them, so a placement search steps over a pile of adjacent mappings (thread stacks
+    /// and their guard pages) in one step instead of one per region.
+    runs: BTreeMap<u64, u64>,
 }
 
 impl RegionMap {
@@ -56,7 +60,46 @@ impl RegionMap {
     /// Inserts a region; the range must be free (callers remove first).
     pub fn insert(&mut self, r: Region) {
         debug_assert!(self.is_free(r.start, r.end));
+        self.add_run(r.start, r.end);
         self.map.insert(r.start, r);
+    }
+
+    /// Marks `[start, end)` (free until now) as occupied in [`RegionMap::runs`], merging it
+    /// with the runs that end at `start` and begin at `end`.
+    fn add_run(&mut self, mut start: u64, mut end: u64) {
+        if start >= end {
+            return;
+        }
+        if let Some((&s, &e)) = self.runs.range(..start).next_back()
+            && e == start
+        {
+            self.runs.remove(&s);
+            start = s;
+        }
+        if let Some(e) = self.runs.remove(&end) {
+            end = e;
+        }
+        self.runs.insert(start, end);
+    }
+
+    /// Marks `[start, end)` free in [`RegionMap::runs`], cutting the runs it overlaps.
+    fn cut_runs(&mut self, start: u64, end: u64) {
+        let mut hit = Vec::new();
+        if let Some((&s, &e)) = self.runs.range(..start).next_back()
+            && e > start
+        {
+            hit.push((s, e));
+        }
+        hit.extend(self.runs.range(start..end).map(|(&s, &e)| (s, e)));
+        for (s, e) in hit {
+            self.runs.remove(&s);
+            if s < start {
+                self.runs.insert(s, start);
+            }
+            if e > end {
+                self.runs.insert(end, e);
+            }
+        }
     }
 
     /// Regions overlapping `[start, end)`, by start key.
@@ -98,6 +141,7 @@ impl RegionMap {
         for k in self.isolate(start, end) {
             self.map.remove(&k);
         }
+        self.cut_runs(start, end);
     }
 
     /// Sets the permissions of `[start, end)`, splitting regions at its edges.
@@ -131,13 +175,13 @@ impl RegionMap {
     /// The highest start `s` with `bottom <= s`, `s + len <= top` and `[s, s+len)` free.
     pub fn find_free_top_down(&self, len: u64, bottom: u64, top: u64) -> Option<u64> {
         let mut hi = top;
-        // Walk regions downward from `top`, checking the gap above each.
-        for r in self.map.range(..top).rev().map(|(_, r)| r) {
-            if r.end < hi && hi - r.end >= len {
+        // Walk the runs of adjacent regions downward from `top`, checking the gap above each.
+        for (&start, &end) in self.runs.range(..top).rev() {
+            if end < hi && hi - end >= len {
                 let s = hi - len;
                 return (s >= bottom).then_some(s);
             }
-            hi = hi.min(r.start);
+            hi = hi.min(start);
             if hi < bottom.saturating_add(len) {
                 return None;
             }
@@ -190,5 +234,64 @@ mod tests {
         m.insert(anon(0x7000, 0x9000));
         assert_eq!(m.find_free_top_down(0x3000, 0x1000, 0xa000), Some(0x4000));
         assert_eq!(m.find_free_top_down(0x3000, 0x5000, 0xa000), None);
+    }
+
+    /// The placement search over runs gives what a walk over every region gives.
+    #[test]
+    fn runs_agree_with_a_walk_over_every_region() {
+        fn walk(m: &RegionMap, len: u64, bottom: u64, top: u64) -> Option<u64> {
+            let mut hi = top;
+            for r in m
+                .iter()
+                .filter(|r| r.start < top)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+            {
+                if r.end < hi && hi - r.end >= len {
+                    let s = hi - len;
+                    return (s >= bottom).then_some(s);
+                }
+                hi = hi.min(r.start);
+                if hi < bottom.saturating_add(len) {
+                    return None;
+                }
+            }
+            (hi >= bottom && hi - bottom >= len).then(|| hi - len)
+        }
+        let mut m = RegionMap::default();
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for step in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let start = (x % 200) * 0x1000;
+            let end = start + (1 + (x >> 20) % 8) * 0x1000;
+            if x >> 40 & 1 == 0 {
+                m.remove(start, end);
+            } else if m.is_free(start, end) {
+                m.insert(anon(start, end));
+            } else {
+                m.set_prot(start, end, (step % 3) as u8);
+            }
+            // Runs are the maximal unions of adjacent regions.
+            let mut runs: Vec<(u64, u64)> = Vec::new();
+            for r in m.iter() {
+                match runs.last_mut() {
+                    Some(last) if last.1 == r.start => last.1 = r.end,
+                    _ => runs.push((r.start, r.end)),
+                }
+            }
+            assert_eq!(
+                m.runs.iter().map(|(&s, &e)| (s, e)).collect::<Vec<_>>(),
+                runs
+            );
+            let len = (1 + (x >> 30) % 6) * 0x1000;
+            let (bottom, top) = ((x >> 33) % 50 * 0x1000, 0x100000 - (x >> 36) % 50 * 0x1000);
+            assert_eq!(
+                m.find_free_top_down(len, bottom, top),
+                walk(&m, len, bottom, top)
+            );
+        }
     }
 }
