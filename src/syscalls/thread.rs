@@ -94,6 +94,16 @@ fn sys_clone(p: &mut Process, a: &Args) -> SysResult {
         // A thread has no exit signal.
         return Err(Errno::EINVAL.into());
     }
+    // copy_process: the user's task count (every thread of the guest, the new one included)
+    // may not exceed RLIMIT_NPROC (the guest is uid 1000 without CAP_SYS_RESOURCE or
+    // CAP_SYS_ADMIN, so no exemption), nor the machine's thread count max_threads.
+    let threads = p.sched.thread_count() as u64;
+    let nproc = p.rlimits[crate::syscalls::RLIMIT_NPROC]
+        .0
+        .min(i64::MAX as u64);
+    if threads + 1 > nproc || threads >= crate::syscalls::MAX_THREADS {
+        return Err(Errno::EAGAIN.into());
+    }
     let tid = p.sched.alloc_tid();
     if flags & PARENT_SETTID != 0 {
         p.mem.write_bytes(parent_tid, &(tid as u32).to_le_bytes())?;
