@@ -27,7 +27,9 @@ pub const TABLE: &[Syscall] = &[
 
 const EPOLL_CTL_NOTE: &str = "pipes, eventfds, epoll instances, the host streams and the random devices can be \
                               watched (EPERM for regular files, directories and other devices, as Linux); \
-                              nested epoll cycles are not detected (ELOOP); events are reported in fd order";
+                              instances watching instances are refused where Linux refuses them (ELOOP for \
+                              cycles and paths of more than 4 links, EINVAL past the wakeup path limits); \
+                              events are reported in fd order";
 
 /// The deadline of a wait of `timeout` ns (None: forever): on a retried call, the one set
 /// by its first attempt.

@@ -15,6 +15,7 @@
 pub mod dev;
 pub mod dir;
 pub mod epoll;
+mod epoll_graph;
 pub mod eventfd;
 pub mod fd;
 pub mod flags;
@@ -174,6 +175,9 @@ pub struct Vfs {
     /// Counts changes that can make a blocked call ready (data moved, fds closed or made);
     /// the scheduler wakes threads retrying a syscall when it moves.
     generation: u64,
+    /// Some epoll instance has been made to watch another: from then on every
+    /// `EPOLL_CTL_ADD` runs Linux's nesting checks (see `epoll_graph`).
+    epolls_nested: bool,
 }
 
 impl Vfs {
@@ -223,6 +227,7 @@ impl Vfs {
             stdio: HostStdio::host(),
             ro_roots: Vec::new(),
             generation: 0,
+            epolls_nested: false,
         }
     }
 
@@ -325,16 +330,22 @@ impl Vfs {
     /// stderr always writable.
     /// eventfds by their counter; epoll instances are readable while an entry is ready.
     pub fn readiness(&self, fd: i32) -> Result<Readiness, Errno> {
-        self.readiness_nested(fd, 0)
+        self.readiness_nested(fd, 0, &mut BTreeMap::new())
     }
 
-    /// [`readiness`](Self::readiness) at epoll nesting depth `depth`.
-    pub(crate) fn readiness_nested(&self, fd: i32, depth: u32) -> Result<Readiness, Errno> {
+    /// [`readiness`](Self::readiness) at epoll nesting depth `depth`; `memo` holds the
+    /// readability of the epoll instances already looked at during this query.
+    pub(crate) fn readiness_nested(
+        &self,
+        fd: i32,
+        depth: u32,
+        memo: &mut BTreeMap<Ino, bool>,
+    ) -> Result<Readiness, Errno> {
         let f = self.io_file(fd)?;
         let mut r = Readiness::default();
         match &self.inodes.get(f.ino).node {
             Node::EventFd(e) => r = e.readiness(),
-            Node::Epoll(e) => r = self.epoll_readiness(e, depth),
+            Node::Epoll(e) => r = self.epoll_readiness(f.ino, e, depth, memo),
             Node::Pipe(p) => {
                 r.activity = p.activity;
                 if f.readable() {
