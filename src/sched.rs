@@ -364,6 +364,11 @@ impl Process {
     }
 
     fn leave_current(&mut self, mut wait: Option<Wait>, exiting: bool) {
+        // Set once the interval timer fired and no thread could run after it: with every
+        // thread still waiting, its later expirations change nothing either (its signal is
+        // ignored, or blocked and already pending), so time jumps past them instead of
+        // stepping through them one interval at a time, forever.
+        let mut timer_idle = false;
         loop {
             self.wake_expired();
             if let Some(tid) = self.pick_runnable_after(self.thread.tid) {
@@ -381,10 +386,17 @@ impl Process {
                 .earliest_deadline()
                 .into_iter()
                 .chain(own)
-                .chain(self.real_timer_deadline())
+                .chain(self.real_timer_deadline().filter(|_| !timer_idle))
                 .min();
             let Some(deadline) = earliest else {
-                let report = self.deadlock_report(wait.as_ref());
+                let mut report = self.deadlock_report(wait.as_ref());
+                if timer_idle {
+                    report = report.replacen(
+                        "and no timer is pending",
+                        "and the only timer left (ITIMER_REAL) sends a signal that is ignored or blocked",
+                        1,
+                    );
+                }
                 self.exit = Some(ExitReason::Stopped(report));
                 return;
             };
@@ -400,10 +412,11 @@ impl Process {
                 }
                 return;
             }
-            if self.real_timer_deadline().is_some_and(|d| d <= deadline)
-                && self.timers_fired_while_blocked(&mut wait, exiting)
-            {
-                return;
+            if self.real_timer_deadline().is_some_and(|d| d <= deadline) {
+                if self.timers_fired_while_blocked(&mut wait, exiting) {
+                    return;
+                }
+                timer_idle = true;
             }
         }
     }
