@@ -14,7 +14,8 @@ pub const TABLE: &[Syscall] = &[
         "clone",
         "xxxxx",
         sys_clone,
-        "threads (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND); fork and vfork stop the run",
+        "threads (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND), EAGAIN past RLIMIT_NPROC (default \
+         65536); fork and vfork stop the run",
     ),
     handle(93, "exit", "d", sys_exit),
     handle(96, "set_tid_address", "x", sys_set_tid_address),
