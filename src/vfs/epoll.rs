@@ -192,34 +192,43 @@ impl Vfs {
         // wakeup path limits when it is inserted (EINVAL).
         let target_is_epoll = matches!(self.inodes.get(target_ino).node, Node::Epoll(_));
         let mut path_check = None;
-        if op == EPOLL_CTL_ADD && (target_is_epoll || self.epolls_nested) {
+        if op == EPOLL_CTL_ADD && (target_is_epoll || !self.epoll_descriptions.is_empty()) {
             let graph = EpollGraph::new(self);
             let mut files = BTreeSet::new();
             if target_is_epoll {
                 if !graph.link_allowed(ino, target_ino, &mut files) {
                     return Err(Errno::ELOOP);
                 }
-                path_check = Some((graph, files));
+                path_check = Some(files);
             } else if graph.is_watched(ino) {
                 files.insert(file);
-                path_check = Some((graph, files));
+                path_check = Some(files);
             }
         }
         let live = |e: &Epoll| e.interests.get(&fd).is_some_and(|i| i.file == file);
         let present = live(self.epoll_mut(ino));
+        if let Some(files) = path_check
+            && !present
+            && !EpollGraph::new(self).paths_ok(ino, file, &files)
+        {
+            return Err(Errno::EINVAL);
+        }
         let events = (events & !EPOLLWAKEUP) | EPOLLERR | EPOLLHUP;
         self.note_change();
         let ep = self.epoll_mut(ino);
         match op {
             EPOLL_CTL_ADD if present => Err(Errno::EEXIST),
             EPOLL_CTL_ADD => {
-                if let Some((mut graph, files)) = path_check {
-                    graph.add_watch(ino, file);
-                    if !graph.paths_ok(&files) {
-                        return Err(Errno::EINVAL);
-                    }
+                self.epoll_watchers
+                    .entry(file)
+                    .or_default()
+                    .insert((ino, fd));
+                if target_is_epoll {
+                    self.epoll_descriptions
+                        .entry(target_ino)
+                        .or_default()
+                        .insert(file);
                 }
-                self.epolls_nested |= target_is_epoll;
                 let ep = self.epoll_mut(ino);
                 ep.interests.insert(
                     fd,
@@ -248,6 +257,9 @@ impl Vfs {
             }
             EPOLL_CTL_DEL => {
                 ep.interests.remove(&fd);
+                if let Some(set) = self.epoll_watchers.get_mut(&file) {
+                    set.remove(&(ino, fd));
+                }
                 Ok(())
             }
             _ => Err(Errno::EINVAL),

@@ -10,8 +10,9 @@
 //!   EINVAL.
 //!
 //! A link exists while its entry's open file description is open (Linux keeps an entry
-//! until its file is released). Every walk visits each instance once, or stops at the path
-//! limits, so a check costs at most the size of the graph.
+//! until its file is released). The downward walks visit each instance below the new link
+//! once, the upward ones each instance above it once, and the path count stops at the path
+//! limits: a check costs the part of the graph around the new link, not all of it.
 
 use super::Vfs;
 use super::fd::FileId;
@@ -25,60 +26,85 @@ pub const EP_MAX_NESTS: u32 = 4;
 /// may lead up from one file (paths with none are not limited).
 const PATH_LIMITS: [u32; 5] = [1000, 500, 100, 50, 10];
 
-/// Who watches what, among the open epoll instances.
-pub struct EpollGraph {
-    /// Each instance's entries: (description, the inode it refers to, whether that is an
-    /// epoll instance), in fd order.
-    entries: BTreeMap<Ino, Vec<(FileId, Ino, bool)>>,
-    /// For each description, the instances that watch it (one per entry).
-    watchers: BTreeMap<FileId, Vec<Ino>>,
-    /// For each epoll instance, its open descriptions.
-    descriptions: BTreeMap<Ino, Vec<FileId>>,
+/// Who watches what, among the open epoll instances: a view of the [`Vfs`], whose reverse
+/// index (`epoll_watchers`, `epoll_descriptions`) says who watches a description. An entry
+/// counts while its instance still has it and its description is open.
+pub struct EpollGraph<'a> {
+    vfs: &'a Vfs,
+    /// A link about to be made ("instance watches description"), counted as made.
+    pending: Option<(Ino, FileId)>,
 }
 
-impl EpollGraph {
+impl<'a> EpollGraph<'a> {
     /// The graph of the open epoll instances of `vfs`.
-    pub fn new(vfs: &Vfs) -> EpollGraph {
-        let mut g = EpollGraph {
-            entries: BTreeMap::new(),
-            watchers: BTreeMap::new(),
-            descriptions: BTreeMap::new(),
+    pub fn new(vfs: &'a Vfs) -> EpollGraph<'a> {
+        EpollGraph { vfs, pending: None }
+    }
+
+    fn is_epoll(&self, ino: Ino) -> bool {
+        matches!(
+            self.vfs.inodes.try_get(ino).map(|i| &i.node),
+            Some(Node::Epoll(_))
+        )
+    }
+
+    /// Instance `ino`'s entries: (description, the inode it refers to, whether that is an
+    /// epoll instance), in fd order.
+    fn entries(&self, ino: Ino) -> Vec<(FileId, Ino, bool)> {
+        let Some(Node::Epoll(e)) = self.vfs.inodes.try_get(ino).map(|i| &i.node) else {
+            return Vec::new();
         };
-        let is_epoll = |ino: Ino| matches!(vfs.inodes.get(ino).node, Node::Epoll(_));
-        for (&id, f) in &vfs.files {
-            if is_epoll(f.ino) {
-                g.descriptions.entry(f.ino).or_default().push(id);
-            }
+        e.interests
+            .values()
+            .filter_map(|it| {
+                let f = self.vfs.files.get(&it.file)?;
+                Some((it.file, f.ino, self.is_epoll(f.ino)))
+            })
+            .collect()
+    }
+
+    /// The instances watching description `file` (one per entry).
+    fn watchers(&self, file: FileId) -> Vec<Ino> {
+        if !self.vfs.files.contains_key(&file) {
+            return Vec::new();
         }
-        for &ino in g.descriptions.keys() {
-            let Node::Epoll(e) = &vfs.inodes.get(ino).node else {
-                continue;
-            };
-            let list: Vec<(FileId, Ino, bool)> = e
-                .interests
-                .values()
-                .filter_map(|it| {
-                    let f = vfs.files.get(&it.file)?;
-                    Some((it.file, f.ino, is_epoll(f.ino)))
-                })
-                .collect();
-            for &(id, _, _) in &list {
-                g.watchers.entry(id).or_default().push(ino);
-            }
-            g.entries.insert(ino, list);
+        let mut out: Vec<Ino> = self
+            .vfs
+            .epoll_watchers
+            .get(&file)
+            .into_iter()
+            .flatten()
+            .filter(|&&(ep, fd)| {
+                matches!(
+                    self.vfs.inodes.try_get(ep).map(|i| &i.node),
+                    Some(Node::Epoll(e)) if e.interests.get(&fd).is_some_and(|it| it.file == file)
+                )
+            })
+            .map(|&(ep, _)| ep)
+            .collect();
+        if let Some((ep, f)) = self.pending
+            && f == file
+        {
+            out.push(ep);
         }
-        g
+        out
     }
 
     /// The instances watching epoll instance `ino` (one per entry, through any of its
     /// descriptions): Linux's `ep->refs`.
     fn refs(&self, ino: Ino) -> Vec<Ino> {
-        self.descriptions
+        let mut descs: BTreeSet<FileId> = self
+            .vfs
+            .epoll_descriptions
             .get(&ino)
-            .into_iter()
-            .flatten()
-            .flat_map(|id| self.watchers.get(id).into_iter().flatten().copied())
-            .collect()
+            .cloned()
+            .unwrap_or_default();
+        if let Some((_, f)) = self.pending
+            && self.vfs.files.get(&f).is_some_and(|d| d.ino == ino)
+        {
+            descs.insert(f);
+        }
+        descs.into_iter().flat_map(|d| self.watchers(d)).collect()
     }
 
     /// True when some instance watches epoll instance `ino` (Linux's `file->f_ep`).
@@ -113,7 +139,7 @@ impl EpollGraph {
         }
         memo.insert(ep, 0);
         let mut result = 0;
-        for &(id, target, epoll) in self.entries.get(&ep).into_iter().flatten() {
+        for (id, target, epoll) in self.entries(ep) {
             if !epoll {
                 files.insert(id);
                 continue;
@@ -149,18 +175,13 @@ impl EpollGraph {
         result
     }
 
-    /// Adds the link "instance `ep` watches description `file`" (made before
-    /// [`EpollGraph::paths_ok`] looks, as Linux inserts the entry before its check).
-    pub fn add_watch(&mut self, ep: Ino, file: FileId) {
-        self.watchers.entry(file).or_default().push(ep);
-    }
-
-    /// `reverse_path_check`: whether every file of `files` stays within the path limits.
-    pub fn paths_ok(&self, files: &BTreeSet<FileId>) -> bool {
-        files.iter().all(|id| {
+    /// `reverse_path_check`: whether every file of `files` stays within the path limits
+    /// once instance `ep` watches description `file` (Linux inserts the entry, then checks).
+    pub fn paths_ok(mut self, ep: Ino, file: FileId, files: &BTreeSet<FileId>) -> bool {
+        self.pending = Some((ep, file));
+        files.iter().all(|&id| {
             let mut count = [0u32; PATH_LIMITS.len()];
-            let refs = self.watchers.get(id).cloned().unwrap_or_default();
-            self.reverse_paths(&refs, 0, &mut count)
+            self.reverse_paths(&self.watchers(id), 0, &mut count)
         })
     }
 

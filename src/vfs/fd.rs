@@ -247,6 +247,14 @@ impl Vfs {
             return;
         }
         let f = self.files.remove(&id).expect("live description");
+        // Its epoll entries end with it (Linux's eventpoll_release).
+        self.epoll_watchers.remove(&id);
+        if let Some(set) = self.epoll_descriptions.get_mut(&f.ino) {
+            set.remove(&id);
+            if set.is_empty() {
+                self.epoll_descriptions.remove(&f.ino);
+            }
+        }
         if let Node::Pipe(p) = &mut self.inodes.get_mut(f.ino).node {
             if f.readable() {
                 p.readers -= 1;

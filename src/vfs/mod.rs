@@ -37,7 +37,7 @@ use crate::syscalls::Errno;
 use fd::{FdTable, FileId, OpenFile};
 use flags::*;
 use inode::{Inodes, Node};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::ControlFlow;
 
 /// Why a VFS call did not complete.
@@ -175,9 +175,12 @@ pub struct Vfs {
     /// Counts changes that can make a blocked call ready (data moved, fds closed or made);
     /// the scheduler wakes threads retrying a syscall when it moves.
     generation: u64,
-    /// Some epoll instance has been made to watch another: from then on every
-    /// `EPOLL_CTL_ADD` runs Linux's nesting checks (see `epoll_graph`).
-    epolls_nested: bool,
+    /// Who watches each open file description: the (epoll instance, fd) of every entry
+    /// added for it. Entries removed since are skipped when read (see `epoll_graph`).
+    epoll_watchers: BTreeMap<FileId, BTreeSet<(Ino, i32)>>,
+    /// The descriptions of each epoll instance that was added to an instance. While it is
+    /// empty no instance watches another and `EPOLL_CTL_ADD` skips the nesting checks.
+    epoll_descriptions: BTreeMap<Ino, BTreeSet<FileId>>,
 }
 
 impl Vfs {
@@ -227,7 +230,8 @@ impl Vfs {
             stdio: HostStdio::host(),
             ro_roots: Vec::new(),
             generation: 0,
-            epolls_nested: false,
+            epoll_watchers: BTreeMap::new(),
+            epoll_descriptions: BTreeMap::new(),
         }
     }
 

@@ -1229,3 +1229,58 @@ fn fd_table_size_grows_as_linux_sizes_it() {
     v.close_range(0, u32::MAX, false);
     assert_eq!(v.fd_table_size(), 512, "the table never shrinks");
 }
+
+#[test]
+fn epoll_links_last_as_long_as_their_description() {
+    use super::epoll::{EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLLIN};
+    let mut v = vfs();
+    let add = |v: &mut Vfs, ep: i32, fd: i32| v.epoll_ctl(ep, EPOLL_CTL_ADD, fd, EPOLLIN, 0);
+    let a = v.epoll_create(0).unwrap();
+    let b = v.epoll_create(0).unwrap();
+    add(&mut v, a, b).unwrap();
+    assert_eq!(add(&mut v, b, a), Err(Errno::ELOOP));
+    // A watches B's description, not the fd: closing the fd while a dup keeps the
+    // description open keeps the link (as Linux keeps the entry until the file is released).
+    let b2 = v.dup(b).unwrap();
+    v.close(b).unwrap();
+    assert_eq!(add(&mut v, b2, a), Err(Errno::ELOOP));
+    v.close(b2).unwrap();
+    let c = v.epoll_create(0).unwrap();
+    add(&mut v, c, a).unwrap();
+    // DEL removes the link.
+    let d = v.epoll_create(0).unwrap();
+    add(&mut v, a, d).unwrap();
+    assert_eq!(add(&mut v, d, c), Err(Errno::ELOOP));
+    v.epoll_ctl(a, EPOLL_CTL_DEL, d, 0, 0).unwrap();
+    add(&mut v, d, c).unwrap();
+}
+
+#[test]
+fn epoll_wakeup_paths_are_limited() {
+    use super::epoll::{EPOLL_CTL_ADD, EPOLLIN};
+    let mut v = vfs();
+    let add = |v: &mut Vfs, ep: i32, fd: i32| v.epoll_ctl(ep, EPOLL_CTL_ADD, fd, EPOLLIN, 0);
+    let (r, _w) = v.pipe(0).unwrap();
+    // Eleven instances watch the pipe; each is watched by a chain of four more: adding the
+    // chains' tops makes paths of four links, at most ten of which may lead up from one file.
+    let mut tops = Vec::new();
+    for _ in 0..11 {
+        let mut e = v.epoll_create(0).unwrap();
+        add(&mut v, e, r).unwrap();
+        for _ in 0..3 {
+            let up = v.epoll_create(0).unwrap();
+            add(&mut v, up, e).unwrap();
+            e = up;
+        }
+        tops.push(e);
+    }
+    let results: Vec<_> = tops
+        .iter()
+        .map(|&t| {
+            let top = v.epoll_create(0).unwrap();
+            add(&mut v, top, t)
+        })
+        .collect();
+    assert_eq!(results[..10], vec![Ok(()); 10]);
+    assert_eq!(results[10], Err(Errno::EINVAL));
+}
