@@ -141,7 +141,9 @@ impl Process {
             &mut rng,
         )
         .map_err(|e| format!("{exe_path}: {e}"))?;
-        let vfs = Vfs::with_commit_limit(config, &image.exe_path, program, commit)?;
+        let mut vfs = Vfs::with_commit_limit(config, &image.exe_path, program, commit)?;
+        let rlimits = crate::syscalls::DEFAULT_RLIMITS;
+        vfs.set_fd_limit(rlimits[crate::syscalls::RLIMIT_NOFILE].0);
         let mut cpu = Cpu::new(image.entry);
         cpu.set_reg(REG_SP, image.initial_sp);
         Ok(Process {
@@ -163,7 +165,7 @@ impl Process {
             strace: None,
             stats: Stats::default(),
             max_insns: config.max_insns,
-            rlimits: crate::syscalls::DEFAULT_RLIMITS,
+            rlimits,
             membarrier_registered: 0,
             events: None,
             itimers: Default::default(),

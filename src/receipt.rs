@@ -571,7 +571,7 @@ impl Recorder {
 /// Every live thread of `process` with its tid: the running one and the parked ones.
 pub fn threads_of(process: &Process) -> Vec<(u64, &Cpu)> {
     std::iter::once((process.tid(), &process.cpu))
-        .chain(process.sched.parked.iter().map(|t| (t.ctx.tid, &t.cpu)))
+        .chain(process.sched.parked().map(|t| (t.ctx.tid, &t.cpu)))
         .collect()
 }
 

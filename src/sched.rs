@@ -13,6 +13,7 @@ use crate::observe::RunEvent;
 use crate::process::{ExitReason, Process};
 use crate::signal::{AltStack, DefaultAction, SA_RESTART, SIG_DFL, SIG_IGN, default_action};
 use crate::syscalls::Errno;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Default scheduling quantum in retired instructions.
 pub const DEFAULT_QUANTUM: u64 = 1_000_000;
@@ -121,15 +122,41 @@ pub struct Parked {
     pub cpu: Cpu,
     /// Its kernel state.
     pub ctx: ThreadCtx,
+    /// What it waits for; `None` when it is runnable. Changed only through the
+    /// [`Scheduler`], which indexes it.
+    wait: Option<Wait>,
+}
+
+impl Parked {
+    /// A parked thread with registers `cpu` and state `ctx`, waiting for `wait` (`None`:
+    /// runnable).
+    pub fn new(cpu: Cpu, ctx: ThreadCtx, wait: Option<Wait>) -> Parked {
+        Parked { cpu, ctx, wait }
+    }
+
     /// What it waits for; `None` when it is runnable.
-    pub wait: Option<Wait>,
+    pub fn wait(&self) -> Option<&Wait> {
+        self.wait.as_ref()
+    }
 }
 
 /// The threads that are not running, and the scheduling counters.
+///
+/// Parked threads are kept by tid, with indexes that make every scheduling step cost
+/// O(log n) in the number of threads: the runnable ones, the timed waits by deadline, the
+/// threads retrying a syscall, and the futex waiters of each address in arrival order.
 #[derive(Default)]
 pub struct Scheduler {
-    /// Parked threads, in tid order.
-    pub parked: Vec<Parked>,
+    /// Parked threads by tid.
+    parked: BTreeMap<u64, Parked>,
+    /// Tids of the parked threads that can run.
+    runnable: BTreeSet<u64>,
+    /// (deadline, tid) of the parked threads whose wait has a deadline.
+    timed: BTreeSet<(u128, u64)>,
+    /// Tids of the parked threads retrying a syscall ([`Wait::Retry`]).
+    retrying: BTreeSet<u64>,
+    /// Futex waiters: by futex address, (arrival seq → tid).
+    futexes: BTreeMap<u64, BTreeMap<u64, u64>>,
     /// The next tid to hand out.
     next_tid: u64,
     /// Instructions per time slice.
@@ -171,32 +198,124 @@ impl Scheduler {
         self.wait_seq
     }
 
-    /// Adds a parked thread, keeping tid order.
+    /// Adds a parked thread.
     pub fn park(&mut self, t: Parked) {
-        let at = self.parked.partition_point(|p| p.ctx.tid < t.ctx.tid);
-        self.parked.insert(at, t);
+        let tid = t.ctx.tid;
+        self.index(tid, t.wait.as_ref());
+        if let Some(old) = self.parked.insert(tid, t) {
+            // Tids are unique: never reached, but keep the indexes true if it were.
+            self.unindex(tid, old.wait.as_ref());
+        }
+    }
+
+    /// Removes parked thread `tid` (to run it).
+    fn unpark(&mut self, tid: u64) -> Option<Parked> {
+        let t = self.parked.remove(&tid)?;
+        self.unindex(tid, t.wait.as_ref());
+        Some(t)
+    }
+
+    /// Parked thread `tid`.
+    pub fn get(&self, tid: u64) -> Option<&Parked> {
+        self.parked.get(&tid)
+    }
+
+    /// Registers and kernel state of parked thread `tid` (its wait stays as it is).
+    pub fn get_mut(&mut self, tid: u64) -> Option<(&mut Cpu, &mut ThreadCtx)> {
+        self.parked.get_mut(&tid).map(|t| (&mut t.cpu, &mut t.ctx))
+    }
+
+    /// The parked threads in tid order.
+    pub fn parked(&self) -> impl Iterator<Item = &Parked> {
+        self.parked.values()
+    }
+
+    /// Replaces what parked thread `tid` waits for; returns the old wait.
+    fn set_wait(&mut self, tid: u64, wait: Option<Wait>) -> Option<Wait> {
+        let t = self.parked.get_mut(&tid)?;
+        let old = std::mem::replace(&mut t.wait, wait);
+        self.unindex(tid, old.as_ref());
+        let new = self.parked[&tid].wait.clone();
+        self.index(tid, new.as_ref());
+        old
+    }
+
+    fn index(&mut self, tid: u64, wait: Option<&Wait>) {
+        let Some(w) = wait else {
+            self.runnable.insert(tid);
+            return;
+        };
+        if let Some(d) = w.deadline() {
+            self.timed.insert((d, tid));
+        }
+        match *w {
+            Wait::Retry { .. } => {
+                self.retrying.insert(tid);
+            }
+            Wait::Futex { uaddr, seq, .. } => {
+                self.futexes.entry(uaddr).or_default().insert(seq, tid);
+            }
+            Wait::Sleep { .. } => {}
+        }
+    }
+
+    fn unindex(&mut self, tid: u64, wait: Option<&Wait>) {
+        let Some(w) = wait else {
+            self.runnable.remove(&tid);
+            return;
+        };
+        if let Some(d) = w.deadline() {
+            self.timed.remove(&(d, tid));
+        }
+        match *w {
+            Wait::Retry { .. } => {
+                self.retrying.remove(&tid);
+            }
+            Wait::Futex { uaddr, seq, .. } => {
+                if let Some(q) = self.futexes.get_mut(&uaddr) {
+                    q.remove(&seq);
+                    if q.is_empty() {
+                        self.futexes.remove(&uaddr);
+                    }
+                }
+            }
+            Wait::Sleep { .. } => {}
+        }
+    }
+
+    /// Makes parked thread `tid` runnable; `a0`, when given, becomes its syscall result.
+    fn wake(&mut self, tid: u64, a0: Option<u64>) {
+        self.set_wait(tid, None);
+        if let (Some(r), Some(t)) = (a0, self.parked.get_mut(&tid)) {
+            t.cpu.set_reg(10, r);
+        }
     }
 
     /// Number of threads, including the running one.
     pub fn thread_count(&self) -> usize {
         self.parked.len() + 1
     }
+
+    /// The earliest deadline of a parked thread's wait.
+    fn earliest_deadline(&self) -> Option<u128> {
+        self.timed.first().map(|&(d, _)| d)
+    }
 }
 
 impl Process {
-    /// True when a thread other than the running one could run now.
-    fn pick_runnable_after(&self, tid: u64) -> Option<usize> {
-        let p = &self.sched.parked;
-        let start = p.partition_point(|t| t.ctx.tid <= tid);
-        (start..p.len())
-            .chain(0..start)
-            .find(|&i| p[i].wait.is_none())
+    /// The runnable parked thread with the next higher tid than `tid`, wrapping around.
+    fn pick_runnable_after(&self, tid: u64) -> Option<u64> {
+        let r = &self.sched.runnable;
+        r.range(tid.saturating_add(1)..)
+            .next()
+            .or_else(|| r.first())
+            .copied()
     }
 
-    /// Swaps parked thread `i` in as the running thread; the old running thread is parked with
-    /// `wait` (or dropped when `exiting`).
-    fn switch_to(&mut self, i: usize, wait: Option<Wait>, exiting: bool) {
-        let next = self.sched.parked.remove(i);
+    /// Swaps parked thread `tid` in as the running thread; the old running thread is parked
+    /// with `wait` (or dropped when `exiting`).
+    fn switch_to(&mut self, tid: u64, wait: Option<Wait>, exiting: bool) {
+        let next = self.sched.unpark(tid).expect("picked thread is parked");
         let old_cpu = std::mem::replace(&mut self.cpu, next.cpu);
         let old_ctx = std::mem::replace(&mut self.thread, next.ctx);
         let (from, to) = (old_ctx.tid, self.thread.tid);
@@ -225,8 +344,8 @@ impl Process {
     /// Ends the running thread's slice: switches to the next runnable thread, if any.
     pub fn yield_slice(&mut self) {
         self.wake_expired();
-        if let Some(i) = self.pick_runnable_after(self.thread.tid) {
-            self.switch_to(i, None, false);
+        if let Some(tid) = self.pick_runnable_after(self.thread.tid) {
+            self.switch_to(tid, None, false);
         } else {
             self.sched.slice_left = self.sched.quantum;
             self.sched.lr_extension = false;
@@ -245,10 +364,15 @@ impl Process {
     }
 
     fn leave_current(&mut self, mut wait: Option<Wait>, exiting: bool) {
+        // Set once the interval timer fired and no thread could run after it: with every
+        // thread still waiting, its later expirations change nothing either (its signal is
+        // ignored, or blocked and already pending), so time jumps past them instead of
+        // stepping through them one interval at a time, forever.
+        let mut timer_idle = false;
         loop {
             self.wake_expired();
-            if let Some(i) = self.pick_runnable_after(self.thread.tid) {
-                self.switch_to(i, wait, exiting);
+            if let Some(tid) = self.pick_runnable_after(self.thread.tid) {
+                self.switch_to(tid, wait, exiting);
                 return;
             }
             // Nothing else can run: jump to the earliest deadline, ours included.
@@ -259,14 +383,20 @@ impl Process {
             };
             let earliest = self
                 .sched
-                .parked
-                .iter()
-                .filter_map(|t| t.wait.as_ref()?.deadline())
+                .earliest_deadline()
+                .into_iter()
                 .chain(own)
-                .chain(self.real_timer_deadline())
+                .chain(self.real_timer_deadline().filter(|_| !timer_idle))
                 .min();
             let Some(deadline) = earliest else {
-                let report = self.deadlock_report(wait.as_ref());
+                let mut report = self.deadlock_report(wait.as_ref());
+                if timer_idle {
+                    report = report.replacen(
+                        "and no timer is pending",
+                        "and the only timer left (ITIMER_REAL) sends a signal that is ignored or blocked",
+                        1,
+                    );
+                }
                 self.exit = Some(ExitReason::Stopped(report));
                 return;
             };
@@ -282,20 +412,21 @@ impl Process {
                 }
                 return;
             }
-            if self.real_timer_deadline().is_some_and(|d| d <= deadline)
-                && self.timers_fired_while_blocked(&mut wait, exiting)
-            {
-                return;
+            if self.real_timer_deadline().is_some_and(|d| d <= deadline) {
+                if self.timers_fired_while_blocked(&mut wait, exiting) {
+                    return;
+                }
+                timer_idle = true;
             }
         }
     }
 
-    /// Wakes parked thread `i` (blocked, with a signal pending that it will run a handler
+    /// Wakes parked thread `tid` (blocked, with a signal pending that it will run a handler
     /// for); see [`end_wait_for_handler`].
-    pub(crate) fn interrupt_wait(&mut self, i: usize, sa_restart: bool) {
+    pub(crate) fn interrupt_wait(&mut self, tid: u64, sa_restart: bool) {
         let now = self.monotonic_ns();
-        let t = &mut self.sched.parked[i];
-        if let Some(wait) = t.wait.take() {
+        if let Some(wait) = self.sched.set_wait(tid, None) {
+            let t = self.sched.parked.get_mut(&tid).expect("parked thread");
             end_wait_for_handler(&mut t.cpu, &mut t.ctx, wait, sa_restart, now, &mut self.mem);
         }
     }
@@ -348,80 +479,77 @@ impl Process {
     /// file state changed since the last look, every thread retrying a syscall.
     fn wake_expired(&mut self) {
         let now = self.monotonic_ns();
+        while let Some(&(deadline, tid)) = self.sched.timed.first() {
+            if deadline > now {
+                break;
+            }
+            let r = self.sched.parked[&tid]
+                .wait
+                .as_ref()
+                .and_then(Wait::timeout_result);
+            self.sched.wake(tid, r);
+        }
         let generation = self.vfs.generation();
-        let changed = generation != self.sched.seen_vfs_generation;
-        self.sched.seen_vfs_generation = generation;
-        for t in &mut self.sched.parked {
-            let Some(w) = &t.wait else { continue };
-            if w.deadline().is_some_and(|d| d <= now) {
-                if let Some(r) = w.timeout_result() {
-                    t.cpu.set_reg(10, r);
-                }
-                t.wait = None;
-            } else if changed && matches!(w, Wait::Retry { .. }) {
-                t.wait = None;
+        if generation != self.sched.seen_vfs_generation {
+            self.sched.seen_vfs_generation = generation;
+            for tid in std::mem::take(&mut self.sched.retrying) {
+                self.sched.wake(tid, None);
             }
         }
     }
 
-    /// Indexes of the parked threads waiting on futex `uaddr` with a bitset overlapping
-    /// `bitset`, in arrival order.
-    fn futex_waiters(&self, uaddr: u64, bitset: u32) -> Vec<usize> {
-        let mut waiters: Vec<(u64, usize)> = self
-            .sched
-            .parked
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| match t.wait {
-                Some(Wait::Futex {
-                    uaddr: a,
-                    bitset: b,
-                    seq,
-                    ..
-                }) if a == uaddr && b & bitset != 0 => Some((seq, i)),
-                _ => None,
+    /// Tids of the parked threads waiting on futex `uaddr` with a bitset overlapping
+    /// `bitset`, in arrival order, at most `n`.
+    fn futex_waiters(&self, uaddr: u64, bitset: u32, n: u64) -> Vec<u64> {
+        let Some(queue) = self.sched.futexes.get(&uaddr) else {
+            return Vec::new();
+        };
+        queue
+            .values()
+            .filter(|&tid| {
+                matches!(self.sched.parked[tid].wait, Some(Wait::Futex { bitset: b, .. }) if b & bitset != 0)
             })
-            .collect();
-        waiters.sort_unstable();
-        waiters.into_iter().map(|(_, i)| i).collect()
+            .take(n.min(usize::MAX as u64) as usize)
+            .copied()
+            .collect()
     }
 
     /// Wakes up to `n` threads waiting on futex `uaddr` with a bitset overlapping `bitset`, in
     /// arrival order; returns how many. Woken waits return 0.
     pub fn futex_wake(&mut self, uaddr: u64, bitset: u32, n: u64) -> u64 {
-        let woken = self
-            .futex_waiters(uaddr, bitset)
-            .into_iter()
-            .take(n.min(usize::MAX as u64) as usize);
-        let mut count = 0;
-        for i in woken {
-            let t = &mut self.sched.parked[i];
-            t.wait = None;
-            t.cpu.set_reg(10, 0);
-            count += 1;
+        let woken = self.futex_waiters(uaddr, bitset, n);
+        for &tid in &woken {
+            self.sched.wake(tid, Some(0));
         }
-        count
+        woken.len() as u64
     }
 
     /// Moves up to `n` waiters of futex `from` to wait on `to` instead; returns how many.
     pub fn futex_requeue(&mut self, from: u64, to: u64, n: u64) -> u64 {
-        let moved = self
-            .futex_waiters(from, u32::MAX)
-            .into_iter()
-            .take(n.min(usize::MAX as u64) as usize);
-        let mut count = 0;
-        for i in moved {
-            if let Some(Wait::Futex { uaddr, .. }) = &mut self.sched.parked[i].wait {
-                *uaddr = to;
-                count += 1;
+        let moved = self.futex_waiters(from, u32::MAX, n);
+        for &tid in &moved {
+            if let Some(Wait::Futex {
+                bitset,
+                deadline,
+                seq,
+                ..
+            }) = self.sched.parked[&tid].wait.clone()
+            {
+                let w = Wait::Futex {
+                    uaddr: to,
+                    bitset,
+                    deadline,
+                    seq,
+                };
+                self.sched.set_wait(tid, Some(w));
             }
         }
-        count
+        moved.len() as u64
     }
 
     /// True when some thread (running or parked) has id `tid`.
     pub fn has_thread(&self, tid: u64) -> bool {
-        self.thread.tid == tid || self.sched.parked.iter().any(|t| t.ctx.tid == tid)
+        self.thread.tid == tid || self.sched.parked.contains_key(&tid)
     }
 
     fn deadlock_report(&self, current: Option<&Wait>) -> String {
@@ -441,7 +569,7 @@ impl Process {
             None => format!("\n  thread {tid}: runnable, pc 0x{pc:x}"),
         };
         s.push_str(&describe(self.thread.tid, self.cpu.pc, current));
-        for t in &self.sched.parked {
+        for t in self.sched.parked.values() {
             s.push_str(&describe(t.ctx.tid, t.cpu.pc, t.wait.as_ref()));
         }
         s

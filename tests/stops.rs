@@ -1,6 +1,8 @@
 //! How rvrun stops: unsupported syscalls (and --allow-unsupported), dynamically linked
 //! programs, the instruction limit. Uses guests built by `make programs` (RVRUN_GUESTS).
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -319,4 +321,73 @@ fn endless_stdin_is_bounded() {
         err.contains("cannot read stdin: has more than the 268435456 bytes"),
         "{err}"
     );
+}
+
+/// Runs rvrun with a time limit (a guest that keeps rvrun busy must not hang the test).
+fn rvrun_limited(args: &[&str]) -> common::Finished {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rvrun"));
+    cmd.args(args);
+    common::run_limited(cmd, 60).unwrap_or_else(|e| panic!("rvrun {args:?}: {e}"))
+}
+
+/// Guests that wait forever on nothing but an interval timer whose signal no thread takes
+/// (ignored, or blocked): Linux would sleep forever; rvrun reports a deadlock at once
+/// instead of stepping virtual time through the timer's expirations without end.
+#[test]
+fn waiting_on_an_ignored_timer_is_a_deadlock() {
+    for flavour in ["c-musl", "c-glibc"] {
+        for mode in ["timer-ignored", "timer-blocked"] {
+            let prog = guest(&format!("{flavour}/busy"));
+            let o = rvrun_limited(&["run", prog.to_str().unwrap(), mode]);
+            assert_eq!(o.status, 125, "{flavour} {mode}: {}", text(&o.stderr));
+            assert_eq!(text(&o.stdout), format!("{mode}\n"));
+            let err = text(&o.stderr);
+            assert!(
+                err.starts_with("rvrun: deadlock: every guest thread is blocked")
+                    && err.contains("ITIMER_REAL"),
+                "{flavour} {mode}: {err}"
+            );
+        }
+        // A sleep that ends still ends, past the timer's expirations.
+        let prog = guest(&format!("{flavour}/busy"));
+        let o = rvrun_limited(&["run", prog.to_str().unwrap(), "timer-sleep"]);
+        assert_eq!(o.status, 0, "{flavour}: {}", text(&o.stderr));
+        assert_eq!(text(&o.stdout), "timer-sleep\nslept\n");
+    }
+}
+
+/// Loops that retire instructions only a few at a time between kernel work (a fault handler
+/// returning to the faulting store, 100-year sleeps, sched_yield) end exactly at
+/// --max-insns.
+#[test]
+fn instruction_limit_stops_guests_that_keep_the_kernel_busy() {
+    for mode in ["segv-loop", "sleep-years", "yield-loop"] {
+        let prog = guest("c-musl/busy");
+        let o = rvrun_limited(&[
+            "run",
+            "--max-insns",
+            "2000000",
+            "--stats",
+            prog.to_str().unwrap(),
+            mode,
+        ]);
+        assert_eq!(o.status, 125, "{mode}: {}", text(&o.stderr));
+        let err = text(&o.stderr);
+        assert!(err.contains("instruction limit reached"), "{mode}: {err}");
+        assert!(
+            err.lines().any(|l| l == "instructions: 2000000"),
+            "{mode}: {err}"
+        );
+    }
+}
+
+/// A signal handler that faults before its first instruction (SA_NODEFER, on the stack or
+/// on an alternate stack) ends with SIGSEGV once frames no longer fit, as under Linux.
+#[test]
+fn faulting_handler_ends_with_sigsegv() {
+    for mode in ["handler-fault", "altstack-fault"] {
+        let prog = guest("c-musl/busy");
+        let o = rvrun_limited(&["run", prog.to_str().unwrap(), mode]);
+        assert_eq!(o.status, 128 + 11, "{mode}: {}", text(&o.stderr));
+    }
 }

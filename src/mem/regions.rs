@@ -2,7 +2,6 @@
 //! it answers "where is there room" and "what is mapped here" for mmap and /proc/self/maps.
 
 use super::pages::PageStore;
-use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -99,10 +98,10 @@ fn continues(a: &Region, b: &Region) -> bool {
 #[derive(Default)]
 pub struct RegionMap {
     map: BTreeMap<u64, Region>,
-    /// What the last top-down search learned, `(top, addr, len)`: below `top`, every gap
-    /// above `addr` is shorter than `len`. Lets repeated searches start where the last one
-    /// ended instead of walking every mapping again; forgotten whenever a mapping goes.
-    gap_hint: Cell<Option<(u64, u64, u64)>>,
+    /// The maximal runs of adjacent regions (start -> end): the free gaps lie between
+    /// them, so a placement search steps over a pile of adjacent mappings (thread stacks
+    /// and their guard pages) in one step instead of one per region.
+    runs: BTreeMap<u64, u64>,
 }
 
 impl RegionMap {
@@ -130,6 +129,7 @@ impl RegionMap {
     pub fn insert(&mut self, r: Region) {
         debug_assert!(self.is_free(r.start, r.end));
         let (start, end) = (r.start, r.end);
+        self.add_run(start, end);
         self.map.insert(r.start, r);
         self.coalesce(start, end);
     }
@@ -162,6 +162,44 @@ impl RegionMap {
                 keys.remove(i + 1);
             } else {
                 i += 1;
+            }
+        }
+    }
+
+    /// Marks `[start, end)` (free until now) as occupied in [`RegionMap::runs`], merging it
+    /// with the runs that end at `start` and begin at `end`.
+    fn add_run(&mut self, mut start: u64, mut end: u64) {
+        if start >= end {
+            return;
+        }
+        if let Some((&s, &e)) = self.runs.range(..start).next_back()
+            && e == start
+        {
+            self.runs.remove(&s);
+            start = s;
+        }
+        if let Some(e) = self.runs.remove(&end) {
+            end = e;
+        }
+        self.runs.insert(start, end);
+    }
+
+    /// Marks `[start, end)` free in [`RegionMap::runs`], cutting the runs it overlaps.
+    fn cut_runs(&mut self, start: u64, end: u64) {
+        let mut hit = Vec::new();
+        if let Some((&s, &e)) = self.runs.range(..start).next_back()
+            && e > start
+        {
+            hit.push((s, e));
+        }
+        hit.extend(self.runs.range(start..end).map(|(&s, &e)| (s, e)));
+        for (s, e) in hit {
+            self.runs.remove(&s);
+            if s < start {
+                self.runs.insert(s, start);
+            }
+            if e > end {
+                self.runs.insert(end, e);
             }
         }
     }
@@ -211,9 +249,7 @@ impl RegionMap {
             .into_iter()
             .filter_map(|k| self.map.remove(&k))
             .collect();
-        if !removed.is_empty() {
-            self.gap_hint.set(None);
-        }
+        self.cut_runs(start, end);
         removed
     }
 
@@ -266,30 +302,19 @@ impl RegionMap {
 
     /// The highest start `s` with `bottom <= s`, `s + len <= top` and `[s, s+len)` free.
     pub fn find_free_top_down(&self, len: u64, bottom: u64, top: u64) -> Option<u64> {
-        let mut hi = match self.gap_hint.get() {
-            Some((t, addr, shortest)) if t == top && len >= shortest => addr,
-            _ => top,
-        };
-        // Walk regions downward from `hi`, checking the gap above each.
-        for r in self.map.range(..hi).rev().map(|(_, r)| r) {
-            if r.end < hi && hi - r.end >= len {
+        let mut hi = top;
+        // Walk the runs of adjacent regions downward from `top`, checking the gap above each.
+        for (&start, &end) in self.runs.range(..top).rev() {
+            if end < hi && hi - end >= len {
                 let s = hi - len;
-                if s < bottom {
-                    return None;
-                }
-                // Every gap above `hi` was shorter than `len`.
-                self.gap_hint.set(Some((top, hi, len)));
-                return Some(s);
+                return (s >= bottom).then_some(s);
             }
-            hi = hi.min(r.start);
+            hi = hi.min(start);
             if hi < bottom.saturating_add(len) {
                 return None;
             }
         }
-        (hi >= bottom && hi - bottom >= len).then(|| {
-            self.gap_hint.set(Some((top, hi, len)));
-            hi - len
-        })
+        (hi >= bottom && hi - bottom >= len).then(|| hi - len)
     }
 }
 
@@ -355,10 +380,69 @@ mod tests {
         m.insert(anon(0x7000, 0x9000));
         assert_eq!(m.find_free_top_down(0x3000, 0x1000, 0xa000), Some(0x4000));
         assert_eq!(m.find_free_top_down(0x3000, 0x5000, 0xa000), None);
-        // What a search learned is forgotten when a mapping goes.
+        // A hole made by removing a mapping is found again.
         assert_eq!(m.find_free_top_down(0x1000, 0, 0xa000), Some(0x6000));
         m.insert(anon(0x6000, 0x7000));
         m.remove(0x8000, 0x9000);
         assert_eq!(m.find_free_top_down(0x1000, 0, 0xa000), Some(0x8000));
+    }
+
+    /// The placement search over runs gives what a walk over every region gives.
+    #[test]
+    fn runs_agree_with_a_walk_over_every_region() {
+        fn walk(m: &RegionMap, len: u64, bottom: u64, top: u64) -> Option<u64> {
+            let mut hi = top;
+            for r in m
+                .iter()
+                .filter(|r| r.start < top)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+            {
+                if r.end < hi && hi - r.end >= len {
+                    let s = hi - len;
+                    return (s >= bottom).then_some(s);
+                }
+                hi = hi.min(r.start);
+                if hi < bottom.saturating_add(len) {
+                    return None;
+                }
+            }
+            (hi >= bottom && hi - bottom >= len).then(|| hi - len)
+        }
+        let mut m = RegionMap::default();
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for step in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let start = (x % 200) * 0x1000;
+            let end = start + (1 + (x >> 20) % 8) * 0x1000;
+            if x >> 40 & 1 == 0 {
+                m.remove(start, end);
+            } else if m.is_free(start, end) {
+                m.insert(anon(start, end));
+            } else {
+                m.set_prot(start, end, (step % 3) as u8);
+            }
+            // Runs are the maximal unions of adjacent regions.
+            let mut runs: Vec<(u64, u64)> = Vec::new();
+            for r in m.iter() {
+                match runs.last_mut() {
+                    Some(last) if last.1 == r.start => last.1 = r.end,
+                    _ => runs.push((r.start, r.end)),
+                }
+            }
+            assert_eq!(
+                m.runs.iter().map(|(&s, &e)| (s, e)).collect::<Vec<_>>(),
+                runs
+            );
+            let len = (1 + (x >> 30) % 6) * 0x1000;
+            let (bottom, top) = ((x >> 33) % 50 * 0x1000, 0x100000 - (x >> 36) % 50 * 0x1000);
+            assert_eq!(
+                m.find_free_top_down(len, bottom, top),
+                walk(&m, len, bottom, top)
+            );
+        }
     }
 }

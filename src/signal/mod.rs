@@ -249,10 +249,11 @@ impl crate::process::Process {
         let parked = if running_takes {
             None
         } else {
-            self.sched
-                .parked
-                .iter()
-                .position(|t| thread.is_none_or(|tid| t.ctx.tid == tid) && t.ctx.sigmask & bit == 0)
+            let takes = |t: &crate::sched::Parked| t.ctx.sigmask & bit == 0;
+            match thread {
+                Some(tid) => self.sched.get(tid).filter(|t| takes(t)).map(|_| tid),
+                None => self.sched.parked().find(|t| takes(t)).map(|t| t.ctx.tid),
+            }
         };
         let act = self.sig.action(sig);
         let takers = running_takes && self.thread.sigmask & bit == 0 || parked.is_some();
@@ -269,8 +270,10 @@ impl crate::process::Process {
                 }
             }
             _ => {
-                if let Some(i) = parked.filter(|&i| self.sched.parked[i].wait.is_some()) {
-                    self.interrupt_wait(i, act.flags & SA_RESTART != 0);
+                if let Some(tid) =
+                    parked.filter(|&tid| self.sched.get(tid).is_some_and(|t| t.wait().is_some()))
+                {
+                    self.interrupt_wait(tid, act.flags & SA_RESTART != 0);
                 }
             }
         }

@@ -490,7 +490,7 @@ fn sys_fcntl(p: &mut Process, a: &Args) -> SysResult {
     }
     match cmd {
         F_DUPFD | F_DUPFD_CLOEXEC => {
-            Ok(p.vfs.dup_min(fd, arg as i32, cmd == F_DUPFD_CLOEXEC)? as u64)
+            Ok(p.vfs.dup_min(fd, arg as u32, cmd == F_DUPFD_CLOEXEC)? as u64)
         }
         F_GETFD => Ok(p.vfs.fd_flags(fd)? as u64),
         F_SETFD => {

@@ -21,7 +21,7 @@ use crate::mem::MemFault;
 use crate::observe::RunEvent;
 use crate::process::Process;
 pub use errno::Errno;
-pub use process::{DEFAULT_RLIMITS, RLIM_NLIMITS};
+pub use process::{DEFAULT_RLIMITS, MAX_THREADS, RLIM_NLIMITS, RLIMIT_NOFILE, RLIMIT_NPROC};
 use std::sync::OnceLock;
 
 /// The six argument registers a0..a5.

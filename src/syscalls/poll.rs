@@ -13,7 +13,6 @@ use super::abi::{Writer, read_timespec, timespec};
 use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
 use crate::mem::{Access, perm};
 use crate::process::Process;
-use crate::vfs::flags::NOFILE_LIMIT;
 
 /// Rows of the dispatch table for this family.
 pub const TABLE: &[Syscall] = &[
@@ -28,7 +27,9 @@ pub const TABLE: &[Syscall] = &[
 
 const EPOLL_CTL_NOTE: &str = "pipes, eventfds, epoll instances, the host streams and the random devices can be \
                               watched (EPERM for regular files, directories and other devices, as Linux); \
-                              nested epoll cycles are not detected (ELOOP); events are reported in fd order";
+                              instances watching instances are refused where Linux refuses them (ELOOP for \
+                              cycles and paths of more than 4 links, EINVAL past the wakeup path limits); \
+                              events are reported in fd order";
 
 /// The deadline of a wait of `timeout` ns (None: forever): on a retried call, the one set
 /// by its first attempt.
@@ -104,7 +105,7 @@ fn poll_one(p: &Process, fd: i32, events: u16) -> u16 {
 
 fn sys_ppoll(p: &mut Process, a: &Args) -> SysResult {
     let (fds, nfds, tmo, sigmask, sigsetsize) = (a[0], a[1] as u32 as u64, a[2], a[3], a[4]);
-    if nfds > NOFILE_LIMIT as u64 {
+    if nfds > p.vfs.fd_limit() as u64 {
         return Err(Errno::EINVAL.into());
     }
     let timeout = if tmo == 0 {
@@ -140,7 +141,8 @@ fn sys_pselect6(p: &mut Process, a: &Args) -> SysResult {
     if n < 0 {
         return Err(Errno::EINVAL.into());
     }
-    let n = n.min(NOFILE_LIMIT) as usize;
+    // Linux looks no further than its fd table's size.
+    let n = (n as u32).min(p.vfs.fd_table_size()) as usize;
     let timeout = if tmo == 0 {
         None
     } else {

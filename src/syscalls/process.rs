@@ -4,6 +4,7 @@
 use super::abi::Writer;
 use super::{Args, Errno, SysResult, Syscall, fail, handle, partial};
 use crate::process::{ExitReason, GUEST_PID, GUEST_PPID, GUEST_UID, Process};
+use crate::vfs::fd::NR_OPEN;
 
 /// Rows of the dispatch table for this family.
 pub const TABLE: &[Syscall] = &[
@@ -75,27 +76,37 @@ fn sys_uname(p: &mut Process, a: &Args) -> SysResult {
 const INFINITY: u64 = u64::MAX;
 /// Number of resources (RLIM_NLIMITS).
 pub const RLIM_NLIMITS: usize = 16;
+/// RLIMIT_NPROC.
+pub const RLIMIT_NPROC: usize = 6;
 /// RLIMIT_NOFILE.
-const RLIMIT_NOFILE: usize = 7;
+pub const RLIMIT_NOFILE: usize = 7;
 
-/// Default limits, as a typical Linux login gives them (soft, hard).
+/// Linux's `THREAD_SIZE` on riscv64 (16 KiB kernel stacks).
+const THREAD_SIZE: u64 = 16 << 10;
+/// Linux's `max_threads` for the machine the guest is told about ([`TOTAL_RAM`]): kernel
+/// stacks may take at most an eighth of memory (`set_max_threads`). No clone succeeds once
+/// this many threads exist, whatever the limits.
+pub const MAX_THREADS: u64 = TOTAL_RAM / (THREAD_SIZE * 8);
+
+/// Default limits, as a typical Linux login gives them (soft, hard). RLIMIT_NPROC is what
+/// Linux gives its first process on a machine of [`TOTAL_RAM`] (`max_threads / 2`).
 pub const DEFAULT_RLIMITS: [(u64, u64); RLIM_NLIMITS] = [
-    (INFINITY, INFINITY), // CPU
-    (INFINITY, INFINITY), // FSIZE
-    (INFINITY, INFINITY), // DATA
-    (8 << 20, INFINITY),  // STACK
-    (0, INFINITY),        // CORE
-    (INFINITY, INFINITY), // RSS
-    (4096, 4096),         // NPROC
-    (1024, 4096),         // NOFILE
-    (8 << 20, 8 << 20),   // MEMLOCK
-    (INFINITY, INFINITY), // AS
-    (INFINITY, INFINITY), // LOCKS
-    (4096, 4096),         // SIGPENDING
-    (819200, 819200),     // MSGQUEUE
-    (0, 0),               // NICE
-    (0, 0),               // RTPRIO
-    (INFINITY, INFINITY), // RTTIME
+    (INFINITY, INFINITY),               // CPU
+    (INFINITY, INFINITY),               // FSIZE
+    (INFINITY, INFINITY),               // DATA
+    (8 << 20, INFINITY),                // STACK
+    (0, INFINITY),                      // CORE
+    (INFINITY, INFINITY),               // RSS
+    (MAX_THREADS / 2, MAX_THREADS / 2), // NPROC
+    (1024, 4096),                       // NOFILE
+    (8 << 20, 8 << 20),                 // MEMLOCK
+    (INFINITY, INFINITY),               // AS
+    (INFINITY, INFINITY),               // LOCKS
+    (4096, 4096),                       // SIGPENDING
+    (819200, 819200),                   // MSGQUEUE
+    (0, 0),                             // NICE
+    (0, 0),                             // RTPRIO
+    (INFINITY, INFINITY),               // RTTIME
 ];
 
 fn read_rlimit(p: &Process, addr: u64) -> Result<(u64, u64), crate::mem::MemFault> {
@@ -120,19 +131,24 @@ fn resource(r: u64) -> Result<usize, Errno> {
     }
 }
 
+/// Linux's `do_prlimit` for a new limit: EINVAL when soft exceeds hard, EPERM for a NOFILE
+/// hard limit above `nr_open`, EPERM for raising a hard limit (the guest is uid 1000 without
+/// CAP_SYS_RESOURCE). A new soft NOFILE applies to fds allocated from now on.
 fn set_limit(p: &mut Process, r: usize, (cur, max): (u64, u64)) -> Result<(), Errno> {
     let (_, old_max) = p.rlimits[r];
     if cur > max {
         return Err(Errno::EINVAL);
     }
-    // An unprivileged process cannot raise its hard limit.
+    if r == RLIMIT_NOFILE && max > NR_OPEN as u64 {
+        return Err(Errno::EPERM);
+    }
     if max > old_max {
         return Err(Errno::EPERM);
     }
-    if r == RLIMIT_NOFILE && max > 1 << 20 {
-        return Err(Errno::EPERM);
-    }
     p.rlimits[r] = (cur, max);
+    if r == RLIMIT_NOFILE {
+        p.vfs.set_fd_limit(cur);
+    }
     Ok(())
 }
 
@@ -149,17 +165,19 @@ fn sys_setrlimit(p: &mut Process, a: &Args) -> SysResult {
     Ok(0)
 }
 
+/// `prlimit64`, with Linux's order of checks: the new limit is read (EFAULT), then the
+/// pid looked up (ESRCH; any thread of the process), then the resource checked (EINVAL).
 fn sys_prlimit64(p: &mut Process, a: &Args) -> SysResult {
-    let (pid, new, old) = (a[0], a[2], a[3]);
-    if pid != 0 && pid != GUEST_PID {
-        return Err(Errno::ESRCH.into());
-    }
-    let r = resource(a[1])?;
+    let (pid, new, old) = (a[0] as i32, a[2], a[3]);
     let new = if new != 0 {
         Some(read_rlimit(p, new)?)
     } else {
         None
     };
+    if pid < 0 || pid != 0 && !p.has_thread(pid as u64) {
+        return Err(Errno::ESRCH.into());
+    }
+    let r = resource(a[1])?;
     let prev = p.rlimits[r];
     if let Some(new) = new {
         set_limit(p, r, new)?;

@@ -144,13 +144,8 @@ fn send(p: &mut Process, thread: Option<u64>, sig: u64) -> SysResult {
         None => p.sig.pending |= bit,
         Some(tid) if tid == p.thread.tid => p.thread.pending |= bit,
         Some(tid) => {
-            let t = p
-                .sched
-                .parked
-                .iter_mut()
-                .find(|t| t.ctx.tid == tid)
-                .ok_or(Errno::ESRCH)?;
-            t.ctx.pending |= bit;
+            let (_, ctx) = p.sched.get_mut(tid).ok_or(Errno::ESRCH)?;
+            ctx.pending |= bit;
         }
     }
     p.signal_sent(sig, thread);

@@ -14,7 +14,8 @@ pub const TABLE: &[Syscall] = &[
         "clone",
         "xxxxx",
         sys_clone,
-        "threads (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND); fork and vfork stop the run",
+        "threads (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND), EAGAIN past RLIMIT_NPROC (default \
+         65536); fork and vfork stop the run",
     ),
     handle(93, "exit", "d", sys_exit),
     handle(96, "set_tid_address", "x", sys_set_tid_address),
@@ -95,6 +96,16 @@ fn sys_clone(p: &mut Process, a: &Args) -> SysResult {
         // A thread has no exit signal.
         return Err(Errno::EINVAL.into());
     }
+    // copy_process: the user's task count (every thread of the guest, the new one included)
+    // may not exceed RLIMIT_NPROC (the guest is uid 1000 without CAP_SYS_RESOURCE or
+    // CAP_SYS_ADMIN, so no exemption), nor the machine's thread count max_threads.
+    let threads = p.sched.thread_count() as u64;
+    let nproc = p.rlimits[crate::syscalls::RLIMIT_NPROC]
+        .0
+        .min(i64::MAX as u64);
+    if threads + 1 > nproc || threads >= crate::syscalls::MAX_THREADS {
+        return Err(Errno::EAGAIN.into());
+    }
     let tid = p.sched.alloc_tid();
     if flags & PARENT_SETTID != 0 {
         p.mem.write_bytes(parent_tid, &(tid as u32).to_le_bytes())?;
@@ -118,11 +129,7 @@ fn sys_clone(p: &mut Process, a: &Args) -> SysResult {
     if flags & CHILD_CLEARTID != 0 {
         ctx.clear_child_tid = child_tid;
     }
-    p.sched.park(Parked {
-        cpu,
-        ctx,
-        wait: None,
-    });
+    p.sched.park(Parked::new(cpu, ctx, None));
     Ok(tid)
 }
 
@@ -164,9 +171,7 @@ fn sys_get_robust_list(p: &mut Process, a: &Args) -> SysResult {
         p.thread.robust_list
     } else {
         p.sched
-            .parked
-            .iter()
-            .find(|t| t.ctx.tid == tid)
+            .get(tid)
             .map(|t| t.ctx.robust_list)
             .ok_or(Errno::ESRCH)?
     };

@@ -7,14 +7,22 @@
 //! [`Vfs::readiness`]: level-triggered entries report while ready; `EPOLLET` entries report
 //! when a requested event appears or the file saw new activity (data moved) since the last
 //! report; `EPOLLONESHOT` entries are disabled after one report until `EPOLL_CTL_MOD`.
+//!
+//! Epoll instances may watch epoll instances, but never in a cycle nor along a path of more
+//! than `EP_MAX_NESTS` links: `EPOLL_CTL_ADD` refuses such a link with ELOOP, as Linux's
+//! `ep_loop_check` does. For that check an entry links to the instance its description
+//! refers to for as long as that description is open (as Linux keeps an entry until its
+//! file is released), a superset of what readiness looks at, so the graph that readiness
+//! walks is acyclic and shallow too; each walk also remembers the instances it has seen.
 
+use super::epoll_graph::EpollGraph;
 use super::eventfd::EventFd;
 use super::fd::FileId;
 use super::flags::*;
 use super::inode::{Node, Origin};
 use super::{Readiness, Vfs};
 use crate::syscalls::Errno;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `EPOLLIN`.
 pub const EPOLLIN: u32 = 0x1;
@@ -61,8 +69,9 @@ pub const EPOLL_CTL_MOD: u32 = 3;
 /// `EFD_SEMAPHORE`.
 pub const EFD_SEMAPHORE: u32 = 1;
 
-/// How deep epoll instances nested in epoll instances are looked into.
-const MAX_NESTING: u32 = 4;
+/// How deep readiness looks into nested instances: as deep as the nesting checks let them
+/// nest (a guard only).
+const MAX_NESTING: u32 = super::epoll_graph::EP_MAX_NESTS;
 
 /// One entry of an interest list.
 #[derive(Clone, Debug)]
@@ -178,14 +187,49 @@ impl Vfs {
             return Err(Errno::EINVAL);
         }
         let file = self.fds.get(fd)?.file;
+        // Linux's nesting checks, when an instance is to watch an instance or is watched
+        // itself: the loop check before the entry is looked up (ELOOP before EEXIST), the
+        // wakeup path limits when it is inserted (EINVAL).
+        let target_is_epoll = matches!(self.inodes.get(target_ino).node, Node::Epoll(_));
+        let mut path_check = None;
+        if op == EPOLL_CTL_ADD && (target_is_epoll || !self.epoll_descriptions.is_empty()) {
+            let graph = EpollGraph::new(self);
+            let mut files = BTreeSet::new();
+            if target_is_epoll {
+                if !graph.link_allowed(ino, target_ino, &mut files) {
+                    return Err(Errno::ELOOP);
+                }
+                path_check = Some(files);
+            } else if graph.is_watched(ino) {
+                files.insert(file);
+                path_check = Some(files);
+            }
+        }
         let live = |e: &Epoll| e.interests.get(&fd).is_some_and(|i| i.file == file);
         let present = live(self.epoll_mut(ino));
+        if let Some(files) = path_check
+            && !present
+            && !EpollGraph::new(self).paths_ok(ino, file, &files)
+        {
+            return Err(Errno::EINVAL);
+        }
         let events = (events & !EPOLLWAKEUP) | EPOLLERR | EPOLLHUP;
         self.note_change();
         let ep = self.epoll_mut(ino);
         match op {
             EPOLL_CTL_ADD if present => Err(Errno::EEXIST),
             EPOLL_CTL_ADD => {
+                self.epoll_watchers
+                    .entry(file)
+                    .or_default()
+                    .insert((ino, fd));
+                if target_is_epoll {
+                    self.epoll_descriptions
+                        .entry(target_ino)
+                        .or_default()
+                        .insert(file);
+                }
+                let ep = self.epoll_mut(ino);
                 ep.interests.insert(
                     fd,
                     Interest {
@@ -213,6 +257,9 @@ impl Vfs {
             }
             EPOLL_CTL_DEL => {
                 ep.interests.remove(&fd);
+                if let Some(set) = self.epoll_watchers.get_mut(&file) {
+                    set.remove(&(ino, fd));
+                }
                 Ok(())
             }
             _ => Err(Errno::EINVAL),
@@ -230,6 +277,7 @@ impl Vfs {
         let ino = self.epoll_ino(epfd)?;
         let mut interests = std::mem::take(&mut self.epoll_mut(ino).interests);
         let mut out = Vec::new();
+        let mut memo = BTreeMap::new();
         interests.retain(|&fd, it| {
             let Ok(slot) = self.fds.get(fd) else {
                 return false;
@@ -240,7 +288,7 @@ impl Vfs {
             if out.len() >= max || it.disarmed {
                 return true;
             }
-            let Ok(r) = self.readiness_nested(fd, 1) else {
+            let Ok(r) = self.readiness_nested(fd, 1, &mut memo) else {
                 return true;
             };
             let mask = r.events() & it.events;
@@ -266,16 +314,34 @@ impl Vfs {
         Ok(out)
     }
 
-    /// Readiness of epoll instance `ino`: readable while some entry is ready (level view).
-    pub(crate) fn epoll_readiness(&self, e: &Epoll, depth: u32) -> Readiness {
-        let readable = depth < MAX_NESTING
-            && e.interests.iter().any(|(&fd, it)| {
-                !it.disarmed
-                    && self.fds.get(fd).is_ok_and(|s| s.file == it.file)
-                    && self
-                        .readiness_nested(fd, depth + 1)
-                        .is_ok_and(|r| r.events() & it.events != 0)
-            });
+    /// Readiness of epoll instance `ino` (`e`): readable while some entry is ready (level
+    /// view). `memo` keeps the answer for each instance seen during one query, so a query
+    /// costs at most one look at each entry however the instances share each other.
+    pub(crate) fn epoll_readiness(
+        &self,
+        ino: super::Ino,
+        e: &Epoll,
+        depth: u32,
+        memo: &mut BTreeMap<super::Ino, bool>,
+    ) -> Readiness {
+        let readable = match memo.get(&ino) {
+            Some(&r) => r,
+            None => {
+                // Not ready while being looked at: a cycle (kept out by the loop check)
+                // would end here.
+                memo.insert(ino, false);
+                let r = depth <= MAX_NESTING
+                    && e.interests.iter().any(|(&fd, it)| {
+                        !it.disarmed
+                            && self.fds.get(fd).is_ok_and(|s| s.file == it.file)
+                            && self
+                                .readiness_nested(fd, depth + 1, memo)
+                                .is_ok_and(|r| r.events() & it.events != 0)
+                    });
+                memo.insert(ino, r);
+                r
+            }
+        };
         Readiness {
             readable,
             ..Readiness::default()

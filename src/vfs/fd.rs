@@ -2,7 +2,8 @@
 //!
 //! An open file description ([`OpenFile`]) holds the offset and the status flags; `dup`
 //! and friends make several fds share one. The fd table maps fd numbers to descriptions,
-//! with `FD_CLOEXEC` kept per fd; new fds take the lowest free number.
+//! with `FD_CLOEXEC` kept per fd; new fds take the lowest free number below the soft
+//! `RLIMIT_NOFILE` (EMFILE past it). Lowering the limit leaves the fds above it open.
 
 use super::flags::*;
 use super::inode::{Ino, Node};
@@ -63,13 +64,62 @@ pub struct FdSlot {
     pub cloexec: bool,
 }
 
+/// Slots of a new fd table (Linux's `NR_OPEN_DEFAULT`, `BITS_PER_LONG`).
+const NR_OPEN_DEFAULT: u32 = 64;
+/// Most fds a table can ever hold (`/proc/sys/fs/nr_open`): the ceiling of RLIMIT_NOFILE.
+pub const NR_OPEN: u32 = 1 << 20;
+
 /// The fd table.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FdTable {
     slots: Vec<Option<FdSlot>>,
+    /// The soft RLIMIT_NOFILE: new fds are below it.
+    limit: u32,
+    /// The size Linux's table would have grown to (`fdt->max_fds`): 64, then multiples of
+    /// 128 slots rounded to a power of two as higher fds are used; it never shrinks.
+    /// `select` looks at no fd at or above it.
+    max_fds: u32,
+}
+
+impl Default for FdTable {
+    fn default() -> FdTable {
+        FdTable {
+            slots: Vec::new(),
+            limit: NOFILE_LIMIT as u32,
+            max_fds: NR_OPEN_DEFAULT,
+        }
+    }
 }
 
 impl FdTable {
+    /// The soft RLIMIT_NOFILE the table allocates below.
+    pub fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    /// Sets the soft RLIMIT_NOFILE (at most [`NR_OPEN`]); open fds above it stay open.
+    pub fn set_limit(&mut self, limit: u64) {
+        self.limit = limit.min(NR_OPEN as u64) as u32;
+    }
+
+    /// Linux's `fdt->max_fds`: the fd table size (see the field).
+    pub fn max_fds(&self) -> u32 {
+        self.max_fds
+    }
+
+    /// Grows [`FdTable::max_fds`] to hold fd `fd`, as Linux's `expand_fdtable` sizes it.
+    fn expand(&mut self, fd: u32) {
+        if fd < self.max_fds {
+            return;
+        }
+        // struct file pointers per KiB: tables grow in KiB-sized steps, a power of two of them.
+        const PER_KIB: u32 = 1024 / 8;
+        let nr = (fd / PER_KIB + 1)
+            .next_power_of_two()
+            .saturating_mul(PER_KIB);
+        self.max_fds = nr.min(NR_OPEN).max(self.max_fds);
+    }
+
     /// The slot of `fd`; EBADF when it is not open.
     pub fn get(&self, fd: i32) -> Result<FdSlot, Errno> {
         usize::try_from(fd)
@@ -89,14 +139,22 @@ impl FdTable {
 
     /// The lowest free fd at or above `min`; EMFILE when none is below the limit.
     pub fn lowest_free(&self, min: i32) -> Result<i32, Errno> {
-        (min.max(0)..NOFILE_LIMIT)
-            .find(|&fd| self.slots.get(fd as usize).is_none_or(|s| s.is_none()))
-            .ok_or(Errno::EMFILE)
+        let min = min.max(0) as usize;
+        let end = (self.limit as usize).min(self.slots.len());
+        let fd = (min..end)
+            .find(|&fd| self.slots[fd].is_none())
+            .unwrap_or(self.slots.len().max(min));
+        if fd < self.limit as usize {
+            Ok(fd as i32)
+        } else {
+            Err(Errno::EMFILE)
+        }
     }
 
-    /// Puts `slot` at `fd` (below the limit), returning what was there.
+    /// Puts `slot` at `fd` (below [`NR_OPEN`]), returning what was there.
     pub fn install(&mut self, fd: i32, slot: FdSlot) -> Option<FdSlot> {
         let i = fd as usize;
+        self.expand(fd as u32);
         if self.slots.len() <= i {
             self.slots.resize(i + 1, None);
         }
@@ -189,6 +247,14 @@ impl Vfs {
             return;
         }
         let f = self.files.remove(&id).expect("live description");
+        // Its epoll entries end with it (Linux's eventpoll_release).
+        self.epoll_watchers.remove(&id);
+        if let Some(set) = self.epoll_descriptions.get_mut(&f.ino) {
+            set.remove(&id);
+            if set.is_empty() {
+                self.epoll_descriptions.remove(&f.ino);
+            }
+        }
         if let Node::Pipe(p) = &mut self.inodes.get_mut(f.ino).node {
             if f.readable() {
                 p.readers -= 1;
@@ -239,27 +305,29 @@ impl Vfs {
     }
 
     /// `fcntl(fd, F_DUPFD[_CLOEXEC], min)`: like `dup` but at or above `min`; EINVAL when
-    /// `min` is not below the fd limit.
-    pub fn dup_min(&mut self, fd: i32, min: i32, cloexec: bool) -> Result<i32, Errno> {
+    /// `min` is not below the soft RLIMIT_NOFILE.
+    pub fn dup_min(&mut self, fd: i32, min: u32, cloexec: bool) -> Result<i32, Errno> {
         let file = self.fds.get(fd)?.file;
-        if !(0..NOFILE_LIMIT).contains(&min) {
+        if min >= self.fds.limit() {
             return Err(Errno::EINVAL);
         }
-        let new = self.fds.lowest_free(min)?;
+        let new = self.fds.lowest_free(min as i32)?;
         self.install_fd(new, file, cloexec);
         Ok(new)
     }
 
     /// `dup3(old, new, flags)` (`dup2` when `flags` is 0 and `old != new`): `new` refers to
     /// `old`'s description, closing what `new` was. EINVAL for flags other than `O_CLOEXEC`
-    /// or `old == new`; EBADF for a bad `old` or a `new` outside the fd range.
+    /// or `old == new`; EBADF for a `new` at or above the soft RLIMIT_NOFILE (or negative),
+    /// then for a bad `old` (the table has grown to hold `new` by then, as in Linux).
     pub fn dup3(&mut self, old: i32, new: i32, flags: u32) -> Result<i32, Errno> {
         if flags & !O_CLOEXEC != 0 || old == new {
             return Err(Errno::EINVAL);
         }
-        if !(0..NOFILE_LIMIT).contains(&new) {
+        if new as u32 >= self.fds.limit() {
             return Err(Errno::EBADF);
         }
+        self.fds.expand(new as u32);
         let file = self.fds.get(old)?.file;
         self.install_fd(new, file, flags & O_CLOEXEC != 0);
         Ok(new)
@@ -320,9 +388,7 @@ impl Vfs {
             return Err(Errno::EINVAL);
         }
         let r = self.fds.lowest_free(0)?;
-        let w = (r + 1..NOFILE_LIMIT)
-            .find(|&fd| self.fds.get(fd).is_err())
-            .ok_or(Errno::EMFILE)?;
+        let w = self.fds.lowest_free(r + 1)?;
         let ino = self.inodes.add(
             Node::Pipe(Pipe::new()),
             0o600,
@@ -341,5 +407,20 @@ impl Vfs {
     /// The open fds in increasing order.
     pub fn open_fds(&self) -> Vec<i32> {
         self.fds.open_fds()
+    }
+
+    /// The soft RLIMIT_NOFILE: new fds are below it.
+    pub fn fd_limit(&self) -> u32 {
+        self.fds.limit()
+    }
+
+    /// Sets the soft RLIMIT_NOFILE (`setrlimit`); fds already open above it stay open.
+    pub fn set_fd_limit(&mut self, limit: u64) {
+        self.fds.set_limit(limit);
+    }
+
+    /// The fd table's size as Linux's `fdt->max_fds` (what `select` clamps `nfds` to).
+    pub fn fd_table_size(&self) -> u32 {
+        self.fds.max_fds()
     }
 }

@@ -129,7 +129,7 @@ pub const PATH_MAX: usize = 4096;
 pub const NAME_MAX: usize = 255;
 /// Most symlinks one lookup follows before ELOOP.
 pub const MAX_SYMLINKS: u32 = 40;
-/// RLIMIT_NOFILE: fds are below this.
+/// The default soft RLIMIT_NOFILE: fds are below this until the guest raises it.
 pub const NOFILE_LIMIT: i32 = 1024;
 /// Writes of at most this many bytes to a pipe are atomic.
 pub const PIPE_BUF: usize = 4096;

@@ -15,6 +15,7 @@
 pub mod dev;
 pub mod dir;
 pub mod epoll;
+mod epoll_graph;
 pub mod eventfd;
 pub mod fd;
 pub mod flags;
@@ -37,7 +38,7 @@ use crate::syscalls::Errno;
 use fd::{FdTable, FileId, OpenFile};
 use flags::*;
 use inode::{Inodes, Node};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
@@ -178,6 +179,12 @@ pub struct Vfs {
     generation: u64,
     /// The guest's memory budget, which file contents the guest writes draw on.
     commit: Arc<CommitLimit>,
+    /// Who watches each open file description: the (epoll instance, fd) of every entry
+    /// added for it. Entries removed since are skipped when read (see `epoll_graph`).
+    epoll_watchers: BTreeMap<FileId, BTreeSet<(Ino, i32)>>,
+    /// The descriptions of each epoll instance that was added to an instance. While it is
+    /// empty no instance watches another and `EPOLL_CTL_ADD` skips the nesting checks.
+    epoll_descriptions: BTreeMap<Ino, BTreeSet<FileId>>,
 }
 
 impl Vfs {
@@ -240,6 +247,8 @@ impl Vfs {
             ro_roots: Vec::new(),
             generation: 0,
             commit,
+            epoll_watchers: BTreeMap::new(),
+            epoll_descriptions: BTreeMap::new(),
         }
     }
 
@@ -340,16 +349,22 @@ impl Vfs {
     /// stderr always writable.
     /// eventfds by their counter; epoll instances are readable while an entry is ready.
     pub fn readiness(&self, fd: i32) -> Result<Readiness, Errno> {
-        self.readiness_nested(fd, 0)
+        self.readiness_nested(fd, 0, &mut BTreeMap::new())
     }
 
-    /// [`readiness`](Self::readiness) at epoll nesting depth `depth`.
-    pub(crate) fn readiness_nested(&self, fd: i32, depth: u32) -> Result<Readiness, Errno> {
+    /// [`readiness`](Self::readiness) at epoll nesting depth `depth`; `memo` holds the
+    /// readability of the epoll instances already looked at during this query.
+    pub(crate) fn readiness_nested(
+        &self,
+        fd: i32,
+        depth: u32,
+        memo: &mut BTreeMap<Ino, bool>,
+    ) -> Result<Readiness, Errno> {
         let f = self.io_file(fd)?;
         let mut r = Readiness::default();
         match &self.inodes.get(f.ino).node {
             Node::EventFd(e) => r = e.readiness(),
-            Node::Epoll(e) => r = self.epoll_readiness(e, depth),
+            Node::Epoll(e) => r = self.epoll_readiness(f.ino, e, depth, memo),
             Node::Pipe(p) => {
                 r.activity = p.activity;
                 if f.readable() {

@@ -350,7 +350,7 @@ fn fd_allocation_and_dup() {
     assert_eq!(v.dup3(b, 10, O_CLOEXEC).unwrap(), 10);
     assert_eq!(v.fd_flags(10).unwrap(), 1);
     assert_eq!(v.dup_min(b, 5, false).unwrap(), 5);
-    assert_eq!(v.dup_min(b, NOFILE_LIMIT, false), Err(Errno::EINVAL));
+    assert_eq!(v.dup_min(b, NOFILE_LIMIT as u32, false), Err(Errno::EINVAL));
     // Dup'ed fds share the offset.
     create(&mut v, "/tmp/f", b"abcdef");
     let f = v.open(AT_FDCWD, b"/tmp/f", O_RDONLY, 0).unwrap();
@@ -1282,4 +1282,102 @@ fn epoll_drops_closed_fds_and_reports_edges() {
     assert_eq!(v.epoll_collect(ep, 8).unwrap(), vec![]);
     assert!(!v.readiness(ep).unwrap().readable);
     assert_eq!(v.fstat(ep).unwrap().mode, 0o600);
+}
+
+#[test]
+fn fd_limit_follows_rlimit_nofile() {
+    let mut v = vfs();
+    v.set_fd_limit(8);
+    for fd in 3..8 {
+        assert_eq!(v.open(AT_FDCWD, b"/dev/null", O_RDONLY, 0).unwrap(), fd);
+    }
+    assert_eq!(
+        err(v.open(AT_FDCWD, b"/dev/null", O_RDONLY, 0)),
+        Errno::EMFILE
+    );
+    assert_eq!(v.dup3(3, 8, 0), Err(Errno::EBADF));
+    assert_eq!(v.dup_min(3, 8, false), Err(Errno::EINVAL));
+    assert_eq!(v.dup_min(3, u32::MAX, false), Err(Errno::EINVAL));
+    // Raising the limit lets more fds open, up to nr_open.
+    v.set_fd_limit(u64::MAX);
+    assert_eq!(v.fd_limit(), 1 << 20);
+    assert_eq!(v.dup3(3, (1 << 20) - 1, 0), Ok((1 << 20) - 1));
+    assert_eq!(v.dup3(3, 1 << 20, 0), Err(Errno::EBADF));
+    // Lowering it keeps the open fds; new ones come from below it.
+    v.set_fd_limit(4);
+    assert!(v.fstat((1 << 20) - 1).is_ok());
+    assert_eq!(v.pipe(0), Err(Errno::EMFILE));
+    v.close(3).unwrap();
+    assert_eq!(v.pipe(0), Err(Errno::EMFILE), "a pipe needs two free fds");
+    assert_eq!(v.dup(4), Ok(3));
+}
+
+#[test]
+fn fd_table_size_grows_as_linux_sizes_it() {
+    let mut v = vfs();
+    assert_eq!(v.fd_table_size(), 64);
+    v.dup3(0, 63, 0).unwrap();
+    assert_eq!(v.fd_table_size(), 64);
+    v.dup3(0, 64, 0).unwrap();
+    assert_eq!(v.fd_table_size(), 128);
+    // A failed dup2 (bad old fd) still grows the table, as Linux expands before looking.
+    assert_eq!(v.dup3(77, 300, 0), Err(Errno::EBADF));
+    assert_eq!(v.fd_table_size(), 512);
+    v.close_range(0, u32::MAX, false);
+    assert_eq!(v.fd_table_size(), 512, "the table never shrinks");
+}
+
+#[test]
+fn epoll_links_last_as_long_as_their_description() {
+    use super::epoll::{EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLLIN};
+    let mut v = vfs();
+    let add = |v: &mut Vfs, ep: i32, fd: i32| v.epoll_ctl(ep, EPOLL_CTL_ADD, fd, EPOLLIN, 0);
+    let a = v.epoll_create(0).unwrap();
+    let b = v.epoll_create(0).unwrap();
+    add(&mut v, a, b).unwrap();
+    assert_eq!(add(&mut v, b, a), Err(Errno::ELOOP));
+    // A watches B's description, not the fd: closing the fd while a dup keeps the
+    // description open keeps the link (as Linux keeps the entry until the file is released).
+    let b2 = v.dup(b).unwrap();
+    v.close(b).unwrap();
+    assert_eq!(add(&mut v, b2, a), Err(Errno::ELOOP));
+    v.close(b2).unwrap();
+    let c = v.epoll_create(0).unwrap();
+    add(&mut v, c, a).unwrap();
+    // DEL removes the link.
+    let d = v.epoll_create(0).unwrap();
+    add(&mut v, a, d).unwrap();
+    assert_eq!(add(&mut v, d, c), Err(Errno::ELOOP));
+    v.epoll_ctl(a, EPOLL_CTL_DEL, d, 0, 0).unwrap();
+    add(&mut v, d, c).unwrap();
+}
+
+#[test]
+fn epoll_wakeup_paths_are_limited() {
+    use super::epoll::{EPOLL_CTL_ADD, EPOLLIN};
+    let mut v = vfs();
+    let add = |v: &mut Vfs, ep: i32, fd: i32| v.epoll_ctl(ep, EPOLL_CTL_ADD, fd, EPOLLIN, 0);
+    let (r, _w) = v.pipe(0).unwrap();
+    // Eleven instances watch the pipe; each is watched by a chain of four more: adding the
+    // chains' tops makes paths of four links, at most ten of which may lead up from one file.
+    let mut tops = Vec::new();
+    for _ in 0..11 {
+        let mut e = v.epoll_create(0).unwrap();
+        add(&mut v, e, r).unwrap();
+        for _ in 0..3 {
+            let up = v.epoll_create(0).unwrap();
+            add(&mut v, up, e).unwrap();
+            e = up;
+        }
+        tops.push(e);
+    }
+    let results: Vec<_> = tops
+        .iter()
+        .map(|&t| {
+            let top = v.epoll_create(0).unwrap();
+            add(&mut v, top, t)
+        })
+        .collect();
+    assert_eq!(results[..10], vec![Ok(()); 10]);
+    assert_eq!(results[10], Err(Errno::EINVAL));
 }
