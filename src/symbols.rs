@@ -4,43 +4,25 @@
 //! The table comes from the ELF's `.symtab`: function symbols, plus untyped symbols that
 //! point into executable sections (assembly labels such as `_start`). Addresses are shifted
 //! by the load bias, so a static-pie's symbols match the pcs it runs at. Rust names are
-//! demangled without their hash; C and Go names are used as they are. The section headers
-//! and the symbol table are read by hand with every offset checked against the file: when
-//! they are corrupt, symbols are simply absent (the loader never reads them).
+//! demangled without their hash; C and Go names are used as they are. goblin decodes the
+//! section headers, the symbol table and the string table, each only after its offset and
+//! size were checked against the file: when they are corrupt, symbols are simply absent (the
+//! loader never reads them).
 
-/// ELF constants (elf.h).
-const SHT_SYMTAB: u32 = 2;
-const SHF_EXECINSTR: u64 = 4;
-const STT_NOTYPE: u8 = 0;
-const STT_FUNC: u8 = 2;
-const STB_GLOBAL: u8 = 1;
-const STB_WEAK: u8 = 2;
-/// sizeof(Elf64_Shdr) and sizeof(Elf64_Sym).
-const SHDR_SIZE: usize = 64;
-const SYM_SIZE: usize = 24;
+use goblin::container::{Container, Ctx, Endian};
+use goblin::elf::header::{EI_CLASS, EI_DATA, ELFCLASS64, ELFDATA2LSB, ELFMAG, SELFMAG};
+use goblin::elf::section_header::{SHF_EXECINSTR, SHT_SYMTAB, SectionHeader};
+use goblin::elf::sym::{STB_GLOBAL, STB_WEAK, STT_FUNC, STT_NOTYPE, Symtab};
+use goblin::elf64::header::Header;
+use goblin::elf64::section_header::SIZEOF_SHDR;
+use goblin::elf64::sym::SIZEOF_SYM;
+use goblin::strtab::Strtab;
 
-/// The fields of a section header the symbol table needs.
-#[derive(Clone, Copy)]
-struct Section {
-    sh_type: u32,
-    sh_flags: u64,
-    sh_addr: u64,
-    sh_offset: u64,
-    sh_size: u64,
-    sh_link: u32,
-}
-
-fn u16_at(b: &[u8], off: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(b.get(off..off + 2)?.try_into().ok()?))
-}
-
-fn u32_at(b: &[u8], off: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(off..off + 4)?.try_into().ok()?))
-}
-
-fn u64_at(b: &[u8], off: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(b.get(off..off + 8)?.try_into().ok()?))
-}
+/// How goblin reads the tables: ELF64, little-endian.
+const ELF64_LE: Ctx = Ctx {
+    container: Container::Big,
+    le: Endian::Little,
+};
 
 /// `len` bytes of `b` at `off`, when they are all there.
 fn bytes_at(b: &[u8], off: u64, len: u64) -> Option<&[u8]> {
@@ -50,41 +32,42 @@ fn bytes_at(b: &[u8], off: u64, len: u64) -> Option<&[u8]> {
 }
 
 /// The section headers of a little-endian ELF64 file, or None when the table is absent or
-/// does not lie inside the file (every count and offset is checked against the file size).
-fn section_headers(b: &[u8]) -> Option<Vec<Section>> {
-    if b.get(..6)? != b"\x7fELF\x02\x01" {
+/// does not lie inside the file (every count and offset is checked against the file size
+/// before goblin reads the table).
+fn section_headers(b: &[u8]) -> Option<Vec<SectionHeader>> {
+    let h = Header::parse(b).ok()?;
+    if h.e_ident[..SELFMAG] != ELFMAG[..]
+        || h.e_ident[EI_CLASS] != ELFCLASS64
+        || h.e_ident[EI_DATA] != ELFDATA2LSB
+        || h.e_shentsize as usize != SIZEOF_SHDR
+        || h.e_shoff == 0
+    {
         return None;
     }
-    let shoff = u64_at(b, 40)?;
-    if u16_at(b, 58)? as usize != SHDR_SIZE || shoff == 0 {
-        return None;
-    }
-    let mut count = u64::from(u16_at(b, 60)?);
-    if count == 0 {
+    // The first `count` section headers, when they all lie inside the file.
+    let table = |count: u64| {
+        let bytes = bytes_at(b, h.e_shoff, count.checked_mul(SIZEOF_SHDR as u64)?)?;
+        SectionHeader::parse_from(bytes, 0, usize::try_from(count).ok()?, ELF64_LE).ok()
+    };
+    let count = match h.e_shnum {
         // Extended numbering: the count is section 0's sh_size.
-        count = u64_at(bytes_at(b, shoff, SHDR_SIZE as u64)?, 32)?;
+        0 => table(1)?.first()?.sh_size,
+        n => u64::from(n),
+    };
+    if count == 0 {
+        // No sections (goblin would take a count of 0 as extended numbering again).
+        return None;
     }
-    let table = bytes_at(b, shoff, count.checked_mul(SHDR_SIZE as u64)?)?;
-    Some(
-        table
-            .chunks_exact(SHDR_SIZE)
-            .map(|h| Section {
-                sh_type: u32_at(h, 4).unwrap_or(0),
-                sh_flags: u64_at(h, 8).unwrap_or(0),
-                sh_addr: u64_at(h, 16).unwrap_or(0),
-                sh_offset: u64_at(h, 24).unwrap_or(0),
-                sh_size: u64_at(h, 32).unwrap_or(0),
-                sh_link: u32_at(h, 40).unwrap_or(0),
-            })
-            .collect(),
-    )
+    table(count)
 }
 
-/// The NUL-terminated UTF-8 string at `off` in `strtab`.
-fn name_at(strtab: &[u8], off: u32) -> Option<&str> {
-    let s = strtab.get(off as usize..)?;
-    let end = s.iter().position(|&c| c == 0)?;
-    std::str::from_utf8(&s[..end]).ok()
+/// The UTF-8 name at `off` in `strtab`, when it is NUL-terminated inside the table.
+/// `Strtab::get` reads just that one string; `Strtab::parse` (for `get_at`) would index
+/// every string of the table first (a vector entry per string) and refuse the whole table
+/// for one name that is not UTF-8.
+#[allow(deprecated)]
+fn name_at<'a>(strtab: &Strtab<'a>, off: usize) -> Option<&'a str> {
+    strtab.get(off)?.ok()
 }
 
 /// The function symbols of one program, sorted by address.
@@ -173,54 +156,54 @@ impl Symbols {
     }
 }
 
-/// The function symbols of `.symtab`, or None when there is no usable symbol table. Read
-/// by hand with every offset checked, so that a corrupt section header table or symbol
-/// table only means fewer (or no) symbols.
+/// The function symbols of `.symtab`, or None when there is no usable symbol table. Every
+/// table is checked to lie inside the file before goblin reads it, so that a corrupt section
+/// header table or symbol table only means fewer (or no) symbols.
 fn funcs_of(bytes: &[u8], bias: u64) -> Option<Vec<Func>> {
     let sections = section_headers(bytes)?;
     let symtab = sections.iter().find(|s| s.sh_type == SHT_SYMTAB)?;
     let strtab = sections.get(symtab.sh_link as usize)?;
     let strtab = bytes_at(bytes, strtab.sh_offset, strtab.sh_size)?;
+    // Names must end inside the table: cut it after its last NUL.
+    let strtab = Strtab::new(&strtab[..=strtab.iter().rposition(|&c| c == 0)?], 0);
     let syms = bytes_at(bytes, symtab.sh_offset, symtab.sh_size)?;
+    let syms = Symtab::parse(syms, 0, syms.len() / SIZEOF_SYM, ELF64_LE).ok()?;
     let mut funcs = Vec::new();
-    for sym in syms.chunks_exact(SYM_SIZE) {
-        let (st_name, st_info) = (u32_at(sym, 0)?, sym[4]);
-        let st_shndx = u16_at(sym, 6)?;
-        let (st_value, st_size) = (u64_at(sym, 8)?, u64_at(sym, 16)?);
-        let typ = st_info & 0xf;
+    for sym in syms.iter() {
+        let typ = sym.st_type();
         if typ != STT_FUNC && typ != STT_NOTYPE {
             continue;
         }
-        let Some(section) = sections.get(st_shndx as usize) else {
+        let Some(section) = sections.get(sym.st_shndx) else {
             continue;
         };
-        if section.sh_flags & SHF_EXECINSTR == 0 {
+        if section.sh_flags & u64::from(SHF_EXECINSTR) == 0 {
             continue;
         }
-        let name = match name_at(strtab, st_name) {
+        let name = match name_at(&strtab, sym.st_name) {
             // `$x`/`$d` mark code and data, `.L` names are assembler-local labels.
             Some(n) if !n.is_empty() && !n.starts_with('$') && !n.starts_with(".L") => n,
             _ => continue,
         };
-        let bind_rank = match st_info >> 4 {
+        let bind_rank = match sym.st_bind() {
             STB_GLOBAL => 2,
             STB_WEAK => 1,
             _ => 0,
         };
-        let start = st_value.wrapping_add(bias);
+        let start = sym.st_value.wrapping_add(bias);
         let section_end = section
             .sh_addr
             .wrapping_add(section.sh_size)
             .wrapping_add(bias);
-        let end = if st_size > 0 {
-            start.wrapping_add(st_size)
+        let end = if sym.st_size > 0 {
+            start.wrapping_add(sym.st_size)
         } else {
             section_end
         };
         funcs.push(Func {
             start,
             end,
-            sized: st_size > 0,
+            sized: sym.st_size > 0,
             name: demangle(name),
             rank: if typ == STT_FUNC { 4 } else { 0 } + bind_rank,
         });
@@ -307,6 +290,25 @@ mod tests {
         }
         assert!(Symbols::from_elf(&exe[..shoff + 10], 0).is_empty());
         assert!(Symbols::from_elf(b"\x7fELF", 0).is_empty());
+    }
+
+    #[test]
+    fn a_name_that_is_not_utf8_costs_only_its_own_symbol() {
+        let mut exe = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+        let before = Symbols::from_elf(&exe, 0);
+        let sections = section_headers(&exe).unwrap();
+        let symtab = sections.iter().find(|s| s.sh_type == SHT_SYMTAB).unwrap();
+        let strtab = &sections[symtab.sh_link as usize];
+        let (off, len) = (strtab.sh_offset as usize, strtab.sh_size as usize);
+        let name = b"a_name_that_is_not_utf8_costs_only_its_own_symbol";
+        let at = exe[off..off + len]
+            .windows(name.len())
+            .position(|w| w == name)
+            .unwrap();
+        exe[off + at] = 0xff;
+        let after = Symbols::from_elf(&exe, 0);
+        assert_eq!(after.len(), before.len() - 1);
+        assert!(after.address_of("main").is_some());
     }
 
     #[test]

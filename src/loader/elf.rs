@@ -1,11 +1,12 @@
 //! ELF validation and PT_LOAD segment mapping, as Linux's `load_elf_binary` does them.
 //!
-//! Only the ELF header and the program headers are read: section headers, symbol tables and
-//! everything else in the file play no part in loading (a program with a corrupt section
-//! header table runs, as under Linux). The checks come in Linux's order: magic, `e_type`,
-//! machine and class (`elf_check_arch`), the program header table (`load_elf_phdrs`: entry
-//! size, count, in the file), `PT_INTERP`, `PT_GNU_STACK`, then each `PT_LOAD` as it is
-//! mapped, then the entry point.
+//! Only the ELF header and the program headers are read (goblin decodes them):
+//! section headers, symbol tables and everything else in the file play no part in loading
+//! (a program with a corrupt section header table runs, as under Linux). The checks come in
+//! Linux's order: magic, `e_type`, machine and class (`elf_check_arch`), the program header
+//! table (`load_elf_phdrs`: entry size, count, in the file), `PT_INTERP`, `PT_GNU_STACK`,
+//! then each `PT_LOAD` as it is mapped, then the entry point. Every count and offset is
+//! checked here before goblin reads anything.
 //!
 //! The bss costs nothing: pages past a segment's file bytes are fresh mappings, which read as
 //! zero without host memory behind them. Only the part of a page that an earlier segment had
@@ -14,30 +15,23 @@
 use super::LoadError;
 use super::layout::PIE_BASE;
 use crate::mem::{GUEST_SPACE, GuestMemory, PAGE_SIZE, RegionKind, page_ceil, page_floor, perm};
+use goblin::container::{Container, Ctx, Endian};
+use goblin::elf::header::{
+    EI_CLASS, EI_DATA, ELFCLASS64, ELFDATA2LSB, ELFMAG, EM_RISCV, ET_CORE, ET_DYN, ET_EXEC,
+    ET_NONE, ET_REL, SELFMAG,
+};
+use goblin::elf::program_header::{
+    PF_R, PF_W, PF_X, PT_GNU_STACK, PT_INTERP, PT_LOAD, ProgramHeader,
+};
+use goblin::elf64::header::{Header, SIZEOF_EHDR as EHDR_SIZE};
+// `sizeof(Elf64_Phdr)`: the only `e_phentsize` Linux accepts.
+use goblin::elf64::program_header::SIZEOF_PHDR as PHDR_SIZE;
 
-/// `e_ident[EI_CLASS]` of a 64-bit ELF.
-const ELFCLASS64: u8 = 2;
-/// `e_ident[EI_DATA]` of a little-endian ELF.
-const ELFDATA2LSB: u8 = 1;
-/// `e_type` of an executable.
-const ET_EXEC: u16 = 2;
-/// `e_type` of a shared object (here: a static-pie).
-const ET_DYN: u16 = 3;
-/// `e_machine` of RISC-V.
-const EM_RISCV: u16 = 243;
-/// Program header types.
-const PT_LOAD: u32 = 1;
-const PT_INTERP: u32 = 3;
-const PT_GNU_STACK: u32 = 0x6474_e551;
-/// Program header flags.
-const PF_X: u32 = 1;
-const PF_W: u32 = 2;
-const PF_R: u32 = 4;
-
-/// Size of the ELF64 header.
-const EHDR_SIZE: usize = 64;
-/// `sizeof(Elf64_Phdr)`: the only `e_phentsize` Linux accepts.
-pub const PHDR_SIZE: usize = 56;
+/// How goblin reads the program headers: ELF64, little-endian.
+const ELF64_LE: Ctx = Ctx {
+    container: Container::Big,
+    le: Endian::Little,
+};
 /// Linux's `ELF_MIN_ALIGN` (the page size): the program header table may not be larger.
 const ELF_MIN_ALIGN: usize = PAGE_SIZE as usize;
 /// Linux's `PATH_MAX`: the longest `PT_INTERP` string.
@@ -45,43 +39,13 @@ const PATH_MAX: u64 = 4096;
 /// Linux's `TASK_SIZE` for riscv64 (Sv39): addresses at or above it are `BAD_ADDR`.
 const TASK_SIZE: u64 = GUEST_SPACE;
 
-/// The fields of the ELF header that loading uses.
-#[derive(Clone, Copy, Debug)]
-pub struct Header {
-    /// ET_EXEC or ET_DYN.
-    pub e_type: u16,
-    /// Entry point (before the load bias).
-    pub e_entry: u64,
-    /// File offset of the program header table.
-    pub e_phoff: u64,
-    /// Number of program headers.
-    pub e_phnum: u16,
-}
-
-/// One program header.
-#[derive(Clone, Copy, Debug)]
-pub struct Phdr {
-    /// Segment type (PT_*).
-    pub p_type: u32,
-    /// PF_R / PF_W / PF_X.
-    pub p_flags: u32,
-    /// File offset of the segment's bytes.
-    pub p_offset: u64,
-    /// Address of the segment (before the load bias).
-    pub p_vaddr: u64,
-    /// Bytes taken from the file.
-    pub p_filesz: u64,
-    /// Bytes in memory (the rest reads as zero).
-    pub p_memsz: u64,
-}
-
 /// A validated program: its header and its program headers.
 #[derive(Clone, Debug)]
 pub struct Elf {
-    /// The ELF header.
+    /// The ELF header (`e_type` is ET_EXEC or ET_DYN).
     pub header: Header,
     /// The program headers, in file order.
-    pub phdrs: Vec<Phdr>,
+    pub phdrs: Vec<ProgramHeader>,
     /// A `PT_GNU_STACK` header asked for an executable stack.
     pub exec_stack: bool,
 }
@@ -98,18 +62,6 @@ pub struct Segments {
     pub exec_stack: bool,
 }
 
-fn u16_at(b: &[u8], off: usize) -> u16 {
-    u16::from_le_bytes([b[off], b[off + 1]])
-}
-
-fn u32_at(b: &[u8], off: usize) -> u32 {
-    u32::from_le_bytes(b[off..off + 4].try_into().unwrap_or([0; 4]))
-}
-
-fn u64_at(b: &[u8], off: usize) -> u64 {
-    u64::from_le_bytes(b[off..off + 8].try_into().unwrap_or([0; 8]))
-}
-
 /// `len` bytes of the file at `off`, or None when they are not all in the file.
 fn file_bytes(program: &[u8], off: u64, len: u64) -> Option<&[u8]> {
     let start = usize::try_from(off).ok()?;
@@ -120,47 +72,50 @@ fn file_bytes(program: &[u8], off: u64, len: u64) -> Option<&[u8]> {
 /// Parses and validates the ELF header and program headers: riscv64, little-endian,
 /// executable, static. Nothing else in the file is read.
 pub fn parse(program: &[u8]) -> Result<Elf, LoadError> {
-    if program.len() < 4 || &program[..4] != b"\x7fELF" {
+    if program.get(..SELFMAG) != Some(&ELFMAG[..]) {
         return Err(LoadError::NotElf);
     }
     // Linux reads the header from a zero-filled buffer; a file too short to hold one is
     // refused here with its own message instead.
-    if program.len() < EHDR_SIZE {
+    let Some(ehdr) = program.first_chunk::<EHDR_SIZE>() else {
         return Err(LoadError::Malformed(format!(
             "truncated ELF header ({} bytes, an ELF64 header has {EHDR_SIZE})",
             program.len()
         )));
-    }
-    let e_type = u16_at(program, 16);
-    if e_type != ET_EXEC && e_type != ET_DYN {
+    };
+    // Linux reads the header as an Elf64_Ehdr in its own (little-endian) byte order and
+    // looks at the class only after `e_type`. goblin decodes in the byte order `EI_DATA`
+    // names, so it is given a copy that names little-endian; the file's own class and byte
+    // order are checked below, where Linux checks them.
+    let mut le_copy = *ehdr;
+    le_copy[EI_DATA] = ELFDATA2LSB;
+    let header =
+        Header::parse(&le_copy).map_err(|e| LoadError::Malformed(format!("ELF header: {e}")))?;
+    if header.e_type != ET_EXEC && header.e_type != ET_DYN {
         return Err(LoadError::WrongType(format!(
             "ELF type {}",
-            match e_type {
-                0 => "ET_NONE".to_string(),
-                1 => "ET_REL".to_string(),
-                4 => "ET_CORE".to_string(),
+            match header.e_type {
+                ET_NONE => "ET_NONE".to_string(),
+                ET_REL => "ET_REL".to_string(),
+                ET_CORE => "ET_CORE".to_string(),
                 t => format!("0x{t:x}"),
             }
         )));
     }
     // elf_check_arch: machine and class (rvrun also needs little-endian data).
-    let e_machine = u16_at(program, 18);
-    if program[4] != ELFCLASS64 {
+    if ehdr[EI_CLASS] != ELFCLASS64 {
         return Err(LoadError::WrongArch("not a 64-bit ELF".into()));
     }
-    if program[5] != ELFDATA2LSB {
+    if ehdr[EI_DATA] != ELFDATA2LSB {
         return Err(LoadError::WrongArch("big-endian ELF".into()));
     }
-    if e_machine != EM_RISCV {
-        return Err(LoadError::WrongArch(format!("machine {e_machine}")));
+    if header.e_machine != EM_RISCV {
+        return Err(LoadError::WrongArch(format!(
+            "machine {}",
+            header.e_machine
+        )));
     }
-    let header = Header {
-        e_type,
-        e_entry: u64_at(program, 24),
-        e_phoff: u64_at(program, 32),
-        e_phnum: u16_at(program, 56),
-    };
-    let phdrs = read_phdrs(program, &header, u16_at(program, 54))?;
+    let phdrs = read_phdrs(program, &header)?;
     // PT_INTERP: the first one decides (Linux stops at it).
     if let Some(ph) = phdrs.iter().find(|ph| ph.p_type == PT_INTERP) {
         if ph.p_filesz > PATH_MAX || ph.p_filesz < 2 {
@@ -196,18 +151,19 @@ pub fn parse(program: &[u8]) -> Result<Elf, LoadError> {
 }
 
 /// Linux's `load_elf_phdrs`: entries of exactly `sizeof(Elf64_Phdr)`, at least one, the table
-/// at most a page, all of it inside the file.
-fn read_phdrs(program: &[u8], h: &Header, phentsize: u16) -> Result<Vec<Phdr>, LoadError> {
-    if phentsize as usize != PHDR_SIZE {
+/// at most a page, all of it inside the file. goblin decodes only the checked table.
+fn read_phdrs(program: &[u8], h: &Header) -> Result<Vec<ProgramHeader>, LoadError> {
+    if h.e_phentsize as usize != PHDR_SIZE {
         return Err(LoadError::Malformed(format!(
-            "e_phentsize {phentsize} is not {PHDR_SIZE} (Linux: ENOEXEC)"
+            "e_phentsize {} is not {PHDR_SIZE} (Linux: ENOEXEC)",
+            h.e_phentsize
         )));
     }
-    let size = PHDR_SIZE * h.e_phnum as usize;
+    let count = h.e_phnum as usize;
+    let size = PHDR_SIZE * count;
     if size == 0 || size > ELF_MIN_ALIGN {
         return Err(LoadError::Malformed(format!(
-            "{} program headers (Linux accepts 1 to {}: ENOEXEC)",
-            h.e_phnum,
+            "{count} program headers (Linux accepts 1 to {}: ENOEXEC)",
             ELF_MIN_ALIGN / PHDR_SIZE
         )));
     }
@@ -216,17 +172,8 @@ fn read_phdrs(program: &[u8], h: &Header, phentsize: u16) -> Result<Vec<Phdr>, L
             "the program header table lies past the end of the file (Linux: EIO)".into(),
         ));
     };
-    Ok(table
-        .chunks_exact(PHDR_SIZE)
-        .map(|e| Phdr {
-            p_type: u32_at(e, 0),
-            p_flags: u32_at(e, 4),
-            p_offset: u64_at(e, 8),
-            p_vaddr: u64_at(e, 16),
-            p_filesz: u64_at(e, 32),
-            p_memsz: u64_at(e, 40),
-        })
-        .collect())
+    ProgramHeader::parse(table, 0, count, ELF64_LE)
+        .map_err(|e| LoadError::Malformed(format!("program headers: {e}")))
 }
 
 fn prot_of(flags: u32) -> u8 {
@@ -288,7 +235,7 @@ pub fn map_segments(mem: &mut GuestMemory, program: &[u8]) -> Result<Segments, L
 fn map_segment(
     mem: &mut GuestMemory,
     program: &[u8],
-    ph: &Phdr,
+    ph: &ProgramHeader,
     bias: u64,
 ) -> Result<(), LoadError> {
     let page_off = ph.p_vaddr % PAGE_SIZE;
@@ -457,6 +404,24 @@ mod tests {
         let mut f = good.clone();
         f[32..40].copy_from_slice(&u64::MAX.to_le_bytes());
         assert!(msg(&f).contains("past the end"), "{}", msg(&f));
+    }
+
+    #[test]
+    fn the_header_is_read_little_endian_whatever_ei_data_says() {
+        // Linux reads e_type in its own byte order before it looks at class or data: a
+        // big-endian (or unknown-endian) ET_REL is refused as ET_REL, not as type 0x100.
+        for data in [2, 7] {
+            let mut f = tiny(&[0; 4], 0);
+            f[5] = data;
+            f[16] = 1;
+            assert!(msg(&f).contains("ET_REL"), "{}", msg(&f));
+            f[16] = 2;
+            assert!(msg(&f).contains("big-endian ELF"), "{}", msg(&f));
+        }
+        let mut f = tiny(&[0; 4], 0);
+        f[4] = 1;
+        f[5] = 2;
+        assert!(msg(&f).contains("not a 64-bit ELF"), "{}", msg(&f));
     }
 
     #[test]
