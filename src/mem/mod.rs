@@ -620,15 +620,15 @@ impl GuestMemory {
         let mut out = Vec::new();
         let mut a = addr;
         while out.len() < max {
-            // Read up to the end of the current page in one go.
-            let chunk = ((page_floor(a) + PAGE_SIZE - a) as usize).min(max - out.len());
+            // Read up to the end of the current page in one go (no overflow near 2^64).
+            let chunk = ((PAGE_SIZE - (a & (PAGE_SIZE - 1))) as usize).min(max - out.len());
             let bytes = self.slice(a, chunk)?;
             if let Some(n) = bytes.iter().position(|&b| b == 0) {
                 out.extend_from_slice(&bytes[..n]);
                 return Ok(Some(out));
             }
             out.extend_from_slice(bytes);
-            a += chunk as u64;
+            a = a.wrapping_add(chunk as u64);
         }
         Ok(None)
     }
@@ -795,14 +795,13 @@ impl GuestMemory {
         let Some(b) = r.backing.as_ref() else {
             return;
         };
-        let first = (b.offset + (start - r.start)) / PAGE_SIZE;
+        let first = b.page_offset + (start - r.start) / PAGE_SIZE;
         let last = first + (end.min(r.end) - start) / PAGE_SIZE;
-        let region_start = r.start;
-        let offset = b.offset;
+        let (region_start, page_offset) = (r.start, b.page_offset);
         let lazy: Vec<u64> = b
             .pages
             .range(first..last)
-            .map(|(i, _)| region_start + (i * PAGE_SIZE - offset))
+            .map(|(i, _)| region_start + (i - page_offset) * PAGE_SIZE)
             .collect();
         for page in lazy {
             let p = self.perm_of(page);
@@ -1153,6 +1152,7 @@ mod tests {
         assert!(m.read_u64(u64::MAX - 3).is_err());
         assert!(m.fetch_u16(u64::MAX).is_err());
         assert!(m.read_cstr(u64::MAX - 1, 16).is_err());
+        assert!(m.read_cstr(u64::MAX - 4095, 4096).is_err());
         // Bad mapping requests change nothing.
         let bad = [
             (GUEST_SPACE, PAGE_SIZE),
@@ -1192,7 +1192,7 @@ mod tests {
         let file = file_of(&[(0, b"first"), (100 * PAGE_SIZE + 7, b"far")]);
         let backing = FileBacking {
             pages: file,
-            offset: 0,
+            page_offset: 0,
         };
         let kind = RegionKind::File("/f".into());
         let base = 0x100_0000;

@@ -29,13 +29,14 @@ pub enum RegionKind {
 pub struct FileBacking {
     /// The file's pages.
     pub pages: Arc<PageStore>,
-    /// File offset (page aligned) of the region's start.
-    pub offset: u64,
+    /// File offset of the region's start, in pages (page units keep the arithmetic far from
+    /// overflow whatever offset the guest asked for).
+    pub page_offset: u64,
 }
 
 impl PartialEq for FileBacking {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.pages, &other.pages) && self.offset == other.offset
+        Arc::ptr_eq(&self.pages, &other.pages) && self.page_offset == other.page_offset
     }
 }
 
@@ -74,7 +75,7 @@ impl Region {
     /// The file page (index in the backing store) behind the guest page at `addr`.
     pub fn file_page(&self, addr: u64) -> Option<(&PageStore, u64)> {
         let b = self.backing.as_ref()?;
-        let index = (b.offset + (addr - self.start)) / super::PAGE_SIZE;
+        let index = b.page_offset + (addr - self.start) / super::PAGE_SIZE;
         Some((&b.pages, index))
     }
 }
@@ -88,7 +89,8 @@ fn continues(a: &Region, b: &Region) -> bool {
         && match (&a.backing, &b.backing) {
             (None, None) => true,
             (Some(x), Some(y)) => {
-                Arc::ptr_eq(&x.pages, &y.pages) && x.offset + (a.end - a.start) == y.offset
+                Arc::ptr_eq(&x.pages, &y.pages)
+                    && x.page_offset + (a.end - a.start) / super::PAGE_SIZE == y.page_offset
             }
             _ => false,
         }
@@ -227,7 +229,7 @@ impl RegionMap {
                 ..r.clone()
             };
             if let Some(b) = tail.backing.as_mut() {
-                b.offset += addr - r.start;
+                b.page_offset += (addr - r.start) / super::PAGE_SIZE;
             }
             self.map.get_mut(&k).expect("region key").end = addr;
             self.map.insert(addr, tail);

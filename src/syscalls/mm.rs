@@ -165,7 +165,10 @@ fn sys_mmap(p: &mut Process, a: &Args) -> SysResult {
     let prot = prot_bits(prot);
     match file {
         Some((Some(pages), name)) => {
-            let backing = FileBacking { pages, offset: off };
+            let backing = FileBacking {
+                pages,
+                page_offset: off / PAGE_SIZE,
+            };
             p.mem
                 .map_file(start, len, prot, RegionKind::File(name), backing)
         }
@@ -226,7 +229,7 @@ fn map_like(p: &mut Process, like: &Region, at: u64, len: u64) -> Result<(), Err
         Some(b) => {
             let backing = FileBacking {
                 pages: b.pages.clone(),
-                offset: b.offset + (at - like.start),
+                page_offset: b.page_offset + (at - like.start) / PAGE_SIZE,
             };
             p.mem
                 .map_file(at, len, like.prot, like.kind.clone(), backing)
@@ -260,7 +263,7 @@ fn sys_mremap(p: &mut Process, a: &Args) -> SysResult {
     let here = Region {
         start: old,
         backing: region.backing.clone().map(|b| FileBacking {
-            offset: b.offset + (old - region.start),
+            page_offset: b.page_offset + (old - region.start) / PAGE_SIZE,
             ..b
         }),
         ..region
