@@ -9,6 +9,7 @@ pub mod clock;
 pub mod compare;
 pub mod config;
 pub mod cpu;
+pub mod fuzzing;
 pub mod loader;
 pub mod mem;
 pub mod observe;
