@@ -44,8 +44,10 @@ pub fn parse(program: &[u8]) -> Result<Elf<'_>, LoadError> {
         }
     }
     if let Some(ph) = elf.program_headers.iter().find(|ph| ph.p_type == PT_INTERP) {
-        let interp = program
-            .get(ph.p_offset as usize..(ph.p_offset + ph.p_filesz) as usize)
+        let interp = ph
+            .p_offset
+            .checked_add(ph.p_filesz)
+            .and_then(|end| program.get(ph.p_offset as usize..end as usize))
             .map(|b| {
                 String::from_utf8_lossy(b)
                     .trim_end_matches('\0')
@@ -113,22 +115,39 @@ pub fn map_segments(mem: &mut GuestMemory, program: &[u8]) -> Result<Segments, L
         let (lo, hi) = (page_floor(start), page_ceil(end));
         let prot = prot_of(ph.p_flags);
         // Pages shared with an earlier segment keep its contents and get both permissions.
+        // Work goes by runs of mapped or unmapped pages, not page by page, so a huge
+        // segment costs no more than a small one.
         let mut page = lo;
         while page < hi {
-            let old = mem.page_perm(page) & perm::RWX;
-            if old == 0 {
-                mem.map_fixed(page, PAGE_SIZE, prot, RegionKind::Image);
-            } else {
-                mem.protect(page, PAGE_SIZE, old | prot);
+            match mem.region_at(page) {
+                Some(r) => {
+                    let (run_end, old) = (r.end.min(hi), r.prot);
+                    mem.protect(page, run_end - page, old | prot);
+                    page = run_end;
+                }
+                None => {
+                    let run_end = mem
+                        .regions()
+                        .map(|r| r.start)
+                        .find(|&s| s > page)
+                        .map_or(hi, |s| s.min(hi));
+                    mem.map_fixed(page, run_end - page, prot, RegionKind::Image);
+                    page = run_end;
+                }
             }
-            page += PAGE_SIZE;
         }
         mem.poke(start, file);
-        mem.poke(
-            start + file.len() as u64,
-            &vec![0; (ph.p_memsz - ph.p_filesz) as usize],
-        );
-        if elf.header.e_phoff >= ph.p_offset && elf.header.e_phoff < ph.p_offset + ph.p_filesz {
+        // The bss reads as zero: clear the rest of the page the file bytes end in, then
+        // drop whatever the following pages held (fresh ones are zero already). Nothing is
+        // allocated or touched in proportion to the bss size.
+        let file_end = start + file.len() as u64;
+        let tail_end = end.min(page_ceil(file_end));
+        const ZEROS: [u8; PAGE_SIZE as usize] = [0; PAGE_SIZE as usize];
+        mem.poke(file_end, &ZEROS[..(tail_end - file_end) as usize]);
+        if page_ceil(file_end) < hi {
+            mem.discard(page_ceil(file_end), hi - page_ceil(file_end));
+        }
+        if elf.header.e_phoff >= ph.p_offset && elf.header.e_phoff - ph.p_offset < ph.p_filesz {
             phdr.get_or_insert(start + (elf.header.e_phoff - ph.p_offset));
         }
         brk_start = brk_start.max(hi);
@@ -144,4 +163,66 @@ pub fn map_segments(mem: &mut GuestMemory, program: &[u8]) -> Result<Segments, L
         phnum: elf.header.e_phnum as u64,
         brk_start,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fuzzing::image::{self, PF_R, PF_W, PF_X, Segment};
+
+    /// A 64 GiB bss costs neither a 64 GiB buffer nor a page-by-page walk, reads as zero,
+    /// and leaves the file bytes of a page it shares with the segment before it alone.
+    #[test]
+    fn huge_bss_is_neither_allocated_nor_walked() {
+        let bss = 64u64 << 30;
+        let elf = image::build(
+            &[
+                Segment {
+                    page: 0x10000,
+                    flags: PF_R | PF_X,
+                    data: vec![0x13; 64],
+                    bss: 0,
+                },
+                Segment {
+                    page: 0x10000,
+                    flags: PF_R | PF_W,
+                    data: b"data".to_vec(),
+                    bss,
+                },
+            ],
+            |a| a[0],
+        );
+        let mut mem = GuestMemory::new().unwrap();
+        let started = std::time::Instant::now();
+        let seg = map_segments(&mut mem, &elf).unwrap();
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
+        );
+        let data = 0x10000 + 64 + 2 * 56 + 64;
+        assert_eq!(mem.slice(data, 4).unwrap(), b"data");
+        // The code before it shares the page and keeps its bytes and gains write permission.
+        assert_eq!(mem.read_u8(0x10000 + 64 + 2 * 56).unwrap(), 0x13);
+        assert_eq!(mem.page_perm(0x10000) & perm::RWX, perm::RWX);
+        for off in [4, 4096, 1 << 20, bss - 1] {
+            assert_eq!(
+                mem.read_u8(data + off).unwrap(),
+                0,
+                "bss byte at +0x{off:x}"
+            );
+        }
+        assert_eq!(seg.brk_start, page_ceil(data + 4 + bss));
+    }
+
+    /// A PT_INTERP whose offset plus size overflows is reported, not a panic.
+    #[test]
+    fn interp_range_overflow() {
+        let mut elf = image::exec_only(&[0x13, 0, 0, 0]);
+        // Turn the one program header into PT_INTERP at offset u64::MAX.
+        let ph = 64;
+        elf[ph..ph + 4].copy_from_slice(&3u32.to_le_bytes());
+        elf[ph + 8..ph + 16].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert!(matches!(parse(&elf), Err(LoadError::Dynamic(s)) if s == "?"));
+    }
 }
