@@ -133,9 +133,10 @@ impl<R: Read> Source<R> {
                 self.pos = 0;
                 self.hashed = 0;
             }
-            let want = self.len + n.max(CHUNK);
-            if self.buf.len() < want {
-                self.buf.resize(want, 0);
+            // Room for one more chunk at most: the buffer grows only as bytes arrive, so a
+            // record that claims to be huge costs no more memory than the file has.
+            if self.buf.len() - self.len < CHUNK {
+                self.buf.resize(self.len + CHUNK, 0);
             }
             match self.src.read(&mut self.buf[self.len..]) {
                 Ok(0) => self.eof = true,
@@ -304,5 +305,28 @@ impl<R: Read> Iterator for TraceReader<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         self.next_entry().transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A header or record that claims far more bytes than the file has costs no more
+    /// buffer than the file (found by fuzzing: the reader used to size its buffer by the
+    /// claim, a 2 GiB allocation for a 336-byte file).
+    #[test]
+    fn a_huge_length_claim_allocates_nothing() {
+        let data = include_bytes!("../../fuzz/regressions/trace/huge-record-buffer");
+        assert!(matches!(
+            TraceReader::new(&data[..]),
+            Err(TraceError::Truncated { .. })
+        ));
+        let mut src = Source::new(&data[..]);
+        assert!(matches!(
+            src.take(usize::MAX / 2),
+            Err(TraceError::Truncated { offset }) if offset == data.len() as u64
+        ));
+        assert!(src.buf.len() <= data.len() + 2 * CHUNK, "{}", src.buf.len());
     }
 }
