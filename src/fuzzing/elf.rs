@@ -65,3 +65,22 @@ fn once(data: &[u8]) -> Outcome {
         stderr: stderr.contents(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fuzzing::image;
+
+    /// The target runs what it loads: the tiny hello program writes and exits.
+    #[test]
+    fn runs_a_tiny_program() {
+        match once(&image::hello(b"hi\n", 3)) {
+            Outcome::Ran { reason, stdout, .. } => {
+                assert_eq!(reason, ExitReason::Exited(3));
+                assert_eq!(stdout, (b"hi\n".to_vec(), 3));
+            }
+            o => panic!("{o:?}"),
+        }
+        assert!(matches!(once(b"\x7fELF"), Outcome::Refused(_)));
+    }
+}

@@ -221,3 +221,61 @@ impl Observer for Checker {
         let _ = (step.fall_through(), step.is_ecall());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fuzzing::image::{code, enc::*, reg::*};
+
+    fn input(flags: u8, words: &[u32]) -> Vec<u8> {
+        let mut v = vec![flags, 0];
+        v.extend(0u8..14);
+        v.extend(code(words));
+        v
+    }
+
+    /// A loop with loads, stores and an ecall runs to its ebreak the same way on every path,
+    /// and the compared state holds its effects.
+    #[test]
+    fn paths_agree_on_a_loop() {
+        let data = input(
+            0x30,
+            &[
+                addi(A0, ZERO, 100),
+                addi(A0, A0, -1),
+                sd(A0, S0, 0),
+                ld(A1, S0, 0),
+                beq(A0, ZERO, 8),
+                jal(ZERO, -16),
+                ECALL,
+                0x0010_0073, // ebreak
+            ],
+        );
+        run(&data);
+        let end = once(&data, Mode::Blocks(MAX_INSNS));
+        assert_eq!(end.exit, Exit::Ebreak);
+        // addi, 100 rounds of five (the last without its jal), ecall, ebreak (which retires).
+        assert_eq!((end.ecalls, end.instret), (1, 1 + 5 * 100 - 1 + 1 + 1));
+    }
+
+    /// A difference between two runs would be seen: self-modifying code changes the state.
+    #[test]
+    fn state_includes_memory_and_registers() {
+        let plain = input(0x01, &[addi(A0, ZERO, 1), addi(A0, A0, 2), 0x0010_0073]);
+        // sw zero, 4(pc) first: the second instruction becomes 0 (illegal).
+        let smc = input(
+            0x01,
+            &[
+                (A1 << 7) | 0x17,
+                (2 << 12) | (A1 << 15) | (8 << 7) | 0x23,
+                addi(A0, A0, 2),
+            ],
+        );
+        run(&smc);
+        let a = once(&plain, Mode::Blocks(MAX_INSNS));
+        let b = once(&smc, Mode::Blocks(MAX_INSNS));
+        assert_eq!(a.x[A0 as usize], 3);
+        assert!(matches!(b.exit, Exit::Illegal { pc, .. } if pc == CODE + 8));
+        assert_ne!(a.memory, b.memory);
+    }
+}

@@ -269,3 +269,42 @@ fn once(data: &[u8]) -> Outcome {
         stderr: stderr.contents(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The guest makes the calls it is given, with pointers into its own memory: openat,
+    /// write, lseek, read, close on a new file, and every result lands in the table.
+    #[test]
+    fn the_guest_makes_its_calls() {
+        let z: [u8; 2] = [0, 0];
+        let mut input = vec![4u8];
+        let calls: [(u16, [&[u8]; 6]); 5] = [
+            (
+                56,
+                [&[5, 0], &[4, 2], &[0, 0x42], &[1, 0xa4, 1, 0, 0], &z, &z],
+            ),
+            (64, [&[5, 4], &[3, 0, 0], &[0, 8], &z, &z, &z]),
+            (62, [&[5, 4], &z, &z, &z, &z, &z]),
+            (63, [&[5, 4], &[3, 64, 0], &[0, 8], &z, &z, &z]),
+            (57, [&[5, 4], &z, &z, &z, &z, &z]),
+        ];
+        for (nr, args) in calls {
+            input.extend_from_slice(&nr.to_le_bytes());
+            for a in args {
+                input.extend_from_slice(a);
+            }
+        }
+        input.extend_from_slice(b"contents");
+        run(&input);
+        let o = once(&input);
+        assert_eq!(o.reason, ExitReason::Exited(0));
+        assert_eq!(o.syscalls, 6);
+        let table = o.table.expect("table mapped");
+        let results: Vec<u64> = (0..5)
+            .map(|i| u64::from_le_bytes(table[i * 56..i * 56 + 8].try_into().unwrap()))
+            .collect();
+        assert_eq!(results, [3, 8, 0, 8, 0]);
+    }
+}

@@ -76,3 +76,16 @@ fn once(data: &[u8]) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Garbage is reported, not read as records.
+    #[test]
+    fn garbage_is_an_error() {
+        let out = once(b"not a trace at all");
+        assert_eq!(out[0], "not an rvrun trace (bad magic)");
+        run(b"not a trace at all");
+    }
+}
