@@ -9,8 +9,8 @@
 //! Input layout: a flags byte, an `fcsr` byte, 14 bytes choosing the initial register
 //! values, then the code (at most one page), which is also copied into the data pages.
 //! Flags bit 0 makes the code page writable (self-modifying code); bits 4..7 pick the
-//! budget chunk of the block run. An `ecall` continues at the next instruction (as a
-//! syscall returning 0 would); any other trap ends the run, as does [`MAX_INSNS`].
+//! budget chunk of the block run. An `ecall` continues at the next instruction with the
+//! registers unchanged; any other trap ends the run, as does [`MAX_INSNS`].
 
 use super::Bytes;
 use crate::cpu::observe::{AccessKind, Observer, Step};
