@@ -58,3 +58,28 @@ readme: build
 fuzz-isa: programs
 	ISA_FUZZ_SEEDS=$(SEEDS) ISA_FUZZ_SECONDS=$(FUZZ_SECONDS) RVRUN_GUESTS=$(GUESTS) \
 	    $(CARGO) test --release --test isa_diff fuzz -- --ignored --nocapture
+
+# cargo-fuzz (libFuzzer) targets in fuzz/, each FUZZ_SECONDS seconds (default 60), one after
+# the other. New inputs go to fuzz/work/<target>/ (not checked in); a crash, hang or OOM is
+# written to fuzz/artifacts/<target>/ and fails the make after the other targets ran. Copy
+# such an input to fuzz/regressions/<target>/ once fixed: `make test` replays those and
+# fuzz/corpus/ (tests/fuzz_corpus.rs).
+# Builds use debug assertions and overflow checks (-a) and no sanitizer (-s none: those need
+# only stable flags; RUSTC_BOOTSTRAP=1 lets `cargo fuzz` use nightly ones, e.g. -s address).
+FUZZ_TARGETS := elf insn syscall trace
+FUZZ_FLAGS := -rss_limit_mb=4096 -timeout=10
+.PHONY: fuzz fuzz-setup
+fuzz-setup:
+	CARGO=$(CARGO) bash toolchain/fuzz-setup.sh
+
+fuzz: fuzz-setup
+	cd fuzz && RUSTC_BOOTSTRAP=1 $(CARGO) fuzz build -O -a -s none
+	@failed=; for t in $(FUZZ_TARGETS); do \
+	    mkdir -p fuzz/work/$$t fuzz/artifacts/$$t fuzz/regressions/$$t; \
+	    case $$t in insn) len=4112;; syscall) len=2048;; *) len=131072;; esac; \
+	    echo "== fuzz target $$t: $(or $(FUZZ_SECONDS),60) s"; \
+	    (cd fuzz && RUSTC_BOOTSTRAP=1 nice -n 15 $(CARGO) fuzz run -O -a -s none $$t \
+	        work/$$t corpus/$$t regressions/$$t -- -max_total_time=$(or $(FUZZ_SECONDS),60) \
+	        -max_len=$$len $(FUZZ_FLAGS)) || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: findings in:$$failed (see fuzz/artifacts/)"; exit 1; fi

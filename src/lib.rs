@@ -9,6 +9,7 @@ pub mod clock;
 pub mod compare;
 pub mod config;
 pub mod cpu;
+pub mod fuzzing;
 pub mod hostfile;
 pub mod loader;
 pub mod mem;

@@ -292,15 +292,24 @@ mod tests {
         assert!(Symbols::from_elf(b"\x7fELF", 0).is_empty());
     }
 
+    /// A function whose name the test below finds in its own binary's symbol table
+    /// (`no_mangle` keeps the name whole and the symbol present in release builds too).
+    #[unsafe(no_mangle)]
+    #[inline(never)]
+    extern "C" fn a_name_that_is_not_utf8_costs_only_its_own_symbol_marker() {}
+
     #[test]
     fn a_name_that_is_not_utf8_costs_only_its_own_symbol() {
+        std::hint::black_box(
+            a_name_that_is_not_utf8_costs_only_its_own_symbol_marker as extern "C" fn(),
+        );
         let mut exe = std::fs::read(std::env::current_exe().unwrap()).unwrap();
         let before = Symbols::from_elf(&exe, 0);
         let sections = section_headers(&exe).unwrap();
         let symtab = sections.iter().find(|s| s.sh_type == SHT_SYMTAB).unwrap();
         let strtab = &sections[symtab.sh_link as usize];
         let (off, len) = (strtab.sh_offset as usize, strtab.sh_size as usize);
-        let name = b"a_name_that_is_not_utf8_costs_only_its_own_symbol";
+        let name = b"a_name_that_is_not_utf8_costs_only_its_own_symbol_marker\0";
         let at = exe[off..off + len]
             .windows(name.len())
             .position(|w| w == name)

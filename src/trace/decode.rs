@@ -76,6 +76,17 @@ impl Bytes<'_> {
     }
 }
 
+/// Kernel writes are always inside the guest address space: a range that is not (or that
+/// wraps around 2^64) is malformed.
+fn in_guest_space(what: &str, addr: u64, len: u64) -> Result<(), DecodeError> {
+    match addr.checked_add(len) {
+        Some(end) if end <= crate::mem::GUEST_SPACE => Ok(()),
+        _ => Err(DecodeError::Malformed(format!(
+            "{what} of {len} bytes at 0x{addr:x} is outside the guest address space"
+        ))),
+    }
+}
+
 impl Decoder {
     /// A decoder for a trace whose initial thread is `tid`.
     pub fn new(tid: u64) -> Decoder {
@@ -191,18 +202,21 @@ impl Decoder {
                 let addr = b.uvar()?;
                 let len = usize::try_from(b.uvar()?)
                     .map_err(|_| DecodeError::Malformed("write length".into()))?;
+                in_guest_space("write", addr, len as u64)?;
                 let data = b.take(len)?.to_vec();
                 Record::Mem(MemWrite::Bytes { addr, data })
             }
-            TAG_ZERO => Record::Mem(MemWrite::Zero {
-                addr: b.uvar()?,
-                len: b.uvar()?,
-            }),
-            TAG_COPY => Record::Mem(MemWrite::Copy {
-                src: b.uvar()?,
-                dst: b.uvar()?,
-                len: b.uvar()?,
-            }),
+            TAG_ZERO => {
+                let (addr, len) = (b.uvar()?, b.uvar()?);
+                in_guest_space("zero", addr, len)?;
+                Record::Mem(MemWrite::Zero { addr, len })
+            }
+            TAG_COPY => {
+                let (src, dst, len) = (b.uvar()?, b.uvar()?, b.uvar()?);
+                in_guest_space("copy source", src, len)?;
+                in_guest_space("copy destination", dst, len)?;
+                Record::Mem(MemWrite::Copy { src, dst, len })
+            }
             TAG_SWITCH | TAG_SWITCH_EXITED => {
                 let from = b.uvar()?;
                 let to = b.uvar()?;
@@ -488,5 +502,51 @@ mod tests {
             dec.decode(&[TAG_SWITCH, 5, 6]),
             Err(DecodeError::Malformed(_))
         ));
+    }
+
+    /// Memory records whose range leaves the guest space (or wraps around 2^64) are
+    /// malformed: found by fuzzing, where rendering `addr + len` overflowed.
+    #[test]
+    fn memory_ranges_outside_the_guest_space_are_malformed() {
+        let huge = crate::mem::GUEST_SPACE;
+        for r in [
+            MemWrite::Zero {
+                addr: u64::MAX - 10,
+                len: 100,
+            },
+            MemWrite::Zero {
+                addr: 0,
+                len: huge + 1,
+            },
+            MemWrite::Copy {
+                src: 0x1000,
+                dst: u64::MAX,
+                len: 2,
+            },
+            MemWrite::Copy {
+                src: huge,
+                dst: 0x1000,
+                len: 1,
+            },
+            MemWrite::Bytes {
+                addr: huge - 1,
+                data: vec![1, 2],
+            },
+        ] {
+            let mut enc = Encoder::new(1000);
+            let mut buf = Vec::new();
+            enc.record(&mut buf, &Record::Mem(r.clone()));
+            assert!(
+                matches!(
+                    Decoder::new(1000).decode(&buf),
+                    Err(DecodeError::Malformed(_))
+                ),
+                "{r:?}"
+            );
+        }
+        round_trip(&[Record::Mem(MemWrite::Zero {
+            addr: huge - 4096,
+            len: 4096,
+        })]);
     }
 }

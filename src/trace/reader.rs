@@ -371,4 +371,20 @@ mod tests {
         assert!(err.contains(r"\x1b[2J\x00\xffju"), "{err}");
         assert!(!err.contains('\x1b'), "{err}");
     }
+
+    /// A header or record that claims far more bytes than the file has costs no more
+    /// buffer than the file (found by fuzzing: the reader used to size its buffer by the
+    /// claim, a 2 GiB allocation for a 336-byte file).
+    #[test]
+    fn a_huge_length_claim_allocates_nothing() {
+        let data = include_bytes!("../../fuzz/regressions/trace/huge-record-buffer");
+        // Refused (its header claims more than the cap, or more than the file holds).
+        assert!(TraceReader::new(&data[..]).is_err());
+        let mut src = Source::new(&data[..]);
+        assert!(matches!(
+            src.take(usize::MAX / 2),
+            Err(TraceError::Truncated { offset }) if offset == data.len() as u64
+        ));
+        assert!(src.buf.len() <= data.len() + 2 * CHUNK, "{}", src.buf.len());
+    }
 }

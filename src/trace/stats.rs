@@ -81,9 +81,15 @@ impl TraceStats {
                     }
                 }
                 Record::Syscall { nr, .. } => *s.syscalls.entry(*nr).or_default() += 1,
-                Record::Mem(MemWrite::Bytes { data, .. }) => s.kernel_bytes += data.len() as u64,
-                Record::Mem(MemWrite::Zero { len, .. }) => s.zeroed_bytes += len,
-                Record::Mem(MemWrite::Copy { len, .. }) => s.copied_bytes += len,
+                Record::Mem(MemWrite::Bytes { data, .. }) => {
+                    s.kernel_bytes = s.kernel_bytes.saturating_add(data.len() as u64)
+                }
+                Record::Mem(MemWrite::Zero { len, .. }) => {
+                    s.zeroed_bytes = s.zeroed_bytes.saturating_add(*len)
+                }
+                Record::Mem(MemWrite::Copy { len, .. }) => {
+                    s.copied_bytes = s.copied_bytes.saturating_add(*len)
+                }
                 Record::Switch { exited, .. } => {
                     s.switches += 1;
                     s.exits += u64::from(*exited);
