@@ -240,7 +240,8 @@ fn map_segment(
 ) -> Result<(), LoadError> {
     let page_off = ph.p_vaddr % PAGE_SIZE;
     // elf_map maps the file from p_offset - page_off: mmap wants that page aligned.
-    if ph.p_filesz + page_off > 0 && ph.p_offset % PAGE_SIZE != page_off {
+    // (Linux adds in unsigned long: a hostile p_filesz wraps rather than overflows.)
+    if ph.p_filesz.wrapping_add(page_off) > 0 && ph.p_offset % PAGE_SIZE != page_off {
         return Err(LoadError::Malformed(format!(
             "segment at 0x{:x} has file offset 0x{:x}, not congruent to its address modulo \
              the page size (Linux: EINVAL)",
