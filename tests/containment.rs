@@ -5,8 +5,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 fn rvrun() -> &'static str {
     env!("CARGO_BIN_EXE_rvrun")
@@ -16,59 +16,13 @@ fn guest(path: &str) -> PathBuf {
     common::guests_dir().join(path)
 }
 
-/// What a finished run left, with the child's own peak RSS from wait4.
-struct Measured {
-    status: i32,
-    stdout: String,
-    stderr: String,
-    secs: f64,
-    max_rss_kib: i64,
-}
+use common::Measured;
 
-/// Runs rvrun with `args` and measures its wall time and peak resident memory.
-#[allow(
-    clippy::zombie_processes,
-    reason = "the child is reaped with wait4, which also reports its peak RSS"
-)]
+/// Runs rvrun with `args`, measuring its wall time and peak resident memory.
 fn measure(args: &[&str], limit: Duration) -> Measured {
-    let out = tempfile::NamedTempFile::new().unwrap();
-    let err = tempfile::NamedTempFile::new().unwrap();
-    let start = Instant::now();
-    let child = Command::new(rvrun())
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(out.reopen().unwrap())
-        .stderr(err.reopen().unwrap())
-        .spawn()
-        .unwrap();
-    let pid = child.id() as libc::pid_t;
-    // A watchdog ends a run that outlives its limit.
-    let watchdog = std::thread::spawn(move || {
-        std::thread::sleep(limit);
-        // SAFETY: kill has no memory-safety preconditions; a reaped pid is at worst reused
-        // by nothing of ours within the limit.
-        unsafe { libc::kill(pid, libc::SIGKILL) };
-    });
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value of the plain C struct.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: pid is our child; status and usage are valid for writes.
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(r, pid, "wait4");
-    let secs = start.elapsed().as_secs_f64();
-    drop(watchdog);
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        128 + libc::WTERMSIG(status)
-    };
-    Measured {
-        status: code,
-        stdout: std::fs::read_to_string(out.path()).unwrap(),
-        stderr: std::fs::read_to_string(err.path()).unwrap(),
-        secs,
-        max_rss_kib: usage.ru_maxrss,
-    }
+    let mut cmd = Command::new(rvrun());
+    cmd.args(args);
+    common::run_measured(cmd, limit.as_secs())
 }
 
 fn run_ok(args: &[&str]) -> Measured {

@@ -135,53 +135,19 @@ fn deadlock_is_reported_with_every_thread() {
     assert!(err.contains("thread 1001: futex wait on 0x"), "{err}");
 }
 
-/// Runs rvrun to completion and returns its output with the child's own peak RSS (KiB, from
-/// wait4, so other tests' children do not count) and wall time.
-#[allow(clippy::zombie_processes, reason = "the child is reaped by wait4")]
-fn rvrun_measured(args: &[&str]) -> (Output, i64, std::time::Duration) {
-    use std::io::Read;
-    let start = std::time::Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rvrun"))
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run rvrun");
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut so = child.stdout.take().unwrap();
-    let mut se = child.stderr.take().unwrap();
-    let t = std::thread::spawn(move || {
-        se.read_to_end(&mut err).unwrap();
-        err
-    });
-    so.read_to_end(&mut out).unwrap();
-    let err = t.join().unwrap();
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value for wait4 to overwrite.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: the pid is our own unwaited child; status and usage point to live locals.
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as i32);
-    let elapsed = start.elapsed();
-    use std::os::unix::process::ExitStatusExt;
-    let output = Output {
-        status: std::process::ExitStatus::from_raw(status),
-        stdout: out,
-        stderr: err,
-    };
-    (output, usage.ru_maxrss, elapsed)
-}
-
 #[test]
 fn a_huge_bss_costs_neither_time_nor_host_memory() {
     for flavour in ["c-musl", "c-glibc"] {
         let prog = guest(&format!("{flavour}/bigbss"));
-        let (o, rss_kib, wall) = rvrun_measured(&["run", prog.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-        assert_eq!(text(&o.stdout), "bss: 1536 MiB, checksum 775\n");
-        eprintln!("{flavour}/bigbss: max RSS {rss_kib} KiB, {wall:?}");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rvrun"));
+        cmd.args(["run", prog.to_str().unwrap()]);
+        let o = common::run_measured(cmd, 60);
+        let (rss_kib, wall) = (o.max_rss_kib, o.secs);
+        assert_eq!(o.status, 0, "{}", o.stderr);
+        assert_eq!(o.stdout, "bss: 1536 MiB, checksum 775\n");
+        eprintln!("{flavour}/bigbss: max RSS {rss_kib} KiB, {wall:.3} s");
         assert!(rss_kib < 100 * 1024, "{flavour}: max RSS {rss_kib} KiB");
-        assert!(wall.as_secs_f64() < 2.0, "{flavour}: {wall:?}");
+        assert!(wall < 2.0, "{flavour}: {wall:.3} s");
     }
 }
 

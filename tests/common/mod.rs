@@ -94,3 +94,60 @@ pub fn guest(name: &str) -> String {
     assert!(p.is_file(), "{} missing (run `make programs`)", p.display());
     p.to_str().expect("UTF-8 path").to_string()
 }
+
+/// What a finished child left, with its own peak resident memory.
+pub struct Measured {
+    /// As [`Finished::status`].
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+    /// Wall time from spawn to exit.
+    pub secs: f64,
+    /// The child's peak RSS in KiB, from wait4 (other tests' children do not count).
+    pub max_rss_kib: i64,
+}
+
+/// Runs `cmd` with stdin empty and measures its wall time and peak resident memory; a
+/// watchdog kills it after `limit_secs`.
+#[allow(
+    clippy::zombie_processes,
+    reason = "the child is reaped with wait4, which also reports its peak RSS"
+)]
+pub fn run_measured(mut cmd: Command, limit_secs: u64) -> Measured {
+    let out = tempfile::NamedTempFile::new().unwrap();
+    let err = tempfile::NamedTempFile::new().unwrap();
+    let start = Instant::now();
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(out.reopen().unwrap())
+        .stderr(err.reopen().unwrap())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {:?}: {e}", cmd.get_program()));
+    let pid = child.id() as libc::pid_t;
+    let watchdog = thread::spawn(move || {
+        thread::sleep(Duration::from_secs(limit_secs));
+        // SAFETY: kill has no memory-safety preconditions; by the time it runs the child has
+        // normally been reaped, and a pid is not reused within the limit in a test run.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    });
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value of the plain C struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: pid is our unwaited child; status and usage are valid for writes.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(r, pid, "wait4");
+    let secs = start.elapsed().as_secs_f64();
+    drop(watchdog);
+    let status = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        128 + libc::WTERMSIG(status)
+    };
+    Measured {
+        status,
+        stdout: std::fs::read_to_string(out.path()).unwrap(),
+        stderr: std::fs::read_to_string(err.path()).unwrap(),
+        secs,
+        max_rss_kib: usage.ru_maxrss,
+    }
+}
