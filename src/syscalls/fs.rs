@@ -142,7 +142,6 @@ fn read_path(mem: &GuestMemory, addr: u64) -> Result<Vec<u8>, SysError> {
         .ok_or(SysError::Errno(Errno::ENAMETOOLONG))
 }
 
-/// EFAULT unless `[addr, addr+len)` is writable guest memory.
 /// Checks a user buffer as Linux's read and write paths do: `access_ok` first (EFAULT for a
 /// range outside the address space, even when empty), then the pages themselves.
 fn check_user_buf(mem: &GuestMemory, addr: u64, len: u64, need: u8) -> Result<(), SysError> {
@@ -158,6 +157,7 @@ fn check_user_buf(mem: &GuestMemory, addr: u64, len: u64, need: u8) -> Result<()
     Ok(())
 }
 
+/// EFAULT unless `[addr, addr+len)` is writable guest memory (see [`check_user_buf`]).
 fn check_writable(mem: &GuestMemory, addr: u64, len: u64) -> Result<(), SysError> {
     check_user_buf(mem, addr, len, perm::W)
 }
