@@ -494,12 +494,6 @@ impl GuestMemory {
         }
     }
 
-    /// Drops the decoded instructions cached for `[addr, addr+len)`, as if the pages had been
-    /// written (`riscv_flush_icache`). The part outside the guest space is ignored.
-    pub fn flush_code(&mut self, addr: u64, len: u64) {
-        self.note_code_writes(addr, len);
-    }
-
     /// Pages whose cached code was modified (by stores, syscalls, munmap or mprotect) since the
     /// last call; the decode cache must drop what it holds for them.
     pub fn take_modified_code_pages(&mut self) -> Vec<u64> {
@@ -831,7 +825,11 @@ impl GuestMemory {
             accounted,
             ..region
         });
-        self.set_range_perm(addr, end, prot, false);
+        // Released pages have permission 0 already: a PROT_NONE reservation (Go reserves
+        // hundreds of GiB that way) costs no walk over its pages.
+        if prot & perm::RWX != 0 {
+            self.set_range_perm(addr, end, prot, false);
+        }
         self.log_write(|| MemWrite::Zero { addr, len });
         Ok(())
     }
@@ -872,21 +870,24 @@ impl GuestMemory {
     }
 
     /// Drops regions, permissions and contents in `[addr, end)` (checked by the caller with
-    /// [`page_span`]).
+    /// [`page_span`]). Only the pages of the mappings removed are touched (pages outside
+    /// every mapping have permission 0 and no contents already), so unmapping a huge,
+    /// mostly empty range costs what was mapped there.
     fn release(&mut self, addr: u64, end: u64) {
         if addr >= end {
             return;
         }
-        let freed: u64 = self
-            .regions
-            .remove(addr, end)
-            .iter()
-            .filter(|r| r.accounted)
-            .map(|r| r.end - r.start)
-            .sum();
-        self.uncharge(freed);
-        self.set_range_perm(addr, end, 0, false);
-        self.zero_host(addr, end);
+        for r in self.regions.remove(addr, end) {
+            if r.accounted {
+                self.uncharge(r.end - r.start);
+            }
+            // A PROT_NONE region without a file has all-zero permission bytes already (no
+            // access, no lazy page, no cached code).
+            if r.prot & perm::RWX != 0 || r.backing.is_some() {
+                self.set_range_perm(r.start, r.end, 0, false);
+            }
+            self.zero_host(r.start, r.end);
+        }
     }
 
     /// Returns the host memory behind `[addr, end)` (page aligned, inside the guest space):
@@ -1139,7 +1140,6 @@ mod tests {
             assert_eq!(m.slice(addr, 0), Ok(&[][..]));
             assert_eq!(m.read_vec(addr, 0), Ok(vec![]));
             assert!(m.check_range(addr, 0, perm::W, Access::Write).is_ok());
-            m.flush_code(addr, 0);
         }
         // Out-of-space and wrapping ranges are faults, never host accesses.
         assert!(m.peek(u64::MAX - 2, 8).is_none());
