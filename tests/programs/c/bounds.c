@@ -13,26 +13,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-static const char *ename(int e) {
-    switch (e) {
-    case ELOOP: return "ELOOP";
-    case EINVAL: return "EINVAL";
-    case ENOENT: return "ENOENT";
-    case ENAMETOOLONG: return "ENAMETOOLONG";
-    case ENOTEMPTY: return "ENOTEMPTY";
-    case EEXIST: return "EEXIST";
-    case EFAULT: return "EFAULT";
-    case EBUSY: return "EBUSY";
-    default: return strerror(e);
-    }
-}
-
-static void show(const char *what, long r) {
-    if (r < 0)
-        printf("%s: -1 %s\n", what, ename(errno));
-    else
-        printf("%s: %ld\n", what, r);
-}
+#include "show.h"
 
 int main(int argc, char **argv) {
     if (argc < 2 || chdir(argv[1]) != 0) {

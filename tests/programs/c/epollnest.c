@@ -10,24 +10,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-static const char *ename(int e) {
-    switch (e) {
-    case ELOOP: return "ELOOP";
-    case EBADF: return "EBADF";
-    case EINVAL: return "EINVAL";
-    case EPERM: return "EPERM";
-    case EEXIST: return "EEXIST";
-    case ENOENT: return "ENOENT";
-    default: return strerror(e);
-    }
-}
-
-static void show(const char *what, long r) {
-    if (r < 0)
-        printf("%s: -1 %s\n", what, ename(errno));
-    else
-        printf("%s: %ld\n", what, r);
-}
+#include "show.h"
 
 /* epoll_ctl(ep, ADD, fd, EPOLLIN) */
 static long add(int ep, int fd) {

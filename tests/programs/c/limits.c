@@ -18,25 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const char *ename(int e) {
-    switch (e) {
-    case EMFILE: return "EMFILE";
-    case EBADF: return "EBADF";
-    case EINVAL: return "EINVAL";
-    case EPERM: return "EPERM";
-    case EAGAIN: return "EAGAIN";
-    case EFAULT: return "EFAULT";
-    case ESRCH: return "ESRCH";
-    default: return strerror(e);
-    }
-}
-
-static void show(const char *what, long r) {
-    if (r < 0)
-        printf("%s: -1 %s\n", what, ename(errno));
-    else
-        printf("%s: %ld\n", what, r);
-}
+#include "show.h"
 
 static long setlim(int res, unsigned long cur, unsigned long max) {
     struct rlimit rl = {cur, max};
