@@ -57,11 +57,13 @@ pub fn run<O: Observer>(
             Err(fault) => return Exit::Fault { pc: cpu.pc, fault },
         };
         let (retired, end) = if O::ACTIVE {
+            // step_block keeps cpu.instret current after every instruction.
             step_block(cpu, mem, block, remaining, &mut exit, observer)
         } else {
-            exec_block(cpu, mem, block, 0, remaining, &mut exit)
+            let (retired, end) = exec_block(cpu, mem, block, 0, remaining, &mut exit);
+            cpu.instret = cpu.instret.wrapping_add(retired);
+            (retired, end)
         };
-        cpu.instret = cpu.instret.wrapping_add(retired);
         remaining -= retired;
         if end != End::Next {
             match end {
@@ -74,7 +76,9 @@ pub fn run<O: Observer>(
 }
 
 /// Runs `block` (which starts at `cpu.pc`) one instruction at a time for an active observer,
-/// for as long as execution goes on in order through it and the budget lasts.
+/// for as long as execution goes on in order through it and the budget lasts. `cpu.instret`
+/// counts each instruction as it retires, so that a counter CSR read later in the block
+/// (rdcycle, rdinstret, rdtime) sees what the block loop would give it.
 fn step_block<O: Observer>(
     cpu: &mut Cpu,
     mem: &mut GuestMemory,
@@ -100,6 +104,7 @@ fn step_block<O: Observer>(
         }
         retired += 1;
         observer.retired(cpu, mem, &step);
+        cpu.instret = cpu.instret.wrapping_add(1);
         if end != End::Next || cpu.pc != next {
             return (retired, end);
         }
