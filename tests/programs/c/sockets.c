@@ -145,9 +145,12 @@ static void show_addr(const char *what, struct sockaddr_storage *ss, socklen_t l
             printf("%s: len %u AF_UNIX unnamed\n", what, (unsigned)len);
         else if (u->sun_path[0] == 0)
             printf("%s: len %u AF_UNIX abstract\n", what, (unsigned)len);
+        else if (strncmp(u->sun_path, dir, strlen(dir)) == 0)
+            // (the length without the scratch directory's, which differs between runs)
+            printf("%s: len %u-dir AF_UNIX path %s\n", what, (unsigned)(len - strlen(dir)),
+                   u->sun_path + strlen(dir));
         else
-            printf("%s: len %u AF_UNIX path %s\n", what, (unsigned)len,
-                   strncmp(u->sun_path, dir, strlen(dir)) == 0 ? u->sun_path + strlen(dir) : "?");
+            printf("%s: len %u AF_UNIX path ?\n", what, (unsigned)len);
     } else {
         printf("%s: len %u family %d\n", what, (unsigned)len, ss->ss_family);
     }
