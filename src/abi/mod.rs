@@ -19,6 +19,7 @@ pub mod poll;
 pub mod random;
 pub mod resource;
 pub mod signal;
+pub mod socket;
 pub mod stat;
 pub mod time;
 pub mod unistd;

@@ -31,7 +31,11 @@ impl Vfs {
         if positional
             && matches!(
                 node,
-                Node::Pipe(_) | Node::Device(Device::Host(_)) | Node::EventFd(_) | Node::Epoll(_)
+                Node::Pipe(_)
+                    | Node::Device(Device::Host(_))
+                    | Node::EventFd(_)
+                    | Node::Epoll(_)
+                    | Node::Socket(_)
             )
         {
             return Err(Errno::ESPIPE);
@@ -51,6 +55,12 @@ impl Vfs {
     pub fn read(&mut self, fd: i32, max: usize, rng: &mut GuestRng) -> Result<Vec<u8>, VfsError> {
         self.note_change();
         self.check_io(fd, IoKind::Read)?;
+        if self.is_socket(fd) {
+            let r = self.sock_recv(fd, max, 0)?;
+            // A read takes no control data: passed descriptions are closed.
+            self.drop_received(r.rights);
+            return Ok(r.data);
+        }
         let id = self.fds.get(fd)?.file;
         let f = self.files.get_mut(&id).expect("live description");
         let (ino, nonblock) = (f.ino, f.nonblock());
@@ -63,7 +73,8 @@ impl Vfs {
             Node::Device(dev) => Ok(dev.read(max, &mut self.stdio, rng)),
             Node::Pipe(p) => p.read(ino, max, nonblock),
             Node::EventFd(e) => e.read(ino, max, nonblock),
-            Node::Epoll(_) => Err(Errno::EINVAL.into()),
+            Node::Socket(_) => unreachable!("sockets are read above"),
+            Node::Epoll(_) | Node::SocketName => Err(Errno::EINVAL.into()),
             Node::Dir(_) | Node::Symlink(_) => Err(Errno::EISDIR.into()),
         }
     }
@@ -92,6 +103,9 @@ impl Vfs {
     pub fn write(&mut self, fd: i32, data: &[u8]) -> Result<usize, VfsError> {
         self.note_change();
         self.check_io(fd, IoKind::Write)?;
+        if self.is_socket(fd) {
+            return self.sock_send(fd, data, None, 0, &[]);
+        }
         let id = self.fds.get(fd)?.file;
         let f = self.files.get_mut(&id).expect("live description");
         let (ino, nonblock, append) = (f.ino, f.nonblock(), f.append());
@@ -110,7 +124,8 @@ impl Vfs {
             Node::Device(dev) => Ok(dev.write(data, &mut self.stdio)?),
             Node::Pipe(p) => p.write(ino, data, nonblock),
             Node::EventFd(e) => e.write(ino, data, nonblock),
-            Node::Epoll(_) => Err(Errno::EINVAL.into()),
+            Node::Socket(_) => unreachable!("sockets are written above"),
+            Node::Epoll(_) | Node::SocketName => Err(Errno::EINVAL.into()),
             Node::Dir(_) | Node::Symlink(_) => Err(Errno::EBADF.into()),
         }
     }
@@ -152,7 +167,10 @@ impl Vfs {
         let (ino, cur) = (f.ino, f.offset);
         let i = self.inodes.get(ino);
         let new = match &i.node {
-            Node::Pipe(_) | Node::Device(Device::Host(_)) => return Err(Errno::ESPIPE),
+            Node::Pipe(_) | Node::Device(Device::Host(_)) | Node::Socket(_) => {
+                return Err(Errno::ESPIPE);
+            }
+            Node::SocketName => 0,
             // noop_llseek: the offset stays (0).
             Node::EventFd(_) | Node::Epoll(_) => cur,
             Node::Device(Device::Random | Device::Urandom) => cur,

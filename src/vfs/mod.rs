@@ -25,6 +25,7 @@ pub mod namespace;
 pub mod params;
 pub mod path;
 pub mod pipe;
+pub mod socket;
 #[cfg(test)]
 mod tests;
 
@@ -73,6 +74,8 @@ pub enum WaitOn {
     EventFdReadable(Ino),
     /// The eventfd counter has room for the value written.
     EventFdWritable(Ino),
+    /// The socket's state changes (data, room, a connection, the peer leaving).
+    Socket(Ino),
 }
 
 impl std::fmt::Display for WaitOn {
@@ -87,6 +90,7 @@ impl std::fmt::Display for WaitOn {
             }
             WaitOn::EventFdReadable(i) => write!(f, "read from eventfd (inode {i}) at 0"),
             WaitOn::EventFdWritable(i) => write!(f, "write into full eventfd (inode {i})"),
+            WaitOn::Socket(i) => write!(f, "socket (inode {i}) not ready"),
         }
     }
 }
@@ -134,6 +138,8 @@ pub struct Readiness {
     pub hangup: bool,
     /// POLLERR: a pipe's write end whose readers are all gone.
     pub error: bool,
+    /// POLLRDHUP: a socket shut for reading (or its peer for writing).
+    pub rdhup: bool,
     /// Counts data movements through the file (edge-triggered epoll reports each new one);
     /// 0 for files without such a counter.
     pub activity: u64,
@@ -144,7 +150,7 @@ impl Readiness {
     /// and EPOLL* values are the same numbers).
     pub fn events(self) -> u32 {
         use crate::abi::eventpoll::{
-            EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDNORM, EPOLLWRNORM,
+            EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDHUP, EPOLLRDNORM, EPOLLWRNORM,
         };
         let mut m = 0;
         if self.readable {
@@ -158,6 +164,9 @@ impl Readiness {
         }
         if self.error {
             m |= EPOLLERR;
+        }
+        if self.rdhup {
+            m |= EPOLLRDHUP;
         }
         m
     }
@@ -188,6 +197,8 @@ pub struct Vfs {
     /// The descriptions of each epoll instance that was added to an instance. While it is
     /// empty no instance watches another and `EPOLL_CTL_ADD` skips the nesting checks.
     epoll_descriptions: BTreeMap<Ino, BTreeSet<FileId>>,
+    /// The socket tables (names, ports).
+    net: socket::Net,
 }
 
 impl Vfs {
@@ -252,6 +263,7 @@ impl Vfs {
             commit,
             epoll_watchers: BTreeMap::new(),
             epoll_descriptions: BTreeMap::new(),
+            net: socket::Net::default(),
         }
     }
 
@@ -274,11 +286,14 @@ impl Vfs {
     pub fn stat_inode(&self, ino: Ino) -> Stat {
         let i = self.inodes.get(ino);
         let kind = i.kind();
-        let pipe_like = matches!(i.node, Node::Pipe(_) | Node::Device(Device::Host(_)));
+        let pipe_like = matches!(
+            i.node,
+            Node::Pipe(_) | Node::Device(Device::Host(_)) | Node::Socket(_)
+        );
         let anon = matches!(i.node, Node::EventFd(_) | Node::Epoll(_));
         let (rdev, nlink) = match &i.node {
             Node::Device(d) => (d.rdev(), i.nlink.max(1)),
-            Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) => ((0, 0), 1),
+            Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) | Node::Socket(_) => ((0, 0), 1),
             _ => ((0, 0), i.nlink),
         };
         let blocks = match &i.node {
@@ -368,6 +383,7 @@ impl Vfs {
         match &self.inodes.get(f.ino).node {
             Node::EventFd(e) => r = e.readiness(),
             Node::Epoll(e) => r = self.epoll_readiness(f.ino, e, depth, memo),
+            Node::Socket(_) => r = self.socket_readiness(f.ino),
             Node::Pipe(p) => {
                 r.activity = p.activity;
                 if f.readable() {
@@ -520,6 +536,7 @@ impl Vfs {
         match &self.inodes.get(f.ino).node {
             Node::Pipe(p) => Ok(p.available() as u64),
             Node::File(d) => Ok(d.size().saturating_sub(f.offset)),
+            Node::Socket(s) => s.bytes_readable(),
             _ => Err(Errno::ENOTTY),
         }
     }

@@ -140,6 +140,10 @@ impl Vfs {
             if i.exec_busy && (write || (trunc && kind == FileKind::Regular)) {
                 return Err(Errno::ETXTBSY);
             }
+            // A socket's name cannot be opened (no_open).
+            if matches!(i.node, Node::SocketName) {
+                return Err(Errno::ENXIO);
+            }
         }
         if trunc && !created {
             let i = self.inodes.get_mut(ino);
@@ -156,7 +160,13 @@ impl Vfs {
     /// Creates `node` as `name` in directory `parent` (already known not to exist). ENOENT
     /// when the directory was removed; EROFS on a read-only mount; EACCES without write and
     /// search permission.
-    fn create(&mut self, parent: Ino, name: &[u8], node: Node, perm: u32) -> Result<Ino, Errno> {
+    pub(crate) fn create(
+        &mut self,
+        parent: Ino,
+        name: &[u8],
+        node: Node,
+        perm: u32,
+    ) -> Result<Ino, Errno> {
         let p = self.inodes.get(parent);
         if p.nlink == 0 {
             return Err(Errno::ENOENT);

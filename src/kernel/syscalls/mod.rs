@@ -9,6 +9,7 @@ mod args;
 mod fs;
 mod misc;
 mod mm;
+pub mod net;
 mod poll;
 mod process;
 mod signal;
@@ -79,7 +80,9 @@ pub struct Syscall {
     /// Its Linux name.
     pub name: &'static str,
     /// Argument formats for strace, one letter per argument: `d` signed decimal, `u` unsigned
-    /// decimal, `x` hex, `s` NUL-terminated string (a path), `f` fd (signed decimal).
+    /// decimal, `x` hex, `s` NUL-terminated string (a path), `f` fd (signed decimal), `F` a
+    /// socket family, `T` a socket type, `A` a socket address (its length is the next
+    /// argument).
     pub args: &'static str,
     /// What rvrun does.
     pub action: Action,
@@ -149,6 +152,7 @@ pub fn table() -> &'static [Option<&'static Syscall>] {
             signal::TABLE,
             time::TABLE,
             misc::TABLE,
+            net::TABLE,
         ] {
             for row in family {
                 let slot = &mut t[row.nr as usize];
