@@ -381,7 +381,9 @@ impl Vfs {
             return Err(Errno::EINVAL.into());
         }
         let src = off_in.unwrap_or(fi.offset);
-        let len = len.min(MAX_RW_COUNT);
+        let to_socket = self.is_socket(fd_out);
+        // A socket takes at most its buffer per call: copy no more than that.
+        let len = len.min(if to_socket { 1 << 20 } else { MAX_RW_COUNT });
         let data = match &self.inodes.get(fi.ino).node {
             Node::File(d) => d.read_at(src, len),
             Node::Device(Device::Zero) => vec![0; len],
@@ -389,6 +391,13 @@ impl Vfs {
         };
         let n = if data.is_empty() {
             0
+        } else if to_socket {
+            // Like a socket write, but a transfer stopped part way by a full buffer returns
+            // what was sent (sendfile may return less than asked).
+            match self.write(fd_out, &data) {
+                Err(VfsError::WouldBlock(b)) if b.done > 0 => b.done,
+                r => r?,
+            }
         } else {
             self.write(fd_out, &data)?
         };

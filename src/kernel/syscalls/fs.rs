@@ -283,6 +283,9 @@ fn sys_writev(p: &mut Process, a: &Args) -> SysResult {
     let fd = a.fd(0);
     p.vfs.check_io(fd, IoKind::Write)?;
     let iovs = read_iovecs(&p.mem, a.ptr(1), a.size(2), perm::R)?;
+    if p.vfs.is_socket(fd) {
+        return super::net::socket_writev(p, fd, iovs);
+    }
     let data = gather(&p.mem, &iovs)?;
     write_resumable(&mut p.vfs, &mut p.thread, fd, &data)
 }

@@ -239,11 +239,42 @@ fn sys_getsockopt(p: &mut Process, a: &Args) -> SysResult {
 
 // ---- sending ----
 
-/// A message to send, decoded from the guest.
+/// A message to send, decoded from the guest: its data stays in guest memory.
 struct OutMsg {
-    data: Vec<u8>,
+    iovs: Vec<(u64, usize)>,
     to: Option<Vec<u8>>,
     rights: Vec<i32>,
+}
+
+/// Bytes gathered from guest memory per step of a stream send: a send stores at most a
+/// socket buffer's worth before it waits, so no call copies more than a few of these.
+const SEND_CHUNK: usize = 256 << 10;
+/// Longest datagram any socket takes (twice the largest SO_SNDBUF, for AF_UNIX): longer
+/// ones are EMSGSIZE without being copied.
+const MAX_DGRAM: usize = 2 * WMEM_MAX as usize;
+
+/// Copies bytes `from..from+len` of the iovecs' concatenation.
+fn gather_range(
+    mem: &GuestMemory,
+    iovs: &[(u64, usize)],
+    from: usize,
+    len: usize,
+) -> Result<Vec<u8>, SysError> {
+    let mut out = Vec::with_capacity(len);
+    let mut pos = 0usize;
+    for &(base, l) in iovs {
+        if out.len() == len {
+            break;
+        }
+        let end = pos + l;
+        if end > from {
+            let start = from.max(pos) - pos;
+            let n = (l - start).min(len - out.len());
+            out.extend_from_slice(mem.slice(base + start as u64, n)?);
+        }
+        pos = end;
+    }
+    Ok(out)
 }
 
 /// Reads an iovec array (import_iovec): `count` above UIO_MAXIOV is EMSGSIZE for
@@ -381,36 +412,58 @@ fn read_out_msg(p: &Process, fd: i32, at: u64) -> Result<OutMsg, SysError> {
     } else {
         Vec::new()
     };
-    let mut data = Vec::with_capacity(iovs.iter().map(|v| v.1).sum());
-    for &(base, len) in &iovs {
-        data.extend_from_slice(p.mem.slice(base, len)?);
-    }
-    Ok(OutMsg { data, to, rights })
+    Ok(OutMsg { iovs, to, rights })
 }
 
 /// Sends `m` on `fd`, resuming after what a blocked earlier attempt of the same call sent
-/// (`retry_done`; the fds went with the first part). EPIPE raises SIGPIPE where Linux does.
+/// (`retry_done`; the fds went with the first part). A stream send copies its data a chunk
+/// at a time until all is stored or the socket's buffer is full; a datagram is copied
+/// whole. EPIPE raises SIGPIPE where Linux does.
 fn send_common(p: &mut Process, fd: i32, m: &OutMsg, flags: u32) -> SysResult {
-    let skip = p.thread.retry_done.min(m.data.len());
-    let rights: &[i32] = if skip > 0 { &[] } else { &m.rights };
-    let r = p
-        .vfs
-        .sock_send(fd, &m.data[skip..], m.to.as_deref(), flags, rights);
-    if p.vfs.take_sigpipe() {
-        p.thread.pending |= 1 << (SIGPIPE - 1);
+    let total: usize = m.iovs.iter().map(|v| v.1).sum();
+    let stream = p.vfs.socket_type(fd) == Some(SOCK_STREAM);
+    if !stream && total > MAX_DGRAM {
+        return Err(Errno::EMSGSIZE.into());
     }
-    match r {
-        Ok(n) => Ok((skip + n) as u64),
-        Err(VfsError::WouldBlock(b)) => {
-            p.thread.retry_done = skip + b.done;
-            Err(SysError::WouldBlock { deadline: None })
+    let mut sent = p.thread.retry_done.min(total);
+    loop {
+        let len = if stream {
+            (total - sent).min(SEND_CHUNK)
+        } else {
+            total
+        };
+        let data = gather_range(&p.mem, &m.iovs, sent, len)?;
+        let rights: &[i32] = if sent > 0 { &[] } else { &m.rights };
+        let r = p.vfs.sock_send(fd, &data, m.to.as_deref(), flags, rights);
+        if p.vfs.take_sigpipe() {
+            p.thread.pending |= 1 << (SIGPIPE - 1);
         }
-        Err(VfsError::Errno(e)) if skip > 0 => {
-            let _ = e;
-            Ok(skip as u64)
+        match r {
+            Ok(n) => {
+                sent += n;
+                if !stream || n < len || sent >= total {
+                    return Ok(sent as u64);
+                }
+            }
+            Err(VfsError::WouldBlock(b)) => {
+                p.thread.retry_done = sent + b.done;
+                return Err(SysError::WouldBlock { deadline: None });
+            }
+            Err(VfsError::Errno(_)) if sent > 0 => return Ok(sent as u64),
+            Err(VfsError::Errno(e)) => return Err(e.into()),
         }
-        Err(VfsError::Errno(e)) => Err(e.into()),
     }
+}
+
+/// `writev` on a socket: a send without address or flags (the data stays in guest memory
+/// until it is sent, however long the iovecs say it is).
+pub fn socket_writev(p: &mut Process, fd: i32, iovs: Vec<(u64, usize)>) -> SysResult {
+    let m = OutMsg {
+        iovs,
+        to: None,
+        rights: Vec::new(),
+    };
+    send_common(p, fd, &m, 0)
 }
 
 fn sys_sendto(p: &mut Process, a: &Args) -> SysResult {
@@ -426,9 +479,9 @@ fn sys_sendto(p: &mut Process, a: &Args) -> SysResult {
     } else {
         None
     };
-    let data = p.mem.read_vec(buf, len as usize)?;
+    check_buf(&p.mem, buf, len, perm::R)?;
     let m = OutMsg {
-        data,
+        iovs: vec![(buf, len as usize)],
         to,
         rights: Vec::new(),
     };

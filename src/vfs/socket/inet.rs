@@ -565,9 +565,11 @@ impl Vfs {
             return Err(s.take_error().unwrap_or(Errno::EPIPE).into());
         }
         let Some(peer) = s.peer else {
-            // The peer closed after its FIN: the data goes out, the answer is a reset.
+            // The peer closed after its FIN: what fits in the send buffer goes out, and the
+            // answer is a reset.
+            let n = data.len().min(s.opts.sndbuf as usize);
             tcp_reset(s);
-            return Ok(data.len());
+            return Ok(n);
         };
         if data.is_empty() {
             return Ok(0);

@@ -719,6 +719,12 @@ impl Vfs {
         if !peek {
             s.rx_bytes -= out.data.len();
             s.activity += 1;
+            // Room for the writer: its edge-triggered watchers see a new event.
+            if let Some(p) = s.peer
+                && let Some(ps) = self.try_sock_mut(p)
+            {
+                ps.activity += 1;
+            }
         }
         out.full_len = out.data.len();
         if !peek && flags & MSG_TRUNC != 0 && !unix {
