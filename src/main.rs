@@ -78,6 +78,11 @@ struct GuestInputs {
     /// brk fail with ENOMEM and file writes with ENOSPC.
     #[arg(long, value_name = "SIZE", default_value = "8G", value_parser = rvrun::config::parse_size)]
     max_memory: u64,
+    /// CPUs the guest's machine has (1 to 1024): sched_getaffinity, sysconf, /proc/cpuinfo and
+    /// /sys/devices/system/cpu report them; one guest thread still runs at a time.
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=rvrun::kernel::syscalls::cpu::MAX_CPUS as i64))]
+    cpus: u32,
 }
 
 fn parse_env(s: &str) -> Result<String, String> {
@@ -264,6 +269,7 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         max_memory: args.inputs.max_memory,
         allow_unsupported: args.allow_unsupported,
         quantum: args.quantum,
+        cpus: args.inputs.cpus,
     };
     let mut process = Process::new(&config, &name, &program)?;
     // Receipts and traces name stdin as an input: it is read in full before the guest starts.
@@ -448,6 +454,7 @@ fn compare(args: CompareArgs) -> ExitCode {
         max_memory: args.inputs.max_memory,
         cwd: args.cwd,
         quantum: args.quantum,
+        cpus: args.inputs.cpus,
         qemu: args.qemu,
         syscalls: args.syscalls,
     };

@@ -3,6 +3,7 @@
 //! and the in-memory filesystem ([`crate::vfs`]). Linux numbers come from [`crate::abi`].
 
 pub mod process;
+pub mod procfs;
 pub mod sched;
 pub mod signal;
 pub mod syscalls;

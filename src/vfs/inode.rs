@@ -251,6 +251,8 @@ pub enum Node {
     EventFd(super::eventfd::EventFd),
     /// An epoll instance.
     Epoll(super::epoll::Epoll),
+    /// A file whose contents the kernel generates when it is opened (`/proc`).
+    Proc(super::synthetic::ProcKind),
 }
 
 /// Where an inode came from; decides what [`Vfs::write_out`](super::Vfs::write_out) writes.
@@ -285,13 +287,16 @@ pub struct Inode {
     pub exec_busy: bool,
     /// Open file descriptions, cwd and holds referring to it.
     pub refs: u32,
+    /// Access, modification and change times once something set them (`utimensat`,
+    /// `fchown`); until then all three are the run's epoch.
+    pub times: Option<Box<[(i64, u32); 3]>>,
 }
 
 impl Inode {
     /// The file kind.
     pub fn kind(&self) -> FileKind {
         match &self.node {
-            Node::File(_) => FileKind::Regular,
+            Node::File(_) | Node::Proc(_) => FileKind::Regular,
             Node::Dir(_) => FileKind::Directory,
             Node::Symlink(_) => FileKind::Symlink,
             Node::Device(d) => d.kind(),
@@ -359,7 +364,10 @@ impl Inode {
             // tmpfs: 20 bytes per entry, counting `.` and `..`.
             Node::Dir(d) => 40 + 20 * d.len() as u64,
             Node::Symlink(t) => t.len() as u64,
-            Node::Device(_) | Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) => 0,
+            // Generated files have no size until read, as under Linux.
+            Node::Device(_) | Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) | Node::Proc(_) => {
+                0
+            }
         }
     }
 }
@@ -401,6 +409,7 @@ impl Inodes {
             modified: false,
             exec_busy: false,
             refs: 0,
+            times: None,
         };
         self.map.insert(ino, inode);
         ino

@@ -6,10 +6,13 @@
 //! and the code cannot disagree. Guest structs are written out explicitly in [`abi`].
 
 mod args;
+pub mod cpu;
 mod fs;
+mod fsmeta;
 mod misc;
 mod mm;
 mod poll;
+pub mod prctl;
 mod process;
 mod signal;
 mod thread;
@@ -20,7 +23,7 @@ use crate::cpu::regs::{A0, A7};
 use crate::kernel::process::Process;
 use crate::mem::MemFault;
 use crate::observe::RunEvent;
-pub use process::{DEFAULT_RLIMITS, MAX_THREADS};
+pub use process::{DEFAULT_RLIMITS, MAX_THREADS, memory_totals};
 use std::sync::OnceLock;
 
 pub use args::Args;
@@ -142,6 +145,7 @@ pub fn table() -> &'static [Option<&'static Syscall>] {
         let mut t: Vec<Option<&'static Syscall>> = vec![None; MAX_NR];
         for family in [
             fs::TABLE,
+            fsmeta::TABLE,
             poll::TABLE,
             mm::TABLE,
             process::TABLE,
@@ -149,6 +153,8 @@ pub fn table() -> &'static [Option<&'static Syscall>] {
             signal::TABLE,
             time::TABLE,
             misc::TABLE,
+            prctl::TABLE,
+            cpu::TABLE,
         ] {
             for row in family {
                 let slot = &mut t[row.nr as usize];

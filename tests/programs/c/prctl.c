@@ -203,7 +203,6 @@ static void threads(void) {
     show("main get timerslack", pr(PR_GET_TIMERSLACK, 0, 0, 0, 0));
     pthread_barrier_wait(&checked);
     pthread_join(t, NULL);
-    show_task_comm("comm of the joined thread", worker_tid);
     pr(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 }
 
