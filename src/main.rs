@@ -103,6 +103,10 @@ struct RunArgs {
     /// After the run, write every file the guest created or changed under this directory.
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
+    /// Merge this run's syscall census (calls, sub-commands, outcomes) into FILE, creating
+    /// it if needed; many runs can share one file.
+    #[arg(long, value_name = "FILE")]
+    census: Option<PathBuf>,
     /// Print each syscall on stderr, strace style.
     #[arg(long)]
     strace: bool,
@@ -309,6 +313,9 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         }
         _ => None,
     };
+    if args.census.is_some() {
+        process.census = Some(rvrun::kernel::census::Census::new());
+    }
     if let Some(path) = &args.strace_file {
         let f = std::fs::File::create(path)
             .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
@@ -344,6 +351,9 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         let bytes = profiler.finish().encode(args.profile_format);
         file.write_all(&bytes)
             .map_err(|e| format!("cannot write --profile: {e}"))?;
+    }
+    if let (Some(path), Some(census)) = (&args.census, &process.census) {
+        census.merge_into_file(path)?;
     }
     if let Some(dir) = &config.out_dir {
         process

@@ -106,6 +106,8 @@ pub struct Process {
     pub allow_unsupported: bool,
     /// Where strace lines go, when tracing syscalls.
     pub strace: Option<Box<dyn Write>>,
+    /// The syscall census being collected (`--census`).
+    pub census: Option<crate::kernel::census::Census>,
     /// Counters.
     pub stats: Stats,
     /// What was loaded (for /proc/self/exe and auxv).
@@ -169,6 +171,7 @@ impl Process {
             exit: None,
             allow_unsupported: config.allow_unsupported,
             strace: None,
+            census: None,
             stats: Stats::default(),
             max_insns: config.max_insns,
             rlimits,
