@@ -16,6 +16,7 @@ pub mod limits;
 pub mod membarrier;
 pub mod mman;
 pub mod poll;
+pub mod prctl;
 pub mod random;
 pub mod resource;
 pub mod signal;
@@ -23,6 +24,7 @@ pub mod socket;
 pub mod stat;
 pub mod time;
 pub mod unistd;
+pub mod utsname;
 pub mod wait;
 
 pub use errno::Errno;

@@ -12,7 +12,7 @@ mod resident;
 
 pub use commit::{CommitLimit, DEFAULT_MAX_MEMORY};
 pub use pages::{Page, PageStore};
-pub use regions::{FileBacking, Region, RegionKind};
+pub use regions::{AnonNameError, FileBacking, Region, RegionKind};
 
 use memmap2::{MmapMut, MmapOptions};
 use std::fmt;
@@ -984,6 +984,16 @@ impl GuestMemory {
             self.set_perm(dst + i as u64 * PAGE_SIZE, p);
         }
         Ok(())
+    }
+
+    /// Names the anonymous regions in `[start, end)` (see `RegionMap::set_anon_name`).
+    pub fn set_anon_name(
+        &mut self,
+        start: u64,
+        end: u64,
+        name: Option<std::sync::Arc<str>>,
+    ) -> Result<(), AnonNameError> {
+        self.regions.set_anon_name(start, end, name)
     }
 
     /// The region containing `addr`, if any.

@@ -57,6 +57,9 @@ pub struct Region {
     pub backing: Option<FileBacking>,
     /// Counted in the commitment (`--max-memory`): the region is, or once was, writable.
     pub accounted: bool,
+    /// The name `prctl(PR_SET_VMA_ANON_NAME)` gave an anonymous region (`[anon:NAME]` in
+    /// `/proc/self/maps`).
+    pub anon_name: Option<Arc<str>>,
 }
 
 impl Region {
@@ -69,6 +72,7 @@ impl Region {
             kind,
             backing: None,
             accounted: false,
+            anon_name: None,
         }
     }
 
@@ -86,6 +90,7 @@ fn continues(a: &Region, b: &Region) -> bool {
         && a.prot == b.prot
         && a.kind == b.kind
         && a.accounted == b.accounted
+        && a.anon_name == b.anon_name
         && match (&a.backing, &b.backing) {
             (None, None) => true,
             (Some(x), Some(y)) => {
@@ -94,6 +99,15 @@ fn continues(a: &Region, b: &Region) -> bool {
             }
             _ => false,
         }
+}
+
+/// Why naming a range of regions stopped or was incomplete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnonNameError {
+    /// A region in the range maps a file (Linux: EBADF).
+    FileMapping,
+    /// Part of the range is not mapped (Linux: ENOMEM).
+    Unmapped,
 }
 
 /// Non-overlapping regions keyed by start address.
@@ -279,6 +293,40 @@ impl RegionMap {
             self.map.get_mut(&k).expect("region key").prot = prot;
         }
         self.coalesce(start, end);
+    }
+
+    /// Names the regions in `[start, end)` (`madvise_set_anon_name`), in address order:
+    /// a file mapping stops the walk ([`AnonNameError::FileMapping`]; the regions before it
+    /// keep their new name), and an unmapped part of the range is reported once the rest is
+    /// named ([`AnonNameError::Unmapped`]).
+    pub fn set_anon_name(
+        &mut self,
+        start: u64,
+        end: u64,
+        name: Option<Arc<str>>,
+    ) -> Result<(), AnonNameError> {
+        let mut at = start;
+        let mut result = Ok(());
+        for k in self.overlapping(start, end) {
+            let r = &self.map[&k];
+            if r.start > at {
+                result = Err(AnonNameError::Unmapped);
+            }
+            if matches!(r.kind, RegionKind::Image | RegionKind::File(_)) {
+                self.coalesce(start, end);
+                return Err(AnonNameError::FileMapping);
+            }
+            let (lo, hi) = (r.start.max(start), r.end.min(end));
+            for key in self.isolate(lo, hi) {
+                self.map.get_mut(&key).expect("region key").anon_name = name.clone();
+            }
+            at = hi;
+        }
+        if at < end {
+            result = Err(AnonNameError::Unmapped);
+        }
+        self.coalesce(start, end);
+        result
     }
 
     /// True when every address of `[start, end)` is in some region.

@@ -27,6 +27,8 @@ pub struct OpenFile {
     pub snapshot: Option<Vec<Vec<u8>>>,
     /// Number of fds referring to it.
     pub refs: u32,
+    /// The contents of a generated file (`/proc`), rendered when it was opened.
+    pub content: Option<std::sync::Arc<[u8]>>,
 }
 
 impl OpenFile {
@@ -217,6 +219,7 @@ impl Vfs {
             offset: 0,
             snapshot: None,
             refs: 0,
+            content: None,
         };
         if let Node::Pipe(p) = &mut self.inodes.get_mut(ino).node {
             if f.readable() {

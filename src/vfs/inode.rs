@@ -255,6 +255,8 @@ pub enum Node {
     EventFd(super::eventfd::EventFd),
     /// An epoll instance.
     Epoll(super::epoll::Epoll),
+    /// A file whose contents the kernel generates when it is opened (`/proc`).
+    Proc(super::synthetic::ProcKind),
     /// A socket.
     Socket(Box<super::socket::Socket>),
     /// The file system name of a bound AF_UNIX socket (`bind` makes it; the socket it
@@ -294,13 +296,16 @@ pub struct Inode {
     pub exec_busy: bool,
     /// Open file descriptions, cwd and holds referring to it.
     pub refs: u32,
+    /// Access, modification and change times once something set them (`utimensat`,
+    /// `fchown`); until then all three are the run's epoch.
+    pub times: Option<Box<[(i64, u32); 3]>>,
 }
 
 impl Inode {
     /// The file kind.
     pub fn kind(&self) -> FileKind {
         match &self.node {
-            Node::File(_) => FileKind::Regular,
+            Node::File(_) | Node::Proc(_) => FileKind::Regular,
             Node::Dir(_) => FileKind::Directory,
             Node::Symlink(_) => FileKind::Symlink,
             Node::Device(d) => d.kind(),
@@ -373,6 +378,7 @@ impl Inode {
             | Node::Pipe(_)
             | Node::EventFd(_)
             | Node::Epoll(_)
+            | Node::Proc(_)
             | Node::Socket(_)
             | Node::SocketName => 0,
         }
@@ -416,6 +422,7 @@ impl Inodes {
             modified: false,
             exec_busy: false,
             refs: 0,
+            times: None,
         };
         self.map.insert(ino, inode);
         ino

@@ -70,6 +70,11 @@ impl Vfs {
                 f.offset += v.len() as u64;
                 Ok(v)
             }
+            Node::Proc(_) => {
+                let v = proc_read(f.content.as_deref(), f.offset, max);
+                f.offset += v.len() as u64;
+                Ok(v)
+            }
             Node::Device(dev) => Ok(dev.read(max, &mut self.stdio, rng)),
             Node::Pipe(p) => p.read(ino, max, nonblock),
             Node::EventFd(e) => e.read(ino, max, nonblock),
@@ -89,9 +94,10 @@ impl Vfs {
         rng: &mut GuestRng,
     ) -> Result<Vec<u8>, Errno> {
         self.check_io(fd, IoKind::PRead)?;
-        let ino = self.file(fd)?.ino;
-        match &self.inodes.get(ino).node {
+        let f = self.file(fd)?;
+        match &self.inodes.get(f.ino).node {
             Node::File(d) => Ok(d.read_at(offset, max)),
+            Node::Proc(_) => Ok(proc_read(f.content.as_deref(), offset, max)),
             Node::Device(dev) => Ok(dev.read(max, &mut self.stdio, rng)),
             _ => Err(Errno::ESPIPE),
         }
@@ -125,7 +131,8 @@ impl Vfs {
             Node::Pipe(p) => p.write(ino, data, nonblock),
             Node::EventFd(e) => e.write(ino, data, nonblock),
             Node::Socket(_) => unreachable!("sockets are written above"),
-            Node::Epoll(_) | Node::SocketName => Err(Errno::EINVAL.into()),
+            // Writable generated files (comm) are written by the kernel itself.
+            Node::Epoll(_) | Node::Proc(_) | Node::SocketName => Err(Errno::EINVAL.into()),
             Node::Dir(_) | Node::Symlink(_) => Err(Errno::EBADF.into()),
         }
     }
@@ -175,6 +182,17 @@ impl Vfs {
             Node::EventFd(_) | Node::Epoll(_) => cur,
             Node::Device(Device::Random | Device::Urandom) => cur,
             Node::Device(_) => 0,
+            // seq_lseek: SEEK_SET and SEEK_CUR only.
+            Node::Proc(_) => {
+                let base = match whence {
+                    SEEK_SET => 0,
+                    SEEK_CUR => cur as i64,
+                    _ => return Err(Errno::EINVAL),
+                };
+                base.checked_add(offset)
+                    .filter(|n| *n >= 0)
+                    .ok_or(Errno::EINVAL)? as u64
+            }
             Node::Dir(_) => {
                 let base = match whence {
                     SEEK_SET => 0,
@@ -406,4 +424,12 @@ impl Vfs {
         }
         Ok(n)
     }
+}
+
+/// Up to `max` bytes at `offset` of a generated file's contents.
+fn proc_read(content: Option<&[u8]>, offset: u64, max: usize) -> Vec<u8> {
+    let c = content.unwrap_or(&[]);
+    let start = offset.min(c.len() as u64) as usize;
+    let end = start + max.min(c.len() - start);
+    c[start..end].to_vec()
 }

@@ -20,12 +20,15 @@ pub mod eventfd;
 pub mod fd;
 pub mod inode;
 pub mod io;
+pub mod meta;
 pub mod mount;
 pub mod namespace;
 pub mod params;
 pub mod path;
 pub mod pipe;
+pub mod proc;
 pub mod socket;
+pub mod synthetic;
 #[cfg(test)]
 mod tests;
 
@@ -197,6 +200,8 @@ pub struct Vfs {
     /// The descriptions of each epoll instance that was added to an instance. While it is
     /// empty no instance watches another and `EPOLL_CTL_ADD` skips the nesting checks.
     epoll_descriptions: BTreeMap<Ino, BTreeSet<FileId>>,
+    /// The inodes of `/proc` that follow the threads (see [`proc`]).
+    proc: proc::ProcInodes,
     /// The socket tables (names, ports).
     net: socket::Net,
 }
@@ -263,6 +268,7 @@ impl Vfs {
             commit,
             epoll_watchers: BTreeMap::new(),
             epoll_descriptions: BTreeMap::new(),
+            proc: proc::ProcInodes::default(),
             net: socket::Net::default(),
         }
     }
@@ -318,7 +324,8 @@ impl Vfs {
             size: i.size(),
             blksize: BLKSIZE,
             blocks,
-            time: (self.epoch, 0),
+            times: i.times.as_deref().copied().unwrap_or([(self.epoch, 0); 3]),
+            btime: (self.epoch, 0),
             mnt_id: if anon {
                 ANON_MNT_ID
             } else if pipe_like {
