@@ -268,6 +268,34 @@ fn synthetic_files_describe_a_fixed_machine() {
 }
 
 #[test]
+fn the_guest_is_an_unprivileged_process_leading_its_group_and_session() {
+    for flavour in ["c-musl", "c-glibc"] {
+        let out = run_ok(&[&common::guest(&format!("{flavour}/machine")), "ids"]);
+        has_lines(
+            &out,
+            &[
+                "getgroups 0: 1",
+                "getgroups 8: 1",
+                "group[0] = 1000",
+                "getgroups -1: -1 EINVAL",
+                "setgroups: -1 EPERM",
+                "getpgid 0: 1000",
+                "getpgid self: 1000",
+                "getpgid 12345: -1 ESRCH",
+                "getsid 0: 1000",
+                "capget v3: 0",
+                "caps 0 0 0 0 0 0",
+                "capget bad version: -1 EINVAL",
+                "version now 0x20080522",
+                "capget bad version NULL data: 0",
+                "capget pid 12345: -1 ESRCH",
+            ],
+            flavour,
+        );
+    }
+}
+
+#[test]
 fn a_mount_replaces_a_synthetic_file() {
     let dir = tempfile::tempdir().unwrap();
     let passwd = dir.path().join("passwd");
