@@ -196,8 +196,22 @@ fn cpus_reach_affinity_sysconf_and_the_cpu_files() {
     }
     let out = run_ok(&["--cpus", "3", &common::guest("go/machine")]);
     has_lines(&out, &["NumCPU: 3", "GOMAXPROCS: 3"], "go --cpus 3");
-    let out = run_ok(&["--cpus", "4", &common::guest("rust-pie/machine")]);
+    // Rust reads the cgroup v2 quota (none) and then the affinity mask.
+    let mut cmd = Command::new(rvrun());
+    cmd.args([
+        "run",
+        "--cpus",
+        "4",
+        "--strace",
+        &common::guest("rust-pie/machine"),
+    ]);
+    let f = common::run_limited(cmd, 120).unwrap();
+    let (out, err) = (
+        String::from_utf8_lossy(&f.stdout),
+        String::from_utf8_lossy(&f.stderr),
+    );
     has_lines(&out, &["available_parallelism: 4"], "rust --cpus 4");
+    assert!(err.contains("\"/sys/fs/cgroup/cpu.max\""), "{err}");
 }
 
 #[test]

@@ -83,6 +83,7 @@ impl Vfs {
         let fs = self.builtin_dir(sys, b"fs", 0o755);
         let cgroup = self.builtin_dir(fs, b"cgroup", 0o755);
         self.fixed_file(cgroup, b"cpu.max", synthetic::cgroup_cpu_max().as_bytes());
+        self.fixed_file(cgroup, b"cgroup.controllers", b"cpu\n");
     }
 
     /// A read-only regular file holding `bytes`.

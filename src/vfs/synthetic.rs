@@ -17,6 +17,7 @@
 //! | `/sys/devices/system/cpu/cpuK/` | one empty directory per CPU |
 //! | `/proc/self/cgroup`, `/proc/self/mountinfo` | the guest in the root of a cgroup v2 hierarchy mounted at `/sys/fs/cgroup` |
 //! | `/sys/fs/cgroup/cpu.max` | `max 100000`: no CPU quota |
+//! | `/sys/fs/cgroup/cgroup.controllers` | `cpu` |
 //!
 //! Files generated from the live state each time they are opened (see [`ProcKind`]; the
 //! kernel renders them): `/proc/self/{maps,status,stat,statm,cmdline,environ,comm}`,
