@@ -244,6 +244,14 @@ fn synthetic_files_describe_a_fixed_machine() {
             flavour,
         );
     }
+    let out = run_ok(&[&common::guest("c-musl/machine"), "cat", "/etc/group"]);
+    assert_eq!(out, "root:x:0:\nnogroup:x:65534:\nuser:x:1000:\n");
+    let out = run_ok(&[&common::guest("c-musl/machine"), "cat", "/etc/passwd"]);
+    has_lines(
+        &out,
+        &["nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin"],
+        "passwd",
+    );
     // glibc asks nscd over a unix socket before reading the files: musl only here.
     let out = run_ok(&[&common::guest("c-musl/machine"), "users"]);
     has_lines(
