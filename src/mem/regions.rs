@@ -2,6 +2,7 @@
 //! it answers "where is there room" and "what is mapped here" for mmap and /proc/self/maps.
 
 use super::pages::PageStore;
+use super::shared::Contents;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -42,6 +43,42 @@ impl PartialEq for FileBacking {
 
 impl Eq for FileBacking {}
 
+/// What a shared mapping maps: contents shared with a file (or, for a shared anonymous
+/// mapping, with no file), from a page offset.
+#[derive(Clone, Debug)]
+pub struct SharedMap {
+    /// The contents.
+    pub contents: Arc<Contents>,
+    /// Contents offset of the region's start, in pages.
+    pub page_offset: u64,
+    /// Linux's VM_MAYWRITE: the mapping may be made writable (its file was opened for
+    /// writing and is not write-sealed).
+    pub may_write: bool,
+    /// A shared anonymous mapping (charged whole when mapped), not a file's.
+    pub anonymous: bool,
+    /// The contents' version the region's pages were last brought up to date with.
+    pub seen: u64,
+}
+
+impl PartialEq for SharedMap {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.contents, &other.contents)
+            && self.page_offset == other.page_offset
+            && self.may_write == other.may_write
+            && self.anonymous == other.anonymous
+    }
+}
+
+impl Eq for SharedMap {}
+
+/// Lock flags of a region (Linux's VM_LOCKED and VM_LOCKONFAULT).
+pub mod lock {
+    /// Locked (mlock, mlockall).
+    pub const LOCKED: u8 = 1;
+    /// Locked as pages are touched, not populated now (MLOCK_ONFAULT, MCL_ONFAULT).
+    pub const ONFAULT: u8 = 2;
+}
+
 /// One mapped range `[start, end)` with uniform permissions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Region {
@@ -56,7 +93,15 @@ pub struct Region {
     /// The file contents behind a file mapping.
     pub backing: Option<FileBacking>,
     /// Counted in the commitment (`--max-memory`): the region is, or once was, writable.
+    /// A shared file mapping is never charged (its file's pages are).
     pub accounted: bool,
+    /// The contents behind a shared mapping.
+    pub shared: Option<SharedMap>,
+    /// [`lock`] flags.
+    pub lock: u8,
+    /// The region was accessible (not `PROT_NONE`) at some point since it was mapped, so
+    /// its pages' permission bytes may be non-zero.
+    pub opened: bool,
 }
 
 impl Region {
@@ -69,7 +114,24 @@ impl Region {
             kind,
             backing: None,
             accounted: false,
+            shared: None,
+            lock: 0,
+            opened: false,
         }
+    }
+
+    /// The contents page (index) behind the guest page at `addr` of a shared mapping.
+    pub fn shared_page(&self, addr: u64) -> Option<(&Arc<Contents>, u64)> {
+        let m = self.shared.as_ref()?;
+        Some((
+            &m.contents,
+            m.page_offset + (addr - self.start) / super::PAGE_SIZE,
+        ))
+    }
+
+    /// True for a shared mapping of a file (not charged to the commitment).
+    pub fn is_shared_file(&self) -> bool {
+        self.shared.as_ref().is_some_and(|m| !m.anonymous)
     }
 
     /// The file page (index in the backing store) behind the guest page at `addr`.
@@ -86,6 +148,18 @@ fn continues(a: &Region, b: &Region) -> bool {
         && a.prot == b.prot
         && a.kind == b.kind
         && a.accounted == b.accounted
+        && a.lock == b.lock
+        && match (&a.shared, &b.shared) {
+            (None, None) => true,
+            (Some(x), Some(y)) => {
+                Arc::ptr_eq(&x.contents, &y.contents)
+                    && x.may_write == y.may_write
+                    && x.anonymous == y.anonymous
+                    && x.seen == y.seen
+                    && x.page_offset + (a.end - a.start) / super::PAGE_SIZE == y.page_offset
+            }
+            _ => false,
+        }
         && match (&a.backing, &b.backing) {
             (None, None) => true,
             (Some(x), Some(y)) => {
@@ -160,7 +234,9 @@ impl RegionMap {
             let (a, b) = (keys[i], keys[i + 1]);
             if continues(&self.map[&a], &self.map[&b]) {
                 let tail = self.map.remove(&b).expect("region key");
-                self.map.get_mut(&a).expect("region key").end = tail.end;
+                let head = self.map.get_mut(&a).expect("region key");
+                head.end = tail.end;
+                head.opened |= tail.opened;
                 keys.remove(i + 1);
             } else {
                 i += 1;
@@ -231,6 +307,9 @@ impl RegionMap {
             if let Some(b) = tail.backing.as_mut() {
                 b.page_offset += (addr - r.start) / super::PAGE_SIZE;
             }
+            if let Some(m) = tail.shared.as_mut() {
+                m.page_offset += (addr - r.start) / super::PAGE_SIZE;
+            }
             self.map.get_mut(&k).expect("region key").end = addr;
             self.map.insert(addr, tail);
         }
@@ -260,7 +339,7 @@ impl RegionMap {
         self.overlapping(start, end)
             .iter()
             .map(|k| &self.map[k])
-            .filter(|r| !r.accounted)
+            .filter(|r| !r.accounted && !r.is_shared_file())
             .map(|r| r.end.min(end) - r.start.max(start))
             .sum()
     }
@@ -276,9 +355,32 @@ impl RegionMap {
     /// Sets the permissions of `[start, end)`, splitting regions at its edges.
     pub fn set_prot(&mut self, start: u64, end: u64, prot: u8) {
         for k in self.isolate(start, end) {
-            self.map.get_mut(&k).expect("region key").prot = prot;
+            let r = self.map.get_mut(&k).expect("region key");
+            r.prot = prot;
+            r.opened |= prot != 0;
         }
         self.coalesce(start, end);
+    }
+
+    /// Sets the [`lock`] flags of `[start, end)`, splitting regions at its edges.
+    pub fn set_lock(&mut self, start: u64, end: u64, flags: u8) {
+        for k in self.isolate(start, end) {
+            self.map.get_mut(&k).expect("region key").lock = flags;
+        }
+        self.coalesce(start, end);
+    }
+
+    /// The regions overlapping `[start, end)`, in address order.
+    pub fn within(&self, start: u64, end: u64) -> impl Iterator<Item = &Region> {
+        self.overlapping(start, end)
+            .into_iter()
+            .map(move |k| &self.map[&k])
+    }
+
+    /// The regions, mutably, in address order (fields that merging compares must not
+    /// change without a [`RegionMap::coalesce`]; the shared-map version may).
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Region> {
+        self.map.values_mut()
     }
 
     /// True when every address of `[start, end)` is in some region.
