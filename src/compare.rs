@@ -10,7 +10,7 @@
 //! the staged copy (as `tests/programs/gen-expected.sh` does). rvrun runs in this process.
 
 use crate::config::{Mount, RunConfig};
-use crate::process::Process;
+use crate::kernel::process::Process;
 use crate::vfs::HostStdio;
 use similar::{Algorithm, DiffTag, TextDiff};
 use std::cell::RefCell;
@@ -290,7 +290,7 @@ pub fn run_rvrun(opts: &CompareOptions) -> Result<RunResult, CompareError> {
     let reason = process.run();
     let trace = trace.take();
     let stopped = match &reason {
-        crate::process::ExitReason::Stopped(m) => Some(m.clone()),
+        crate::kernel::process::ExitReason::Stopped(m) => Some(m.clone()),
         _ => None,
     };
     Ok(RunResult {

@@ -120,7 +120,7 @@ impl Default for RunConfig {
             max_insns: None,
             max_memory: crate::mem::DEFAULT_MAX_MEMORY,
             allow_unsupported: false,
-            quantum: crate::sched::DEFAULT_QUANTUM,
+            quantum: crate::kernel::sched::DEFAULT_QUANTUM,
         }
     }
 }

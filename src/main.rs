@@ -3,8 +3,8 @@
 use clap::{Args, Parser, Subcommand};
 use rvrun::compare::CompareOptions;
 use rvrun::config::{DEFAULT_CLOCK_HZ, DEFAULT_EPOCH, MAX_EPOCH, Mount, RunConfig};
+use rvrun::kernel::process::{ExitReason, Process};
 use rvrun::output;
-use rvrun::process::{ExitReason, Process};
 use rvrun::profile::{ProfileFormat, Profiler};
 use rvrun::receipt::{self, HostInfo, Receipt, Recorder, VerifyOptions};
 use rvrun::trace::{self, TraceWriter};
@@ -114,7 +114,7 @@ struct RunArgs {
     #[arg(long)]
     allow_unsupported: bool,
     /// Instructions a guest thread runs before the scheduler switches to the next one.
-    #[arg(long, value_name = "N", default_value_t = rvrun::sched::DEFAULT_QUANTUM,
+    #[arg(long, value_name = "N", default_value_t = rvrun::kernel::sched::DEFAULT_QUANTUM,
           value_parser = clap::value_parser!(u64).range(1..))]
     quantum: u64,
     /// Write a run receipt (JSON: digests of every input and of the outcome) to FILE.
@@ -179,7 +179,7 @@ struct CompareArgs {
     #[arg(long, default_value = "/")]
     cwd: String,
     /// rvrun's thread time slice in instructions (see `run --quantum`).
-    #[arg(long, value_name = "N", default_value_t = rvrun::sched::DEFAULT_QUANTUM,
+    #[arg(long, value_name = "N", default_value_t = rvrun::kernel::sched::DEFAULT_QUANTUM,
           value_parser = clap::value_parser!(u64).range(1..))]
     quantum: u64,
     /// The program to run.
@@ -208,9 +208,9 @@ fn main() -> ExitCode {
         Command::Compare(args) => compare(*args),
         Command::Syscalls { markdown } => {
             let text = if markdown {
-                rvrun::syscalls::markdown_table()
+                rvrun::kernel::syscalls::markdown_table()
             } else {
-                let rows = rvrun::syscalls::table().iter().flatten();
+                let rows = rvrun::kernel::syscalls::table().iter().flatten();
                 rows.map(|row| format!("{:4} {}\n", row.nr, row.name))
                     .collect()
             };

@@ -15,12 +15,13 @@
 //! Host paths appear only in the informational `host` section, which [`compare_receipts`]
 //! ignores: two machines with the same inputs produce the same `inputs` and `outcome`.
 
+use crate::abi::fcntl::AT_FDCWD;
+use crate::abi::stat::{S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
 use crate::config::{Mount, RunConfig};
 use crate::cpu::Cpu;
+use crate::kernel::process::{ExitReason, Process};
 use crate::mem::{DEFAULT_MAX_MEMORY, GuestMemory};
-use crate::process::{ExitReason, Process};
 use crate::vfs::HostStdio;
-use crate::vfs::flags::{AT_FDCWD, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
 use crate::vfs::inode::FileData;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
@@ -679,7 +680,7 @@ pub fn verify(recorded: &Receipt, opts: &VerifyOptions) -> Result<Verification, 
         max_insns: inp.max_insns,
         max_memory: inp.max_memory.unwrap_or(DEFAULT_MAX_MEMORY),
         allow_unsupported: inp.allow_unsupported,
-        quantum: inp.quantum.unwrap_or(crate::sched::DEFAULT_QUANTUM),
+        quantum: inp.quantum.unwrap_or(crate::kernel::sched::DEFAULT_QUANTUM),
     };
     let mut process = Process::new(&config, exe_name, &program).map_err(ReceiptError::Setup)?;
     let inputs = inputs(&config, &program, &process, &opts.stdin);

@@ -5,10 +5,11 @@
 //! with `FD_CLOEXEC` kept per fd; new fds take the lowest free number below the soft
 //! `RLIMIT_NOFILE` (EMFILE past it). Lowering the limit leaves the fds above it open.
 
-use super::flags::*;
 use super::inode::{Ino, Node};
+use super::params::*;
 use super::{Vfs, pipe::Pipe};
-use crate::syscalls::Errno;
+use crate::abi::Errno;
+use crate::abi::fcntl::*;
 
 /// Identifies an open file description.
 pub type FileId = u64;

@@ -6,10 +6,10 @@
 
 use super::dev::Device;
 use super::dir::Dir;
-use super::flags::*;
 use super::pipe::Pipe;
+use crate::abi::Errno;
+use crate::abi::{fcntl::*, limits::*, stat::*};
 use crate::mem::{CommitLimit, PAGE_SIZE, PageStore};
-use crate::syscalls::Errno;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -362,37 +362,6 @@ impl Inode {
             Node::Device(_) | Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) => 0,
         }
     }
-}
-
-/// Metadata of a file, as `stat` and `statx` report it. Every timestamp is the run's epoch.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Stat {
-    /// Device holding the file (major, minor).
-    pub dev: (u32, u32),
-    /// Inode number.
-    pub ino: u64,
-    /// File type and permission bits.
-    pub mode: u32,
-    /// Hard links.
-    pub nlink: u32,
-    /// Owner.
-    pub uid: u32,
-    /// Group.
-    pub gid: u32,
-    /// Device number of a device file (major, minor).
-    pub rdev: (u32, u32),
-    /// Size in bytes.
-    pub size: u64,
-    /// Preferred I/O size.
-    pub blksize: u32,
-    /// 512-byte blocks allocated.
-    pub blocks: u64,
-    /// Access, modification, status change and birth time: (seconds, nanoseconds).
-    pub time: (i64, u32),
-    /// Mount id (statx).
-    pub mnt_id: u64,
-    /// The root of a mount (statx `STATX_ATTR_MOUNT_ROOT`).
-    pub mount_root: bool,
 }
 
 /// The inode table.

@@ -1,11 +1,11 @@
 //! Reading, writing, seeking, truncating and listing through open file descriptions.
 
 use super::dir::DirEntry;
-use super::flags::*;
 use super::inode::{FileKind, Node};
 use super::{Device, Vfs, VfsError};
+use crate::abi::Errno;
+use crate::abi::{fcntl::*, limits::*, stat::*};
 use crate::rng::GuestRng;
-use crate::syscalls::Errno;
 
 /// Which transfer [`Vfs::check_io`] checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

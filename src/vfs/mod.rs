@@ -18,26 +18,27 @@ pub mod epoll;
 mod epoll_graph;
 pub mod eventfd;
 pub mod fd;
-pub mod flags;
 pub mod inode;
 pub mod io;
 pub mod mount;
 pub mod namespace;
+pub mod params;
 pub mod path;
 pub mod pipe;
 #[cfg(test)]
 mod tests;
 
+pub use crate::abi::stat::Stat;
 pub use dev::{Device, HostStdio, Stream};
 pub use dir::DirEntry;
-pub use inode::{FileKind, Ino, Stat};
+pub use inode::{FileKind, Ino};
 
+use crate::abi::Errno;
 use crate::config::RunConfig;
 use crate::mem::{CommitLimit, PageStore};
-use crate::syscalls::Errno;
 use fd::{FdTable, FileId, OpenFile};
-use flags::*;
 use inode::{Inodes, Node};
+use params::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -142,7 +143,9 @@ impl Readiness {
     /// The event bits Linux reports for this state, for epoll and for poll alike (the POLL*
     /// and EPOLL* values are the same numbers).
     pub fn events(self) -> u32 {
-        use epoll::{EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDNORM, EPOLLWRNORM};
+        use crate::abi::eventpoll::{
+            EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDNORM, EPOLLWRNORM,
+        };
         let mut m = 0;
         if self.readable {
             m |= EPOLLIN | EPOLLRDNORM;

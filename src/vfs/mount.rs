@@ -13,9 +13,9 @@ use super::Vfs;
 use super::dev::{Device, Stream};
 use super::dir::Dir;
 use super::fd::FileId;
-use super::flags::*;
 use super::inode::{FileData, Ino, Node, Origin};
 use super::path::LastLink;
+use crate::abi::{fcntl::*, limits::*};
 use crate::config::{Mount, RunConfig};
 use crate::hostfile::{MAX_MOUNT_FILE, MAX_MOUNT_TOTAL};
 use std::ffi::OsStr;
@@ -101,7 +101,7 @@ impl Vfs {
         let cwd = self
             .lookup_at(AT_FDCWD, config.cwd.as_bytes(), LastLink::Follow, false)
             .map_err(|e| match e {
-                crate::syscalls::Errno::ENOENT => format!(
+                crate::abi::Errno::ENOENT => format!(
                     "--cwd {}: no such directory in the guest (mount one there with --mount)",
                     config.cwd
                 ),

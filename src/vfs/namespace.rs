@@ -6,13 +6,14 @@
 //! mount gives EROFS for any change inside it, EXDEV for a rename or link across its
 //! boundary, and EBUSY for removing or renaming the mount point itself.
 
+use super::Stat;
 use super::Vfs;
 use super::dir::Dir;
-use super::flags::*;
-use super::inode::{FileData, FileKind, Ino, Node, Origin, Stat};
+use super::inode::{FileData, FileKind, Ino, Node, Origin};
 use super::path::{Last, LastLink, Resolved};
 use super::{Device, Stream};
-use crate::syscalls::Errno;
+use crate::abi::Errno;
+use crate::abi::{fcntl::*, limits::*};
 
 /// The status flags an open file description keeps.
 const KEPT_OPEN_FLAGS: u32 = O_ACCMODE

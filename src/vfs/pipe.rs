@@ -4,10 +4,11 @@
 //! into a full pipe) can never complete; it returns [`VfsError::WouldBlock`] naming the
 //! condition to wait for, so a scheduler can park the thread and retry later.
 
-use super::flags::{PIPE_BUF, PIPE_DEFAULT_SIZE, PIPE_MAX_SIZE};
 use super::inode::Ino;
+use super::params::{PIPE_DEFAULT_SIZE, PIPE_MAX_SIZE};
 use super::{Blocked, VfsError, WaitOn};
-use crate::syscalls::Errno;
+use crate::abi::Errno;
+use crate::abi::limits::PIPE_BUF;
 use std::collections::VecDeque;
 
 /// A pipe's buffer and ends.

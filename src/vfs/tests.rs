@@ -1,7 +1,8 @@
 //! Unit tests of the tree, path resolution, fds, pipes, mounts and their error cases.
 
-use super::flags::*;
+use super::params::*;
 use super::*;
+use crate::abi::{fcntl::*, limits::*, stat::*};
 use crate::config::{Mount, RunConfig};
 use crate::rng::GuestRng;
 use std::cell::RefCell;
@@ -1263,7 +1264,7 @@ fn deep_trees_do_not_exhaust_the_stack() {
 
 #[test]
 fn epoll_drops_closed_fds_and_reports_edges() {
-    use super::epoll::{EPOLL_CTL_ADD, EPOLLET, EPOLLIN};
+    use crate::abi::eventpoll::{EPOLL_CTL_ADD, EPOLLET, EPOLLIN};
     let mut v = vfs();
     let ep = v.epoll_create(0).unwrap();
     let efd = v.eventfd(0, 0).unwrap();
@@ -1329,7 +1330,7 @@ fn fd_table_size_grows_as_linux_sizes_it() {
 
 #[test]
 fn epoll_links_last_as_long_as_their_description() {
-    use super::epoll::{EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLLIN};
+    use crate::abi::eventpoll::{EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLLIN};
     let mut v = vfs();
     let add = |v: &mut Vfs, ep: i32, fd: i32| v.epoll_ctl(ep, EPOLL_CTL_ADD, fd, EPOLLIN, 0);
     let a = v.epoll_create(0).unwrap();
@@ -1354,7 +1355,7 @@ fn epoll_links_last_as_long_as_their_description() {
 
 #[test]
 fn epoll_wakeup_paths_are_limited() {
-    use super::epoll::{EPOLL_CTL_ADD, EPOLLIN};
+    use crate::abi::eventpoll::{EPOLL_CTL_ADD, EPOLLIN};
     let mut v = vfs();
     let add = |v: &mut Vfs, ep: i32, fd: i32| v.epoll_ctl(ep, EPOLL_CTL_ADD, fd, EPOLLIN, 0);
     let (r, _w) = v.pipe(0).unwrap();

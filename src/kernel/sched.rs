@@ -7,12 +7,15 @@
 //! with the next higher tid, wrapping around. When no thread can run, virtual time jumps to
 //! the earliest deadline; when there is none, the run stops with a deadlock report.
 
+use crate::abi::Errno;
 use crate::cpu::Cpu;
+use crate::cpu::regs::A0;
+use crate::kernel::process::{ExitReason, Process};
+use crate::kernel::signal::{
+    AltStack, DefaultAction, SA_RESTART, SIG_DFL, SIG_IGN, default_action,
+};
 use crate::mem::GuestMemory;
 use crate::observe::RunEvent;
-use crate::process::{ExitReason, Process};
-use crate::signal::{AltStack, DefaultAction, SA_RESTART, SIG_DFL, SIG_IGN, default_action};
-use crate::syscalls::Errno;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Default scheduling quantum in retired instructions.
@@ -287,7 +290,7 @@ impl Scheduler {
     fn wake(&mut self, tid: u64, a0: Option<u64>) {
         self.set_wait(tid, None);
         if let (Some(r), Some(t)) = (a0, self.parked.get_mut(&tid)) {
-            t.cpu.set_reg(10, r);
+            t.cpu.set_reg(A0, r);
         }
     }
 
@@ -408,7 +411,7 @@ impl Process {
                 // Our own wait timed out first: keep running with the timeout result.
                 let w = wait.expect("own deadline implies a wait");
                 if let Some(r) = w.timeout_result() {
-                    self.cpu.set_reg(10, r);
+                    self.cpu.set_reg(A0, r);
                 }
                 return;
             }
@@ -595,9 +598,9 @@ fn end_wait_for_handler(
             // Still at the instruction after the ecall, arguments untouched.
             cpu.pc = cpu.pc.wrapping_sub(4);
         }
-        Wait::Futex { .. } => cpu.set_reg(10, eintr),
+        Wait::Futex { .. } => cpu.set_reg(A0, eintr),
         Wait::Sleep { deadline, rem } => {
-            cpu.set_reg(10, eintr);
+            cpu.set_reg(A0, eintr);
             if rem != 0 {
                 let left = deadline.saturating_sub(now);
                 let mut ts = Vec::with_capacity(16);
@@ -611,10 +614,10 @@ fn end_wait_for_handler(
             // The thread sits at its ecall: staying there restarts the call.
             if ctx.retry_done > 0 {
                 cpu.pc = cpu.pc.wrapping_add(4);
-                cpu.set_reg(10, ctx.retry_done as u64);
+                cpu.set_reg(A0, ctx.retry_done as u64);
             } else if ctx.retry_eintr || !sa_restart {
                 cpu.pc = cpu.pc.wrapping_add(4);
-                cpu.set_reg(10, eintr);
+                cpu.set_reg(A0, eintr);
             }
             ctx.retry_deadline = None;
             ctx.retry_done = 0;

@@ -3,7 +3,7 @@
 //! instructions at `--clock-hz`) and raise SIGVTALRM and SIGPROF. A timer fires at the exact
 //! instruction where its clock reaches the deadline: the run loop never runs past it.
 
-use crate::process::Process;
+use crate::kernel::process::Process;
 
 /// `which` value: wall-clock (here virtual-clock) time, SIGALRM.
 pub const ITIMER_REAL: usize = 0;

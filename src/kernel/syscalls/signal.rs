@@ -1,12 +1,14 @@
 //! Signal syscalls: dispositions, the blocked mask, the alternate stack, rt_sigreturn, and
-//! kill/tkill/tgkill aimed at the process or its threads (delivery is in [`crate::signal`]).
+//! kill/tkill/tgkill aimed at the process or its threads (delivery is in [`crate::kernel::signal`]).
 
-use super::abi::Writer;
 use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
-use crate::process::{GUEST_PID, Process};
-use crate::signal::{
+use crate::abi::Writer;
+use crate::abi::signal::*;
+use crate::kernel::process::{GUEST_PID, Process};
+use crate::kernel::signal::{
     AltStack, SIGKILL, SIGSTOP, SS_AUTODISARM, SS_DISABLE, SigAction, UNBLOCKABLE,
 };
+use crate::kernel::uaccess::Store;
 
 /// Rows of the dispatch table for this family.
 pub const TABLE: &[Syscall] = &[
@@ -26,14 +28,6 @@ pub const TABLE: &[Syscall] = &[
     handle(131, "tgkill", "ddd", sys_tgkill),
 ];
 
-/// Size of the kernel's sigset_t on riscv64.
-const SIGSET_SIZE: u64 = 8;
-const SIG_BLOCK: u64 = 0;
-const SIG_UNBLOCK: u64 = 1;
-const SIG_SETMASK: u64 = 2;
-/// MINSIGSTKSZ on riscv64.
-const MINSIGSTKSZ: u64 = 2048;
-
 fn valid_signal(sig: u64) -> Result<u32, Errno> {
     if (1..=64).contains(&sig) {
         Ok(sig as u32)
@@ -43,11 +37,11 @@ fn valid_signal(sig: u64) -> Result<u32, Errno> {
 }
 
 fn sys_rt_sigaction(p: &mut Process, a: &Args) -> SysResult {
-    let (act, oact) = (a[1], a[2]);
-    if a[3] != SIGSET_SIZE {
+    let (act, oact) = (a.ptr(1), a.ptr(2));
+    if a.size(3) != SIGSET_SIZE {
         return Err(Errno::EINVAL.into());
     }
-    let sig = valid_signal(a[0])?;
+    let sig = valid_signal(a.raw(0))?;
     if act != 0 && (sig == SIGKILL || sig == SIGSTOP) {
         return Err(Errno::EINVAL.into());
     }
@@ -75,8 +69,8 @@ fn sys_rt_sigaction(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_rt_sigprocmask(p: &mut Process, a: &Args) -> SysResult {
-    let (how, set, oset) = (a[0], a[1], a[2]);
-    if a[3] != SIGSET_SIZE {
+    let (how, set, oset) = (a.raw(0), a.ptr(1), a.ptr(2));
+    if a.size(3) != SIGSET_SIZE {
         return Err(Errno::EINVAL.into());
     }
     let old = p.thread.sigmask;
@@ -102,7 +96,7 @@ fn sys_rt_sigprocmask(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_sigaltstack(p: &mut Process, a: &Args) -> SysResult {
-    let (ss, old_ss) = (a[0], a[1]);
+    let (ss, old_ss) = (a.ptr(0), a.ptr(1));
     let new = if ss != 0 {
         let sp = p.mem.read_u64(ss)?;
         let flags = p.mem.read_u32(ss + 8)?;
@@ -156,10 +150,10 @@ fn send(p: &mut Process, thread: Option<u64>, sig: u64) -> SysResult {
 /// Waits for a signal handler under a temporary mask; always ends with EINTR once a handler
 /// is due (the handler runs under the temporary mask, and its frame restores the caller's).
 fn sys_rt_sigsuspend(p: &mut Process, a: &Args) -> SysResult {
-    if a[1] != SIGSET_SIZE {
+    if a.size(1) != SIGSET_SIZE {
         return Err(Errno::EINVAL.into());
     }
-    let mask = p.mem.read_u64(a[0])?;
+    let mask = p.mem.read_u64(a.ptr(0))?;
     if p.thread.saved_sigmask.is_none() {
         p.thread.saved_sigmask = Some(p.thread.sigmask);
     }
@@ -178,38 +172,38 @@ fn sys_rt_sigreturn(p: &mut Process, _a: &Args) -> SysResult {
         Err(fault) => {
             // Linux kills the process with SIGSEGV when the frame cannot be read.
             let why = format!("rt_sigreturn: unreadable signal frame ({fault})");
-            p.default_action(crate::signal::SIGSEGV, Some(&why));
+            p.default_action(crate::kernel::signal::SIGSEGV, Some(&why));
             Err(SysError::Switched)
         }
     }
 }
 
 fn sys_kill(p: &mut Process, a: &Args) -> SysResult {
-    let pid = a[0] as i32;
+    let pid = a.int(0);
     // 0: own process group; -1: every process we may signal (only ourselves here).
     if pid == GUEST_PID as i32 || pid == 0 || pid == -1 || pid == -(GUEST_PID as i32) {
-        send(p, None, a[1])
+        send(p, None, a.raw(1))
     } else {
         Err(Errno::ESRCH.into())
     }
 }
 
 fn sys_tkill(p: &mut Process, a: &Args) -> SysResult {
-    if a[0] as i32 <= 0 {
+    if a.int(0) <= 0 {
         return Err(Errno::EINVAL.into());
     }
-    if !p.has_thread(a[0]) {
+    if !p.has_thread(a.raw(0)) {
         return Err(Errno::ESRCH.into());
     }
-    send(p, Some(a[0]), a[1])
+    send(p, Some(a.raw(0)), a.raw(1))
 }
 
 fn sys_tgkill(p: &mut Process, a: &Args) -> SysResult {
-    if a[0] as i32 <= 0 || a[1] as i32 <= 0 {
+    if a.int(0) <= 0 || a.int(1) <= 0 {
         return Err(Errno::EINVAL.into());
     }
-    if a[0] != GUEST_PID || !p.has_thread(a[1]) {
+    if a.raw(0) != GUEST_PID || !p.has_thread(a.raw(1)) {
         return Err(Errno::ESRCH.into());
     }
-    send(p, Some(a[1]), a[2])
+    send(p, Some(a.raw(1)), a.raw(2))
 }

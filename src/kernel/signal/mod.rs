@@ -4,38 +4,8 @@
 
 pub mod frame;
 
+pub use crate::abi::signal::*;
 pub use frame::{SigInfo, SigSource};
-
-/// Signal numbers (asm-generic/signal.h).
-pub const SIGHUP: u32 = 1;
-#[allow(missing_docs)]
-pub const SIGINT: u32 = 2;
-#[allow(missing_docs)]
-pub const SIGQUIT: u32 = 3;
-#[allow(missing_docs)]
-pub const SIGILL: u32 = 4;
-#[allow(missing_docs)]
-pub const SIGTRAP: u32 = 5;
-#[allow(missing_docs)]
-pub const SIGABRT: u32 = 6;
-#[allow(missing_docs)]
-pub const SIGBUS: u32 = 7;
-#[allow(missing_docs)]
-pub const SIGFPE: u32 = 8;
-#[allow(missing_docs)]
-pub const SIGKILL: u32 = 9;
-#[allow(missing_docs)]
-pub const SIGSEGV: u32 = 11;
-#[allow(missing_docs)]
-pub const SIGPIPE: u32 = 13;
-#[allow(missing_docs)]
-pub const SIGCHLD: u32 = 17;
-#[allow(missing_docs)]
-pub const SIGSTOP: u32 = 19;
-/// Signals that can never be blocked, caught or ignored (SIGKILL, SIGSTOP).
-pub const UNBLOCKABLE: u64 = (1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1));
-/// Number of signals (1..=64).
-pub const NSIG: usize = 64;
 
 const NAMES: [&str; 32] = [
     "0",
@@ -107,11 +77,6 @@ pub fn default_action(sig: u32) -> DefaultAction {
     }
 }
 
-/// SIG_DFL handler value.
-pub const SIG_DFL: u64 = 0;
-/// SIG_IGN handler value.
-pub const SIG_IGN: u64 = 1;
-
 /// A `struct sigaction` as riscv64 Linux keeps it (no sa_restorer on riscv64).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SigAction {
@@ -134,22 +99,6 @@ pub struct AltStack {
     pub size: u64,
 }
 
-/// sigaltstack flags: the thread is running on the stack, the stack is off, and the stack
-/// is disabled while a handler runs on it.
-pub const SS_ONSTACK: u32 = 1;
-#[allow(missing_docs)]
-pub const SS_DISABLE: u32 = 2;
-#[allow(missing_docs)]
-pub const SS_AUTODISARM: u32 = 1 << 31;
-/// sigaction flags that change delivery.
-pub const SA_ONSTACK: u64 = 0x0800_0000;
-#[allow(missing_docs)]
-pub const SA_RESTART: u64 = 0x1000_0000;
-#[allow(missing_docs)]
-pub const SA_NODEFER: u64 = 0x4000_0000;
-#[allow(missing_docs)]
-pub const SA_RESETHAND: u64 = 0x8000_0000;
-
 impl Default for AltStack {
     fn default() -> Self {
         AltStack {
@@ -162,7 +111,7 @@ impl Default for AltStack {
 
 /// Signal dispositions and process-directed pending signals (per process; the blocked mask,
 /// thread-directed pending signals and the alternate stack are per thread, in
-/// [`crate::sched::ThreadCtx`]).
+/// [`crate::kernel::sched::ThreadCtx`]).
 #[derive(Clone, Debug)]
 pub struct SignalState {
     /// Index `sig - 1`.
@@ -187,7 +136,7 @@ impl SignalState {
     }
 }
 
-impl crate::process::Process {
+impl crate::kernel::process::Process {
     /// True when the running thread has a pending signal it does not block.
     #[inline]
     pub fn has_deliverable_signal(&self) -> bool {
@@ -249,7 +198,7 @@ impl crate::process::Process {
         let parked = if running_takes {
             None
         } else {
-            let takes = |t: &crate::sched::Parked| t.ctx.sigmask & bit == 0;
+            let takes = |t: &crate::kernel::sched::Parked| t.ctx.sigmask & bit == 0;
             match thread {
                 Some(tid) => self.sched.get(tid).filter(|t| takes(t)).map(|_| tid),
                 None => self.sched.parked().find(|t| takes(t)).map(|t| t.ctx.tid),
@@ -308,7 +257,7 @@ impl crate::process::Process {
                     )),
                     None => {}
                 }
-                self.exit = Some(crate::process::ExitReason::Signaled(sig));
+                self.exit = Some(crate::kernel::process::ExitReason::Signaled(sig));
             }
             DefaultAction::Ignore | DefaultAction::Continue => {}
             DefaultAction::Stop => self.stop(format!(

@@ -1,11 +1,13 @@
 //! Threads: clone (threads only), thread exit, futexes, tid bookkeeping and sched_yield.
-//! Scheduling itself is in [`crate::sched`].
+//! Scheduling itself is in [`crate::kernel::sched`].
 
-use super::abi::read_timespec;
 use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
-use crate::process::{ExitReason, Process};
-use crate::sched::{Parked, ThreadCtx, Wait};
-use crate::signal::AltStack;
+use crate::abi::futex::*;
+use crate::cpu::regs::{A0, SP, TP};
+use crate::kernel::process::{ExitReason, Process};
+use crate::kernel::sched::{Parked, ThreadCtx, Wait};
+use crate::kernel::signal::AltStack;
+use crate::kernel::uaccess::read_timespec;
 
 /// Rows of the dispatch table for this family.
 pub const TABLE: &[Syscall] = &[
@@ -72,14 +74,10 @@ mod clone_flags {
     pub const UNSUPPORTED: u64 = PIDFD | VFORK | PARENT | NEWNS;
 }
 
-/// Register numbers used when setting up a new thread.
-const REG_SP: usize = 2;
-const REG_TP: usize = 4;
-const REG_A0: usize = 10;
-
 fn sys_clone(p: &mut Process, a: &Args) -> SysResult {
     use clone_flags::*;
-    let (flags, newsp, parent_tid, tls, child_tid) = (a[0], a[1], a[2], a[3], a[4]);
+    let (flags, newsp, parent_tid, tls, child_tid) =
+        (a.raw(0), a.ptr(1), a.ptr(2), a.ptr(3), a.ptr(4));
     // Linux's own consistency rules come first.
     if flags & THREAD != 0 && flags & SIGHAND == 0 || flags & SIGHAND != 0 && flags & VM == 0 {
         return Err(Errno::EINVAL.into());
@@ -100,10 +98,10 @@ fn sys_clone(p: &mut Process, a: &Args) -> SysResult {
     // may not exceed RLIMIT_NPROC (the guest is uid 1000 without CAP_SYS_RESOURCE or
     // CAP_SYS_ADMIN, so no exemption), nor the machine's thread count max_threads.
     let threads = p.sched.thread_count() as u64;
-    let nproc = p.rlimits[crate::syscalls::RLIMIT_NPROC]
+    let nproc = p.rlimits[crate::abi::resource::RLIMIT_NPROC]
         .0
         .min(i64::MAX as u64);
-    if threads + 1 > nproc || threads >= crate::syscalls::MAX_THREADS {
+    if threads + 1 > nproc || threads >= crate::kernel::syscalls::MAX_THREADS {
         return Err(Errno::EAGAIN.into());
     }
     let tid = p.sched.alloc_tid();
@@ -114,13 +112,13 @@ fn sys_clone(p: &mut Process, a: &Args) -> SysResult {
         p.mem.write_bytes(child_tid, &(tid as u32).to_le_bytes())?;
     }
     let mut cpu = p.cpu.clone();
-    cpu.set_reg(REG_A0, 0);
+    cpu.set_reg(A0, 0);
     cpu.reservation = None;
     if newsp != 0 {
-        cpu.set_reg(REG_SP, newsp);
+        cpu.set_reg(SP, newsp);
     }
     if flags & SETTLS != 0 {
-        cpu.set_reg(REG_TP, tls);
+        cpu.set_reg(TP, tls);
     }
     let mut ctx = ThreadCtx::new(tid);
     ctx.sigmask = p.thread.sigmask;
@@ -134,7 +132,7 @@ fn sys_clone(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_exit(p: &mut Process, a: &Args) -> SysResult {
-    let status = (a[0] & 0xff) as i32;
+    let status = (a.raw(0) & 0xff) as i32;
     if p.sched.thread_count() == 1 {
         // The last thread leaving ends the process.
         p.exit = Some(ExitReason::Exited(status));
@@ -150,23 +148,20 @@ fn sys_exit(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_set_tid_address(p: &mut Process, a: &Args) -> SysResult {
-    p.thread.clear_child_tid = a[0];
+    p.thread.clear_child_tid = a.ptr(0);
     Ok(p.tid())
 }
 
-/// sizeof(struct robust_list_head) on riscv64.
-const ROBUST_LIST_HEAD_SIZE: u64 = 24;
-
 fn sys_set_robust_list(p: &mut Process, a: &Args) -> SysResult {
-    if a[1] != ROBUST_LIST_HEAD_SIZE {
+    if a.size(1) != ROBUST_LIST_HEAD_SIZE {
         return Err(Errno::EINVAL.into());
     }
-    p.thread.robust_list = (a[0], a[1]);
+    p.thread.robust_list = (a.ptr(0), a.size(1));
     Ok(0)
 }
 
 fn sys_get_robust_list(p: &mut Process, a: &Args) -> SysResult {
-    let tid = a[0];
+    let tid = a.raw(0);
     let (head, len) = if tid == 0 || tid == p.tid() {
         p.thread.robust_list
     } else {
@@ -175,8 +170,8 @@ fn sys_get_robust_list(p: &mut Process, a: &Args) -> SysResult {
             .map(|t| t.ctx.robust_list)
             .ok_or(Errno::ESRCH)?
     };
-    p.mem.write_bytes(a[1], &head.to_le_bytes())?;
-    p.mem.write_bytes(a[2], &len.to_le_bytes())?;
+    p.mem.write_bytes(a.ptr(1), &head.to_le_bytes())?;
+    p.mem.write_bytes(a.ptr(2), &len.to_le_bytes())?;
     Ok(0)
 }
 
@@ -186,35 +181,22 @@ fn sys_gettid(p: &mut Process, _a: &Args) -> SysResult {
 
 fn sys_sched_yield(p: &mut Process, _a: &Args) -> SysResult {
     // The result is written before switching, into the yielding thread's registers.
-    p.cpu.set_reg(REG_A0, 0);
+    p.cpu.set_reg(A0, 0);
     p.yield_slice();
     Err(SysError::Switched)
-}
-
-mod futex_op {
-    pub const WAIT: u32 = 0;
-    pub const WAKE: u32 = 1;
-    pub const REQUEUE: u32 = 3;
-    pub const CMP_REQUEUE: u32 = 4;
-    pub const WAKE_OP: u32 = 5;
-    pub const LOCK_PI: u32 = 6;
-    pub const UNLOCK_PI: u32 = 7;
-    pub const TRYLOCK_PI: u32 = 8;
-    pub const WAIT_BITSET: u32 = 9;
-    pub const WAKE_BITSET: u32 = 10;
-    pub const WAIT_REQUEUE_PI: u32 = 11;
-    pub const CMP_REQUEUE_PI: u32 = 12;
-    pub const LOCK_PI2: u32 = 13;
-    pub const PRIVATE_FLAG: u32 = 128;
-    pub const CLOCK_REALTIME: u32 = 256;
-    pub const CMD_MASK: u32 = !(PRIVATE_FLAG | CLOCK_REALTIME);
 }
 
 fn sys_futex(p: &mut Process, a: &Args) -> SysResult {
     use futex_op::*;
     // `op` is an int: the upper half of the register is ignored.
-    let (uaddr, op, val, timeout, uaddr2, val3) =
-        (a[0], a[1] as u32, a[2] as u32, a[3], a[4], a[5] as u32);
+    let (uaddr, op, val, timeout, uaddr2, val3) = (
+        a.raw(0),
+        a.uint(1),
+        a.uint(2),
+        a.raw(3),
+        a.raw(4),
+        a.uint(5),
+    );
     let cmd = op & CMD_MASK;
     // Linux's do_futex: FUTEX_CLOCK_REALTIME only with the absolute-timeout waits, and any
     // command it does not know is ENOSYS, before the address is looked at.

@@ -7,31 +7,15 @@ use super::{
     AltStack, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK,
     signal_name,
 };
+use crate::abi::Writer;
+use crate::abi::signal::*;
 use crate::cpu::Cpu;
+use crate::cpu::regs::{A0, A1, A2, RA, SP};
+use crate::kernel::process::{ExitReason, GUEST_PID, GUEST_UID, Process};
+use crate::kernel::uaccess::Store;
 use crate::loader::layout::SIGRETURN_TRAMPOLINE;
 use crate::mem::MemFault;
 use crate::observe::RunEvent;
-use crate::process::{ExitReason, GUEST_PID, GUEST_UID, Process};
-use crate::syscalls::abi::Writer;
-
-/// sizeof(siginfo_t).
-const SIGINFO_SIZE: u64 = 128;
-/// Offsets inside `struct ucontext`.
-const UC_STACK: u64 = 16;
-const UC_SIGMASK: u64 = 40;
-const UC_MCONTEXT: u64 = 176;
-/// sizeof(struct ucontext): the mcontext is 32 registers plus the 528-byte Q-sized FP state.
-const UCONTEXT_SIZE: u64 = UC_MCONTEXT + 32 * 8 + 528;
-/// Offset of the FP registers and fcsr inside the mcontext.
-const MC_FPREGS: u64 = 32 * 8;
-const MC_FCSR: u64 = MC_FPREGS + 32 * 8;
-/// sizeof(struct rt_sigframe).
-const FRAME_SIZE: u64 = SIGINFO_SIZE + UCONTEXT_SIZE;
-
-/// Registers set on handler entry.
-const REG_RA: usize = 1;
-const REG_SP: usize = 2;
-const REG_A0: usize = 10;
 
 /// Who sent a signal (for si_code).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,7 +111,7 @@ impl Process {
     pub(crate) fn enter_handler(&mut self, sig: u32, info: SigInfo) {
         let mark = self.event_mark();
         let act = self.sig.action(sig);
-        let sp = self.cpu.reg(REG_SP);
+        let sp = self.cpu.reg(SP);
         let alt = self.thread.altstack;
         let use_alt = act.flags & SA_ONSTACK != 0
             && alt.flags & SS_DISABLE == 0
@@ -177,11 +161,11 @@ impl Process {
         }
         self.cpu.reservation = None;
         self.cpu.pc = act.handler;
-        self.cpu.set_reg(REG_RA, SIGRETURN_TRAMPOLINE);
-        self.cpu.set_reg(REG_SP, frame);
-        self.cpu.set_reg(REG_A0, sig as u64);
-        self.cpu.set_reg(REG_A0 + 1, frame);
-        self.cpu.set_reg(REG_A0 + 2, frame + SIGINFO_SIZE);
+        self.cpu.set_reg(RA, SIGRETURN_TRAMPOLINE);
+        self.cpu.set_reg(SP, frame);
+        self.cpu.set_reg(A0, sig as u64);
+        self.cpu.set_reg(A1, frame);
+        self.cpu.set_reg(A2, frame + SIGINFO_SIZE);
         self.stats.signals += 1;
         let tid = self.thread.tid;
         self.note_event_at(mark, || RunEvent::Signal {
@@ -196,7 +180,7 @@ impl Process {
     /// (the dispatcher writes it back, so the interrupted code sees its own a0), or the fault
     /// when the frame cannot be read (nothing is changed then).
     pub fn sigreturn(&mut self) -> Result<u64, MemFault> {
-        let uc = self.cpu.reg(REG_SP).wrapping_add(SIGINFO_SIZE);
+        let uc = self.cpu.reg(SP).wrapping_add(SIGINFO_SIZE);
         let mc = self
             .mem
             .read_vec(uc.wrapping_add(UC_MCONTEXT), (MC_FCSR + 4) as usize)?;
@@ -232,6 +216,6 @@ impl Process {
                 size: alt_size,
             };
         }
-        Ok(self.cpu.reg(REG_A0))
+        Ok(self.cpu.reg(A0))
     }
 }

@@ -1,10 +1,30 @@
-//! Guest-visible structs and constants of the riscv64 Linux ABI, written out field by field in
-//! little-endian (never by transmuting host structs). Layouts are from the uapi headers
-//! (`asm-generic/*.h`, `linux/*.h`) for riscv64.
+//! The riscv64 Linux ABI: errno values, flags, constants and guest struct layouts, one file
+//! per uapi area (`asm-generic/*.h`, `linux/*.h`). Structs are written out field by field in
+//! little-endian with [`Writer`], never by transmuting host structs.
+//!
+//! This module is a leaf: it imports nothing from the rest of rvrun, and the VFS, the memory
+//! layer, the loader and the kernel all take their Linux numbers from here.
 
+pub mod auxv;
+pub mod errno;
+pub mod eventpoll;
+pub mod fcntl;
+pub mod futex;
+pub mod hwprobe;
+pub mod ioctl;
+pub mod limits;
+pub mod membarrier;
+pub mod mman;
+pub mod poll;
+pub mod random;
+pub mod resource;
+pub mod signal;
 pub mod stat;
+pub mod time;
+pub mod unistd;
+pub mod wait;
 
-use crate::mem::{GuestMemory, MemFault};
+pub use errno::Errno;
 
 /// Little-endian byte builder for guest structs.
 #[derive(Default)]
@@ -54,29 +74,8 @@ impl Writer {
         let n = self.0.len().next_multiple_of(align) - self.0.len();
         self.zeros(n)
     }
-    /// Writes the image to guest memory at `addr`.
-    pub fn store(&self, mem: &mut GuestMemory, addr: u64) -> Result<(), MemFault> {
-        mem.write_bytes(addr, &self.0)
+    /// The bytes written so far.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
     }
-}
-
-/// `struct timespec` (16 bytes: tv_sec, tv_nsec).
-pub fn timespec(ns: u128) -> Writer {
-    let mut w = Writer::new();
-    w.i64((ns / 1_000_000_000) as i64)
-        .i64((ns % 1_000_000_000) as i64);
-    w
-}
-
-/// Reads a `struct timespec` as nanoseconds; EINVAL for a negative or out-of-range field.
-pub fn read_timespec(
-    mem: &GuestMemory,
-    addr: u64,
-) -> Result<Result<u128, crate::syscalls::Errno>, MemFault> {
-    let sec = mem.read_u64(addr)? as i64;
-    let nsec = mem.read_u64(addr + 8)? as i64;
-    if sec < 0 || !(0..1_000_000_000).contains(&nsec) {
-        return Ok(Err(crate::syscalls::Errno::EINVAL));
-    }
-    Ok(Ok(sec as u128 * 1_000_000_000 + nsec as u128))
 }

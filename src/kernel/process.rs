@@ -1,17 +1,19 @@
 //! The emulated process: its address space, its thread, its files and the kernel state the
 //! syscalls keep, plus the loop that runs guest code and handles what it traps for.
 
+use crate::abi::signal::*;
 use crate::clock::Clock;
 use crate::config::RunConfig;
+use crate::cpu::regs::SP;
 use crate::cpu::{self, Cpu, DecodeCache, Exit, Unobserved};
+use crate::kernel::sched::{Scheduler, ThreadCtx};
+use crate::kernel::signal::{SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SigInfo, SignalState};
+use crate::kernel::syscalls::{self, Args, Syscall};
+use crate::kernel::timers::ITimer;
 use crate::loader::{self, LoadedImage};
 use crate::mem::{CommitLimit, GuestMemory};
 use crate::observe::{NotedEvent, RunObserver};
 use crate::rng::GuestRng;
-use crate::sched::{Scheduler, ThreadCtx};
-use crate::signal::{SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SigInfo, SignalState};
-use crate::syscalls::{self, Args, Syscall};
-use crate::timers::ITimer;
 use crate::vfs::Vfs;
 use std::io::Write;
 use std::sync::Arc;
@@ -23,19 +25,9 @@ pub const GUEST_PPID: u64 = 999;
 /// uid, euid, gid and egid.
 pub const GUEST_UID: u64 = 1000;
 
-/// si_code values of synchronous faults (asm-generic/siginfo.h).
-const SEGV_MAPERR: i32 = 1;
-const SEGV_ACCERR: i32 = 2;
-const BUS_ADRALN: i32 = 1;
-const ILL_ILLOPC: i32 = 1;
-const TRAP_BRKPT: i32 = 1;
-
 /// Instructions a slice may overrun to finish an LR/SC sequence (the ISA's constrained
 /// loops are at most 16 instructions).
 const LR_SC_GRACE: u64 = 32;
-
-/// The stack pointer register (x2).
-const REG_SP: usize = 2;
 
 /// How the process ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,7 +107,7 @@ pub struct Process {
     /// Instruction limit (`--max-insns`).
     pub max_insns: Option<u64>,
     /// Resource limits (soft, hard), by resource number.
-    pub rlimits: [(u64, u64); crate::syscalls::RLIM_NLIMITS],
+    pub rlimits: [(u64, u64); crate::abi::resource::RLIM_NLIMITS],
     /// membarrier registrations (command bits).
     pub membarrier_registered: u64,
     /// ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF.
@@ -142,10 +134,10 @@ impl Process {
         )
         .map_err(|e| format!("{exe_path}: {e}"))?;
         let mut vfs = Vfs::with_commit_limit(config, &image.exe_path, program, commit)?;
-        let rlimits = crate::syscalls::DEFAULT_RLIMITS;
-        vfs.set_fd_limit(rlimits[crate::syscalls::RLIMIT_NOFILE].0);
+        let rlimits = crate::kernel::syscalls::DEFAULT_RLIMITS;
+        vfs.set_fd_limit(rlimits[crate::abi::resource::RLIMIT_NOFILE].0);
         let mut cpu = Cpu::new(image.entry);
-        cpu.set_reg(REG_SP, image.initial_sp);
+        cpu.set_reg(SP, image.initial_sp);
         Ok(Process {
             cpu,
             cache: DecodeCache::new(),
@@ -322,7 +314,7 @@ impl Process {
     ) {
         let name = row
             .map(|r| r.name)
-            .or_else(|| syscalls::names::syscall_name(nr))
+            .or_else(|| crate::abi::unistd::syscall_name(nr))
             .unwrap_or("unknown");
         let fmt = row.map(|r| r.args).unwrap_or("xxxxxx");
         let mut line = format!("{tid} {name}(");
@@ -330,7 +322,7 @@ impl Process {
             if i > 0 {
                 line.push(',');
             }
-            let a = args[i];
+            let a = args.raw(i);
             match f {
                 'd' | 'f' => line.push_str(&(a as i64 as i32).to_string()),
                 'u' => line.push_str(&a.to_string()),

@@ -162,9 +162,3 @@ impl std::fmt::Display for Errno {
         f.write_str(self.name())
     }
 }
-
-impl From<crate::mem::MemFault> for Errno {
-    fn from(_: crate::mem::MemFault) -> Errno {
-        Errno::EFAULT
-    }
-}

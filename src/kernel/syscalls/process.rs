@@ -1,9 +1,12 @@
 //! Process identity and lifetime: exit, ids, uname, resource limits, tid address and the
 //! robust futex list.
 
-use super::abi::Writer;
 use super::{Args, Errno, SysResult, Syscall, fail, handle, partial};
-use crate::process::{ExitReason, GUEST_PID, GUEST_PPID, GUEST_UID, Process};
+use crate::abi::Writer;
+use crate::abi::resource::*;
+use crate::abi::wait::*;
+use crate::kernel::process::{ExitReason, GUEST_PID, GUEST_PPID, GUEST_UID, Process};
+use crate::kernel::uaccess::Store;
 use crate::vfs::fd::NR_OPEN;
 
 /// Rows of the dispatch table for this family.
@@ -37,7 +40,7 @@ pub const TABLE: &[Syscall] = &[
 ];
 
 fn sys_exit_group(p: &mut Process, a: &Args) -> SysResult {
-    p.exit = Some(ExitReason::Exited((a[0] & 0xff) as i32));
+    p.exit = Some(ExitReason::Exited((a.raw(0) & 0xff) as i32));
     Ok(0)
 }
 
@@ -68,18 +71,9 @@ fn sys_uname(p: &mut Process, a: &Args) -> SysResult {
     for field in UTSNAME {
         w.bytes(field.as_bytes()).zeros(65 - field.len());
     }
-    w.store(&mut p.mem, a[0])?;
+    w.store(&mut p.mem, a.ptr(0))?;
     Ok(0)
 }
-
-/// RLIM_INFINITY.
-const INFINITY: u64 = u64::MAX;
-/// Number of resources (RLIM_NLIMITS).
-pub const RLIM_NLIMITS: usize = 16;
-/// RLIMIT_NPROC.
-pub const RLIMIT_NPROC: usize = 6;
-/// RLIMIT_NOFILE.
-pub const RLIMIT_NOFILE: usize = 7;
 
 /// Linux's `THREAD_SIZE` on riscv64 (16 KiB kernel stacks).
 const THREAD_SIZE: u64 = 16 << 10;
@@ -153,14 +147,14 @@ fn set_limit(p: &mut Process, r: usize, (cur, max): (u64, u64)) -> Result<(), Er
 }
 
 fn sys_getrlimit(p: &mut Process, a: &Args) -> SysResult {
-    let r = resource(a[0])?;
-    write_rlimit(p, a[1], p.rlimits[r])?;
+    let r = resource(a.raw(0))?;
+    write_rlimit(p, a.ptr(1), p.rlimits[r])?;
     Ok(0)
 }
 
 fn sys_setrlimit(p: &mut Process, a: &Args) -> SysResult {
-    let r = resource(a[0])?;
-    let new = read_rlimit(p, a[1])?;
+    let r = resource(a.raw(0))?;
+    let new = read_rlimit(p, a.ptr(1))?;
     set_limit(p, r, new)?;
     Ok(0)
 }
@@ -168,7 +162,7 @@ fn sys_setrlimit(p: &mut Process, a: &Args) -> SysResult {
 /// `prlimit64`, with Linux's order of checks: the new limit is read (EFAULT), then the
 /// pid looked up (ESRCH; any thread of the process), then the resource checked (EINVAL).
 fn sys_prlimit64(p: &mut Process, a: &Args) -> SysResult {
-    let (pid, new, old) = (a[0] as i32, a[2], a[3]);
+    let (pid, new, old) = (a.int(0), a.ptr(2), a.ptr(3));
     let new = if new != 0 {
         Some(read_rlimit(p, new)?)
     } else {
@@ -177,7 +171,7 @@ fn sys_prlimit64(p: &mut Process, a: &Args) -> SysResult {
     if pid < 0 || pid != 0 && !p.has_thread(pid as u64) {
         return Err(Errno::ESRCH.into());
     }
-    let r = resource(a[1])?;
+    let r = resource(a.raw(1))?;
     let prev = p.rlimits[r];
     if let Some(new) = new {
         set_limit(p, r, new)?;
@@ -202,17 +196,12 @@ fn sys_sysinfo(p: &mut Process, a: &Args) -> SysResult {
     w.u64(0).u64(0); // totalswap, freeswap
     w.u16(1).u16(0).u32(0); // procs, pad (+ alignment)
     w.u64(0).u64(0).u32(1).u32(0); // totalhigh, freehigh, mem_unit, tail padding
-    w.store(&mut p.mem, a[0])?;
+    w.store(&mut p.mem, a.ptr(0))?;
     Ok(0)
 }
 
-const WNOHANG: u64 = 1;
-const WUNTRACED: u64 = 2;
-const WCONTINUED: u64 = 8;
-const WALL_FLAGS: u64 = 0xe000_0000; // __WNOTHREAD | __WALL | __WCLONE
-
 fn sys_wait4(_p: &mut Process, a: &Args) -> SysResult {
-    if a[2] & !(WNOHANG | WUNTRACED | WCONTINUED | WALL_FLAGS) != 0 {
+    if a.raw(2) & !(WNOHANG | WUNTRACED | WCONTINUED | WALL_FLAGS) != 0 {
         return Err(Errno::EINVAL.into());
     }
     Err(Errno::ECHILD.into())

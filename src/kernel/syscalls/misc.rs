@@ -1,8 +1,11 @@
 //! Randomness, scheduling and CPU-description syscalls.
 
-use super::abi::Writer;
 use super::{Args, Errno, SysResult, Syscall, fail, handle, partial};
-use crate::process::{GUEST_PID, Process};
+use crate::abi::Writer;
+use crate::abi::hwprobe::*;
+use crate::abi::random::*;
+use crate::kernel::process::{GUEST_PID, Process};
+use crate::kernel::uaccess::Store;
 
 /// Rows of the dispatch table for this family.
 pub const TABLE: &[Syscall] = &[
@@ -41,7 +44,7 @@ const FLUSH_ICACHE_LOCAL: u64 = 1;
 /// LOCAL flag changes nothing); stores already invalidate what they overwrite, so this also
 /// covers code changed by other means.
 fn sys_riscv_flush_icache(p: &mut Process, a: &Args) -> SysResult {
-    let (start, end, flags) = (a[0], a[1], a[2]);
+    let (start, end, flags) = (a.raw(0), a.raw(1), a.raw(2));
     if flags & !FLUSH_ICACHE_LOCAL != 0 {
         return Err(Errno::EINVAL.into());
     }
@@ -49,12 +52,8 @@ fn sys_riscv_flush_icache(p: &mut Process, a: &Args) -> SysResult {
     Ok(0)
 }
 
-const GRND_NONBLOCK: u64 = 1;
-const GRND_RANDOM: u64 = 2;
-const GRND_INSECURE: u64 = 4;
-
 fn sys_getrandom(p: &mut Process, a: &Args) -> SysResult {
-    let (buf, len, flags) = (a[0], a[1].min(i32::MAX as u64) as usize, a[2]);
+    let (buf, len, flags) = (a.ptr(0), a.size(1).min(i32::MAX as u64) as usize, a.raw(2));
     if flags & !(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE) != 0
         || flags & (GRND_RANDOM | GRND_INSECURE) == GRND_RANDOM | GRND_INSECURE
     {
@@ -85,32 +84,14 @@ fn check_pid(pid: u64) -> Result<(), Errno> {
 }
 
 fn sys_sched_getaffinity(p: &mut Process, a: &Args) -> SysResult {
-    check_pid(a[0])?;
-    let len = a[1];
+    check_pid(a.raw(0))?;
+    let len = a.size(1);
     // The kernel's cpumask is one unsigned long here (one CPU).
     if len < 8 || !len.is_multiple_of(8) {
         return Err(Errno::EINVAL.into());
     }
-    p.mem.write_bytes(a[2], &1u64.to_le_bytes())?;
+    p.mem.write_bytes(a.ptr(2), &1u64.to_le_bytes())?;
     Ok(8)
-}
-
-/// riscv_hwprobe keys (asm/hwprobe.h).
-mod key {
-    pub const MVENDORID: i64 = 0;
-    pub const MARCHID: i64 = 1;
-    pub const MIMPID: i64 = 2;
-    pub const BASE_BEHAVIOR: i64 = 3;
-    pub const IMA_EXT_0: i64 = 4;
-    pub const CPUPERF_0: i64 = 5;
-    pub const ZICBOZ_BLOCK_SIZE: i64 = 6;
-    pub const HIGHEST_VIRT_ADDRESS: i64 = 7;
-    pub const TIME_CSR_FREQ: i64 = 8;
-    pub const MISALIGNED_SCALAR_PERF: i64 = 9;
-    pub const MISALIGNED_VECTOR_PERF: i64 = 10;
-    pub const ZICBOM_BLOCK_SIZE: i64 = 12;
-    pub const ZICBOP_BLOCK_SIZE: i64 = 15;
-    pub const IMA_EXT_1: i64 = 16;
 }
 
 /// RISCV_HWPROBE_BASE_BEHAVIOR_IMA.
@@ -127,7 +108,8 @@ const MISALIGNED_VECTOR_UNSUPPORTED: u64 = 4;
 const WHICH_CPUS: u64 = 1;
 
 fn sys_riscv_hwprobe(p: &mut Process, a: &Args) -> SysResult {
-    let (pairs, count, cpusetsize, cpus, flags) = (a[0], a[1], a[2], a[3], a[4]);
+    let (pairs, count, cpusetsize, cpus, flags) =
+        (a.ptr(0), a.size(1), a.size(2), a.ptr(3), a.raw(4));
     if flags & !WHICH_CPUS != 0 {
         return Err(Errno::EINVAL.into());
     }
@@ -172,27 +154,9 @@ fn sys_riscv_hwprobe(p: &mut Process, a: &Args) -> SysResult {
     Ok(0)
 }
 
-mod membarrier {
-    pub const QUERY: u64 = 0;
-    pub const GLOBAL: u64 = 1;
-    pub const GLOBAL_EXPEDITED: u64 = 2;
-    pub const REGISTER_GLOBAL_EXPEDITED: u64 = 4;
-    pub const PRIVATE_EXPEDITED: u64 = 8;
-    pub const REGISTER_PRIVATE_EXPEDITED: u64 = 16;
-    pub const PRIVATE_EXPEDITED_SYNC_CORE: u64 = 32;
-    pub const REGISTER_PRIVATE_EXPEDITED_SYNC_CORE: u64 = 64;
-    pub const SUPPORTED: u64 = GLOBAL
-        | GLOBAL_EXPEDITED
-        | REGISTER_GLOBAL_EXPEDITED
-        | PRIVATE_EXPEDITED
-        | REGISTER_PRIVATE_EXPEDITED
-        | PRIVATE_EXPEDITED_SYNC_CORE
-        | REGISTER_PRIVATE_EXPEDITED_SYNC_CORE;
-}
-
 fn sys_membarrier(p: &mut Process, a: &Args) -> SysResult {
-    use membarrier::*;
-    let (cmd, flags) = (a[0], a[1]);
+    use crate::abi::membarrier::*;
+    let (cmd, flags) = (a.raw(0), a.raw(1));
     if flags != 0 {
         return Err(Errno::EINVAL.into());
     }

@@ -1,5 +1,5 @@
-//! The Linux constants the VFS interprets (riscv64 uses the asm-generic values): open flags,
-//! `*at` flags, file types, seek modes, limits and device numbers.
+//! Open flags, `*at` flags, seek modes, rename flags and access modes (asm-generic/fcntl.h,
+//! linux/fcntl.h, linux/fs.h), as riscv64 uses them.
 
 /// Open for reading only.
 pub const O_RDONLY: u32 = 0;
@@ -66,38 +66,6 @@ pub const AT_EMPTY_PATH: u32 = 0x1000;
 /// statx: the sync-type bits.
 pub const AT_STATX_SYNC_TYPE: u32 = 0x6000;
 
-/// File-type mask of `st_mode`.
-pub const S_IFMT: u32 = 0o170000;
-/// Socket.
-pub const S_IFSOCK: u32 = 0o140000;
-/// Symbolic link.
-pub const S_IFLNK: u32 = 0o120000;
-/// Regular file.
-pub const S_IFREG: u32 = 0o100000;
-/// Block device.
-pub const S_IFBLK: u32 = 0o060000;
-/// Directory.
-pub const S_IFDIR: u32 = 0o040000;
-/// Character device.
-pub const S_IFCHR: u32 = 0o020000;
-/// FIFO (pipe).
-pub const S_IFIFO: u32 = 0o010000;
-/// Sticky bit: in a directory, only the owner may remove or rename entries.
-pub const S_ISVTX: u32 = 0o1000;
-
-/// `d_type` of an unknown file.
-pub const DT_UNKNOWN: u8 = 0;
-/// `d_type` of a FIFO.
-pub const DT_FIFO: u8 = 1;
-/// `d_type` of a character device.
-pub const DT_CHR: u8 = 2;
-/// `d_type` of a directory.
-pub const DT_DIR: u8 = 4;
-/// `d_type` of a regular file.
-pub const DT_REG: u8 = 8;
-/// `d_type` of a symlink.
-pub const DT_LNK: u8 = 10;
-
 /// Seek to an absolute offset.
 pub const SEEK_SET: u32 = 0;
 /// Seek relative to the current offset.
@@ -123,44 +91,43 @@ pub const W_OK: u32 = 2;
 /// `access` mode: execute/search permission.
 pub const X_OK: u32 = 1;
 
-/// Longest path, including the terminating NUL.
-pub const PATH_MAX: usize = 4096;
-/// Longest path component.
-pub const NAME_MAX: usize = 255;
-/// Most symlinks one lookup follows before ELOOP.
-pub const MAX_SYMLINKS: u32 = 40;
-/// The default soft RLIMIT_NOFILE: fds are below this until the guest raises it.
-pub const NOFILE_LIMIT: i32 = 1024;
-/// Writes of at most this many bytes to a pipe are atomic.
-pub const PIPE_BUF: usize = 4096;
-/// Default pipe capacity (16 pages).
-pub const PIPE_DEFAULT_SIZE: usize = 65536;
-/// Largest pipe capacity an unprivileged process may set (`/proc/sys/fs/pipe-max-size`).
-pub const PIPE_MAX_SIZE: usize = 1 << 20;
-/// Largest count one read or write transfers (`MAX_RW_COUNT`).
-pub const MAX_RW_COUNT: usize = 0x7fff_f000;
-/// Largest file size (`MAX_LFS_FILESIZE`).
-pub const MAX_FILE_SIZE: u64 = i64::MAX as u64;
-/// Preferred I/O size reported in `st_blksize`.
-pub const BLKSIZE: u32 = 4096;
+/// fcntl: duplicate to the lowest free fd at or above the argument.
+pub const F_DUPFD: u32 = 0;
+/// fcntl: read the fd flags (FD_CLOEXEC).
+pub const F_GETFD: u32 = 1;
+/// fcntl: set the fd flags.
+pub const F_SETFD: u32 = 2;
+/// fcntl: read the file status flags.
+pub const F_GETFL: u32 = 3;
+/// fcntl: set the file status flags in `SETFL_MASK`.
+pub const F_SETFL: u32 = 4;
+/// fcntl: test a POSIX record lock.
+pub const F_GETLK: u32 = 5;
+/// fcntl: take or release a POSIX record lock without waiting.
+pub const F_SETLK: u32 = 6;
+/// fcntl: take a POSIX record lock, waiting.
+pub const F_SETLKW: u32 = 7;
+/// fcntl: test an open-file-description lock.
+pub const F_OFD_GETLK: u32 = 36;
+/// fcntl: take or release an open-file-description lock without waiting.
+pub const F_OFD_SETLK: u32 = 37;
+/// fcntl: take an open-file-description lock, waiting.
+pub const F_OFD_SETLKW: u32 = 38;
+/// fcntl: whether the argument fd refers to the same open file.
+pub const F_DUPFD_QUERY: u32 = 1027;
+/// fcntl: F_DUPFD with FD_CLOEXEC set on the new fd.
+pub const F_DUPFD_CLOEXEC: u32 = 1030;
+/// fcntl: set a pipe's capacity.
+pub const F_SETPIPE_SZ: u32 = 1031;
+/// fcntl: read a pipe's capacity.
+pub const F_GETPIPE_SZ: u32 = 1032;
+// Lock types.
+/// `l_type`: a read lock.
+pub const F_RDLCK: i16 = 0;
+/// `l_type`: a write lock.
+pub const F_WRLCK: i16 = 1;
+/// `l_type`: unlock.
+pub const F_UNLCK: i16 = 2;
 
-/// The uid and gid of every file (the guest's own ids).
-pub const OWNER_ID: u32 = 1000;
-
-/// `makedev` as the kernel encodes it in `st_dev`/`st_rdev` (new_encode_dev).
-pub const fn encode_dev(major: u32, minor: u32) -> u64 {
-    (minor as u64 & 0xff) | ((major as u64) << 8) | ((minor as u64 & !0xff) << 12)
-}
-
-/// Device (major, minor) of the in-memory filesystem (an anonymous device, like tmpfs).
-pub const FS_DEV: (u32, u32) = (0, 32);
-/// Device (major, minor) of pipes and of the host streams (pipefs).
-pub const PIPE_DEV: (u32, u32) = (0, 15);
-/// Device (major, minor) of eventfds and epoll instances (anon_inodefs).
-pub const ANON_DEV: (u32, u32) = (0, 14);
-/// Mount id of anon_inodefs, for `statx`.
-pub const ANON_MNT_ID: u64 = 13;
-/// Mount id of the in-memory filesystem, for `statx`.
-pub const FS_MNT_ID: u64 = 25;
-/// Mount id of pipefs, for `statx`.
-pub const PIPE_MNT_ID: u64 = 14;
+/// posix_fadvise advice values.
+pub const POSIX_FADV_NOREUSE: u64 = 5;

@@ -1,11 +1,15 @@
 //! Time syscalls. Every clock is virtual: derived from the retired-instruction count and the
 //! `--epoch`; sleeping advances virtual time and never waits on the host.
 
-use super::abi::{read_timespec, timespec};
 use super::{Args, Errno, SysError, SysResult, Syscall, fail, handle};
-use crate::process::Process;
-use crate::sched::Wait;
-use crate::timers::{ITIMER_PROF, ITimer};
+use crate::abi::time::timespec;
+use crate::abi::time::*;
+use crate::cpu::regs::A0;
+use crate::kernel::process::Process;
+use crate::kernel::sched::Wait;
+use crate::kernel::timers::{ITIMER_PROF, ITimer};
+use crate::kernel::uaccess::Store;
+use crate::kernel::uaccess::read_timespec;
 
 /// Rows of the dispatch table for this family.
 pub const TABLE: &[Syscall] = &[
@@ -44,7 +48,7 @@ fn clock_kind(id: i32) -> Result<ClockKind, Errno> {
         // Dynamic CPU clocks of this process or thread: ~pid << 3 | type (2 = sched, 6 = thread).
         id if id < 0 => {
             let pid = !(id >> 3) as u64;
-            if pid == 0 || pid == crate::process::GUEST_PID {
+            if pid == 0 || pid == crate::kernel::process::GUEST_PID {
                 Ok(ClockKind::Cpu)
             } else {
                 Err(Errno::EINVAL)
@@ -64,31 +68,31 @@ fn now_ns(p: &Process, kind: &ClockKind) -> u128 {
 }
 
 fn sys_clock_gettime(p: &mut Process, a: &Args) -> SysResult {
-    let kind = clock_kind(a[0] as i32)?;
+    let kind = clock_kind(a.int(0))?;
     let t = now_ns(p, &kind);
-    timespec(t).store(&mut p.mem, a[1])?;
+    timespec(t).store(&mut p.mem, a.ptr(1))?;
     Ok(0)
 }
 
 fn sys_clock_getres(p: &mut Process, a: &Args) -> SysResult {
-    clock_kind(a[0] as i32)?;
-    if a[1] != 0 {
-        timespec(p.clock.resolution_ns() as u128).store(&mut p.mem, a[1])?;
+    clock_kind(a.int(0))?;
+    if a.ptr(1) != 0 {
+        timespec(p.clock.resolution_ns() as u128).store(&mut p.mem, a.ptr(1))?;
     }
     Ok(0)
 }
 
 fn sys_gettimeofday(p: &mut Process, a: &Args) -> SysResult {
     let t = p.clock.realtime_ns(p.instret());
-    if a[0] != 0 {
-        let mut w = super::abi::Writer::new();
+    if a.ptr(0) != 0 {
+        let mut w = crate::abi::Writer::new();
         w.i64((t / 1_000_000_000) as i64)
             .i64((t % 1_000_000_000 / 1000) as i64);
-        w.store(&mut p.mem, a[0])?;
+        w.store(&mut p.mem, a.ptr(0))?;
     }
-    if a[1] != 0 {
+    if a.ptr(1) != 0 {
         // struct timezone: UTC, no DST.
-        p.mem.write_bytes(a[1], &[0; 8])?;
+        p.mem.write_bytes(a.ptr(1), &[0; 8])?;
     }
     Ok(0)
 }
@@ -101,31 +105,29 @@ fn sleep_until(p: &mut Process, deadline: u128, rem: u64) -> SysResult {
     if deadline <= p.monotonic_ns() {
         return Ok(0);
     }
-    p.cpu.set_reg(10, 0);
+    p.cpu.set_reg(A0, 0);
     p.block_current(Wait::Sleep { deadline, rem });
     Err(SysError::Switched)
 }
 
 fn sys_nanosleep(p: &mut Process, a: &Args) -> SysResult {
-    let ns = read_timespec(&p.mem, a[0])??;
+    let ns = read_timespec(&p.mem, a.ptr(0))??;
     let deadline = p.monotonic_ns() + ns;
-    sleep_until(p, deadline, a[1])
+    sleep_until(p, deadline, a.ptr(1))
 }
-
-const TIMER_ABSTIME: u64 = 1;
 
 fn sys_clock_nanosleep(p: &mut Process, a: &Args) -> SysResult {
     // clock_nanosleep returns the error number itself, not -1/errno, but the raw syscall
     // returns -errno like every other call.
-    let kind = clock_kind(a[0] as i32)?;
-    if matches!(kind, ClockKind::Cpu) && a[0] as i32 == 3 {
+    let kind = clock_kind(a.int(0))?;
+    if matches!(kind, ClockKind::Cpu) && a.int(0) == 3 {
         return Err(Errno::EINVAL.into());
     }
-    let ns = read_timespec(&p.mem, a[2])??;
-    let (sleep, rem) = if a[1] & TIMER_ABSTIME != 0 {
+    let ns = read_timespec(&p.mem, a.ptr(2))??;
+    let (sleep, rem) = if a.raw(1) & TIMER_ABSTIME != 0 {
         (ns.saturating_sub(now_ns(p, &kind)), 0)
     } else {
-        (ns, a[3])
+        (ns, a.ptr(3))
     };
     let deadline = p.monotonic_ns() + sleep;
     sleep_until(p, deadline, rem)
@@ -154,7 +156,7 @@ fn itimerval(p: &Process, which: usize) -> Vec<u8> {
     let left = t
         .deadline
         .map_or(0, |d| d.saturating_sub(p.itimer_now(which)).max(1000));
-    let mut w = super::abi::Writer::new();
+    let mut w = crate::abi::Writer::new();
     for ns in [t.interval, left] {
         w.i64((ns / 1_000_000_000) as i64)
             .i64((ns % 1_000_000_000 / 1000) as i64);
@@ -170,24 +172,24 @@ fn itimer_which(v: u64) -> Result<usize, SysError> {
 }
 
 fn sys_getitimer(p: &mut Process, a: &Args) -> SysResult {
-    let which = itimer_which(a[0])?;
+    let which = itimer_which(a.raw(0))?;
     let v = itimerval(p, which);
-    p.mem.write_bytes(a[1], &v)?;
+    p.mem.write_bytes(a.ptr(1), &v)?;
     Ok(0)
 }
 
 fn sys_setitimer(p: &mut Process, a: &Args) -> SysResult {
-    let which = itimer_which(a[0])?;
+    let which = itimer_which(a.raw(0))?;
     debug_assert!(which <= ITIMER_PROF);
     // A NULL new value disarms the timer, as Linux (with a warning) accepts.
-    let (interval, value) = if a[1] == 0 {
+    let (interval, value) = if a.ptr(1) == 0 {
         (0, 0)
     } else {
-        read_itimerval(p, a[1])?
+        read_itimerval(p, a.ptr(1))?
     };
-    if a[2] != 0 {
+    if a.ptr(2) != 0 {
         let old = itimerval(p, which);
-        p.mem.write_bytes(a[2], &old)?;
+        p.mem.write_bytes(a.ptr(2), &old)?;
     }
     p.itimers[which] = if value == 0 {
         ITimer::default()

@@ -1,11 +1,12 @@
 //! Memory-management syscalls: brk, mmap, munmap, mremap, mprotect, madvise.
 
 use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
+use crate::abi::mman::*;
+use crate::kernel::process::Process;
 use crate::loader::layout::{MMAP_BOTTOM, MMAP_TOP};
 use crate::mem::{
     FileBacking, GUEST_SPACE, MapError, PAGE_SIZE, Region, RegionKind, page_ceil, page_floor, perm,
 };
-use crate::process::Process;
 
 /// Rows of the dispatch table for this family.
 pub const TABLE: &[Syscall] = &[
@@ -37,27 +38,8 @@ pub const TABLE: &[Syscall] = &[
     ),
 ];
 
-const PROT_READ: u64 = 1;
-const PROT_WRITE: u64 = 2;
-const PROT_EXEC: u64 = 4;
-const PROT_GROWSDOWN: u64 = 0x0100_0000;
-const PROT_GROWSUP: u64 = 0x0200_0000;
-
-const MAP_SHARED: u64 = 0x01;
-const MAP_PRIVATE: u64 = 0x02;
-const MAP_SHARED_VALIDATE: u64 = 0x03;
-const MAP_TYPE: u64 = 0x0f;
-const MAP_FIXED: u64 = 0x10;
-const MAP_ANONYMOUS: u64 = 0x20;
-const MAP_FIXED_NOREPLACE: u64 = 0x10_0000;
 /// The flags MAP_SHARED_VALIDATE accepts (Linux's LEGACY_MAP_MASK plus the validated ones).
 const MAP_KNOWN: u64 = 0x1_ffff_ffff & !MAP_TYPE;
-
-const MREMAP_MAYMOVE: u64 = 1;
-const MREMAP_FIXED: u64 = 2;
-const MREMAP_DONTUNMAP: u64 = 4;
-
-const MADV_DONTNEED: u64 = 4;
 
 /// Guest PROT_* bits to page permission bits (the values coincide).
 fn prot_bits(prot: u64) -> u8 {
@@ -73,7 +55,7 @@ fn map_errno(e: MapError) -> Errno {
 }
 
 fn sys_brk(p: &mut Process, a: &Args) -> SysResult {
-    let want = a[0];
+    let want = a.raw(0);
     let cur = p.mm.brk;
     if want < p.mm.brk_start {
         return Ok(cur);
@@ -116,7 +98,8 @@ fn place(p: &Process, hint: u64, len: u64) -> Result<u64, Errno> {
 }
 
 fn sys_mmap(p: &mut Process, a: &Args) -> SysResult {
-    let (addr, len, prot, flags, fd, off) = (a[0], a[1], a[2], a[3], a[4] as i32, a[5]);
+    let (addr, len, prot, flags, fd, off) =
+        (a.ptr(0), a.size(1), a.raw(2), a.raw(3), a.int(4), a.raw(5));
     let map_type = flags & MAP_TYPE;
     if len == 0 || off % PAGE_SIZE != 0 {
         return Err(Errno::EINVAL.into());
@@ -191,16 +174,16 @@ fn check_range(addr: u64, len: u64) -> Result<u64, Errno> {
 }
 
 fn sys_munmap(p: &mut Process, a: &Args) -> SysResult {
-    let len = check_range(a[0], a[1])?;
-    if a[1] == 0 {
+    let len = check_range(a.ptr(0), a.size(1))?;
+    if a.size(1) == 0 {
         return Err(Errno::EINVAL.into());
     }
-    p.mem.unmap(a[0], len).map_err(map_errno)?;
+    p.mem.unmap(a.ptr(0), len).map_err(map_errno)?;
     Ok(0)
 }
 
 fn sys_mprotect(p: &mut Process, a: &Args) -> SysResult {
-    let (addr, prot) = (a[0], a[2]);
+    let (addr, prot) = (a.ptr(0), a.raw(2));
     if prot & !(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP) != 0 {
         return Err(Errno::EINVAL.into());
     }
@@ -209,10 +192,10 @@ fn sys_mprotect(p: &mut Process, a: &Args) -> SysResult {
     if !addr.is_multiple_of(PAGE_SIZE) {
         return Err(Errno::EINVAL.into());
     }
-    if a[1] == 0 {
+    if a.size(1) == 0 {
         return Ok(0);
     }
-    let len = page_ceil(a[1]);
+    let len = page_ceil(a.size(1));
     if len == 0 || !p.mem.is_mapped(addr, len) {
         return Err(Errno::ENOMEM.into());
     }
@@ -240,8 +223,13 @@ fn map_like(p: &mut Process, like: &Region, at: u64, len: u64) -> Result<(), Err
 }
 
 fn sys_mremap(p: &mut Process, a: &Args) -> SysResult {
-    let (old, old_len, new_len, flags, new_addr) =
-        (a[0], page_ceil(a[1]), page_ceil(a[2]), a[3], a[4]);
+    let (old, old_len, new_len, flags, new_addr) = (
+        a.ptr(0),
+        page_ceil(a.size(1)),
+        page_ceil(a.size(2)),
+        a.raw(3),
+        a.ptr(4),
+    );
     if flags & !(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP) != 0 || old % PAGE_SIZE != 0 {
         return Err(Errno::EINVAL.into());
     }
@@ -326,8 +314,8 @@ fn sys_mremap(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_madvise(p: &mut Process, a: &Args) -> SysResult {
-    let (addr, advice) = (a[0], a[2]);
-    let len = check_range(addr, a[1])?;
+    let (addr, advice) = (a.ptr(0), a.raw(2));
+    let len = check_range(addr, a.size(1))?;
     if !matches!(advice, 0..=4 | 8..=25 | 100..=101) {
         return Err(Errno::EINVAL.into());
     }

@@ -5,13 +5,16 @@
 //! Guest buffers are checked whole before any transfer (EFAULT), as qemu-user does. Paths
 //! longer than PATH_MAX (no NUL in 4096 bytes) are ENAMETOOLONG.
 
-use super::abi::{Writer, stat as sabi};
 use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
+use crate::abi::fcntl::*;
+use crate::abi::ioctl::*;
+use crate::abi::limits::*;
+use crate::abi::{Writer, stat as sabi};
+use crate::kernel::process::Process;
+use crate::kernel::sched::ThreadCtx;
+use crate::kernel::signal::SIGPIPE;
+use crate::kernel::uaccess::Store;
 use crate::mem::{Access, GuestMemory, perm};
-use crate::process::Process;
-use crate::sched::ThreadCtx;
-use crate::signal::SIGPIPE;
-use crate::vfs::flags::*;
 use crate::vfs::io::IoKind;
 use crate::vfs::{FileKind, Vfs, VfsError};
 
@@ -130,11 +133,6 @@ fn note_broken_pipe(thread: &mut ThreadCtx, e: Errno) {
     }
 }
 
-/// The fd argument (the low 32 bits, as the kernel reads an `int`/`unsigned int`).
-fn fd_arg(v: u64) -> i32 {
-    v as i32
-}
-
 /// Reads a path argument: EFAULT for a bad pointer, ENAMETOOLONG without a NUL in the
 /// first [`PATH_MAX`] bytes.
 fn read_path(mem: &GuestMemory, addr: u64) -> Result<Vec<u8>, SysError> {
@@ -165,7 +163,7 @@ fn check_writable(mem: &GuestMemory, addr: u64, len: u64) -> Result<(), SysError
 // ---- read and write ----
 
 fn sys_read(p: &mut Process, a: &Args) -> SysResult {
-    let (fd, buf, count) = (fd_arg(a[0]), a[1], a[2]);
+    let (fd, buf, count) = (a.fd(0), a.ptr(1), a.size(2));
     p.vfs.check_io(fd, IoKind::Read)?;
     check_writable(&p.mem, buf, count)?;
     let data = p
@@ -177,7 +175,7 @@ fn sys_read(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_write(p: &mut Process, a: &Args) -> SysResult {
-    let (fd, buf, count) = (fd_arg(a[0]), a[1], a[2]);
+    let (fd, buf, count) = (a.fd(0), a.ptr(1), a.size(2));
     p.vfs.check_io(fd, IoKind::Write)?;
     check_user_buf(&p.mem, buf, count, perm::R)?;
     let data = p.mem.slice(buf, count.min(MAX_RW_COUNT as u64) as usize)?;
@@ -185,7 +183,7 @@ fn sys_write(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_pread64(p: &mut Process, a: &Args) -> SysResult {
-    let (fd, buf, count, off) = (fd_arg(a[0]), a[1], a[2], a[3] as i64);
+    let (fd, buf, count, off) = (a.fd(0), a.ptr(1), a.size(2), a.long(3));
     if off < 0 {
         return Err(Errno::EINVAL.into());
     }
@@ -202,7 +200,7 @@ fn sys_pread64(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_pwrite64(p: &mut Process, a: &Args) -> SysResult {
-    let (fd, buf, count, off) = (fd_arg(a[0]), a[1], a[2], a[3] as i64);
+    let (fd, buf, count, off) = (a.fd(0), a.ptr(1), a.size(2), a.long(3));
     if off < 0 {
         return Err(Errno::EINVAL.into());
     }
@@ -211,9 +209,6 @@ fn sys_pwrite64(p: &mut Process, a: &Args) -> SysResult {
     let data = p.mem.slice(buf, count.min(MAX_RW_COUNT as u64) as usize)?;
     Ok(p.vfs.pwrite(fd, data, off as u64)? as u64)
 }
-
-/// Most iovecs one readv/writev takes (UIO_MAXIOV).
-const UIO_MAXIOV: u64 = 1024;
 
 /// Reads and checks an iovec array: EINVAL for more than [`UIO_MAXIOV`] entries or a
 /// negative length, EFAULT for an unreadable array or (with `need`) an inaccessible buffer.
@@ -268,9 +263,9 @@ fn gather(mem: &GuestMemory, iovs: &[(u64, usize)]) -> Result<Vec<u8>, SysError>
 }
 
 fn sys_readv(p: &mut Process, a: &Args) -> SysResult {
-    let fd = fd_arg(a[0]);
+    let fd = a.fd(0);
     p.vfs.check_io(fd, IoKind::Read)?;
-    let iovs = read_iovecs(&p.mem, a[1], a[2], perm::W)?;
+    let iovs = read_iovecs(&p.mem, a.ptr(1), a.size(2), perm::W)?;
     let total = iovs.iter().map(|v| v.1).sum();
     let data = p.vfs.read(fd, total, &mut p.rng).map_err(vfs_err)?;
     scatter(&mut p.mem, &iovs, &data)?;
@@ -278,20 +273,20 @@ fn sys_readv(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_writev(p: &mut Process, a: &Args) -> SysResult {
-    let fd = fd_arg(a[0]);
+    let fd = a.fd(0);
     p.vfs.check_io(fd, IoKind::Write)?;
-    let iovs = read_iovecs(&p.mem, a[1], a[2], perm::R)?;
+    let iovs = read_iovecs(&p.mem, a.ptr(1), a.size(2), perm::R)?;
     let data = gather(&p.mem, &iovs)?;
     write_resumable(&mut p.vfs, &mut p.thread, fd, &data)
 }
 
 fn sys_preadv(p: &mut Process, a: &Args) -> SysResult {
-    let (fd, off) = (fd_arg(a[0]), a[3] as i64);
+    let (fd, off) = (a.fd(0), a.long(3));
     if off < 0 {
         return Err(Errno::EINVAL.into());
     }
     p.vfs.check_io(fd, IoKind::PRead)?;
-    let iovs = read_iovecs(&p.mem, a[1], a[2], perm::W)?;
+    let iovs = read_iovecs(&p.mem, a.ptr(1), a.size(2), perm::W)?;
     let total = iovs.iter().map(|v| v.1).sum();
     let data = p.vfs.pread(fd, total, off as u64, &mut p.rng)?;
     scatter(&mut p.mem, &iovs, &data)?;
@@ -299,12 +294,12 @@ fn sys_preadv(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_pwritev(p: &mut Process, a: &Args) -> SysResult {
-    let (fd, off) = (fd_arg(a[0]), a[3] as i64);
+    let (fd, off) = (a.fd(0), a.long(3));
     if off < 0 {
         return Err(Errno::EINVAL.into());
     }
     p.vfs.check_io(fd, IoKind::PWrite)?;
-    let iovs = read_iovecs(&p.mem, a[1], a[2], perm::R)?;
+    let iovs = read_iovecs(&p.mem, a.ptr(1), a.size(2), perm::R)?;
     let data = gather(&p.mem, &iovs)?;
     Ok(p.vfs.pwrite(fd, &data, off as u64)? as u64)
 }
@@ -324,7 +319,7 @@ fn read_offset(mem: &GuestMemory, addr: u64) -> Result<Option<u64>, SysError> {
 
 fn sys_copy_file_range(p: &mut Process, a: &Args) -> SysResult {
     let (fd_in, off_in_p, fd_out, off_out_p, len, flags) =
-        (fd_arg(a[0]), a[1], fd_arg(a[2]), a[3], a[4], a[5]);
+        (a.fd(0), a.raw(1), a.fd(2), a.raw(3), a.raw(4), a.raw(5));
     if flags != 0 {
         return Err(Errno::EINVAL.into());
     }
@@ -345,7 +340,7 @@ fn sys_copy_file_range(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_sendfile(p: &mut Process, a: &Args) -> SysResult {
-    let (fd_out, fd_in, off_p, count) = (fd_arg(a[0]), fd_arg(a[1]), a[2], a[3]);
+    let (fd_out, fd_in, off_p, count) = (a.fd(0), a.fd(1), a.ptr(2), a.size(3));
     p.vfs.fd_info(fd_out)?;
     p.vfs.fd_info(fd_in)?;
     let off = read_offset(&p.mem, off_p)?;
@@ -370,21 +365,21 @@ fn sys_sendfile(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_lseek(p: &mut Process, a: &Args) -> SysResult {
-    Ok(p.vfs.lseek(fd_arg(a[0]), a[1] as i64, a[2] as u32)?)
+    Ok(p.vfs.lseek(a.fd(0), a.long(1), a.uint(2))?)
 }
 
 fn sys_ftruncate(p: &mut Process, a: &Args) -> SysResult {
-    let len = a[1] as i64;
+    let len = a.long(1);
     if len < 0 {
         return Err(Errno::EINVAL.into());
     }
-    p.vfs.ftruncate(fd_arg(a[0]), len as u64)?;
+    p.vfs.ftruncate(a.fd(0), len as u64)?;
     Ok(0)
 }
 
 fn sys_truncate(p: &mut Process, a: &Args) -> SysResult {
-    let path = read_path(&p.mem, a[0])?;
-    let len = a[1] as i64;
+    let path = read_path(&p.mem, a.ptr(0))?;
+    let len = a.long(1);
     if len < 0 {
         return Err(Errno::EINVAL.into());
     }
@@ -393,15 +388,12 @@ fn sys_truncate(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_fsync(p: &mut Process, a: &Args) -> SysResult {
-    p.vfs.fsync(fd_arg(a[0]))?;
+    p.vfs.fsync(a.fd(0))?;
     Ok(0)
 }
 
-/// posix_fadvise advice values.
-const POSIX_FADV_NOREUSE: u64 = 5;
-
 fn sys_fadvise64(p: &mut Process, a: &Args) -> SysResult {
-    let fd = fd_arg(a[0]);
+    let fd = a.fd(0);
     let info = p.vfs.fd_info(fd)?;
     if info.path_only {
         return Err(Errno::EBADF.into());
@@ -409,7 +401,7 @@ fn sys_fadvise64(p: &mut Process, a: &Args) -> SysResult {
     if info.kind == FileKind::Fifo {
         return Err(Errno::ESPIPE.into());
     }
-    if a[3] > POSIX_FADV_NOREUSE || (a[2] as i64) < 0 {
+    if a.raw(3) > POSIX_FADV_NOREUSE || a.long(2) < 0 {
         return Err(Errno::EINVAL.into());
     }
     // Advice only: nothing is cached, so every advice is already followed.
@@ -419,19 +411,19 @@ fn sys_fadvise64(p: &mut Process, a: &Args) -> SysResult {
 // ---- open, close, fds ----
 
 fn sys_openat(p: &mut Process, a: &Args) -> SysResult {
-    let path = read_path(&p.mem, a[1])?;
-    Ok(p.vfs.open(fd_arg(a[0]), &path, a[2] as u32, a[3] as u32)? as u64)
+    let path = read_path(&p.mem, a.ptr(1))?;
+    Ok(p.vfs.open(a.fd(0), &path, a.uint(2), a.uint(3))? as u64)
 }
 
 fn sys_close(p: &mut Process, a: &Args) -> SysResult {
-    p.vfs.close(fd_arg(a[0]))?;
+    p.vfs.close(a.fd(0))?;
     Ok(0)
 }
 
 fn sys_close_range(p: &mut Process, a: &Args) -> SysResult {
     const CLOSE_RANGE_UNSHARE: u64 = 2;
     const CLOSE_RANGE_CLOEXEC: u64 = 4;
-    let (first, last, flags) = (a[0] as u32, a[1] as u32, a[2]);
+    let (first, last, flags) = (a.uint(0), a.uint(1), a.raw(2));
     if flags & !(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) != 0 || first > last {
         return Err(Errno::EINVAL.into());
     }
@@ -442,18 +434,18 @@ fn sys_close_range(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_dup(p: &mut Process, a: &Args) -> SysResult {
-    Ok(p.vfs.dup(fd_arg(a[0]))? as u64)
+    Ok(p.vfs.dup(a.fd(0))? as u64)
 }
 
 fn sys_dup3(p: &mut Process, a: &Args) -> SysResult {
-    Ok(p.vfs.dup3(fd_arg(a[0]), fd_arg(a[1]), a[2] as u32)? as u64)
+    Ok(p.vfs.dup3(a.fd(0), a.fd(1), a.uint(2))? as u64)
 }
 
 fn sys_pipe2(p: &mut Process, a: &Args) -> SysResult {
-    let (r, w) = p.vfs.pipe(a[1] as u32)?;
+    let (r, w) = p.vfs.pipe(a.uint(1))?;
     let mut out = Writer::new();
     out.u32(r as u32).u32(w as u32);
-    if out.store(&mut p.mem, a[0]).is_err() {
+    if out.store(&mut p.mem, a.ptr(0)).is_err() {
         let _ = p.vfs.close(r);
         let _ = p.vfs.close(w);
         return Err(Errno::EFAULT.into());
@@ -462,28 +454,9 @@ fn sys_pipe2(p: &mut Process, a: &Args) -> SysResult {
 }
 
 // fcntl commands.
-const F_DUPFD: u32 = 0;
-const F_GETFD: u32 = 1;
-const F_SETFD: u32 = 2;
-const F_GETFL: u32 = 3;
-const F_SETFL: u32 = 4;
-const F_GETLK: u32 = 5;
-const F_SETLK: u32 = 6;
-const F_SETLKW: u32 = 7;
-const F_OFD_GETLK: u32 = 36;
-const F_OFD_SETLK: u32 = 37;
-const F_OFD_SETLKW: u32 = 38;
-const F_DUPFD_QUERY: u32 = 1027;
-const F_DUPFD_CLOEXEC: u32 = 1030;
-const F_SETPIPE_SZ: u32 = 1031;
-const F_GETPIPE_SZ: u32 = 1032;
-// Lock types.
-const F_RDLCK: i16 = 0;
-const F_WRLCK: i16 = 1;
-const F_UNLCK: i16 = 2;
 
 fn sys_fcntl(p: &mut Process, a: &Args) -> SysResult {
-    let (fd, cmd, arg) = (fd_arg(a[0]), a[1] as u32, a[2]);
+    let (fd, cmd, arg) = (a.fd(0), a.uint(1), a.raw(2));
     let info = p.vfs.fd_info(fd)?;
     if info.path_only && !matches!(cmd, F_DUPFD | F_DUPFD_CLOEXEC | F_GETFD | F_SETFD | F_GETFL) {
         return Err(Errno::EBADF.into());
@@ -542,14 +515,9 @@ fn sys_fcntl(p: &mut Process, a: &Args) -> SysResult {
 }
 
 // ioctl requests.
-const TCGETS: u32 = 0x5401;
-const FIONREAD: u32 = 0x541b;
-const FIONBIO: u32 = 0x5421;
-const FIONCLEX: u32 = 0x5450;
-const FIOCLEX: u32 = 0x5451;
 
 fn sys_ioctl(p: &mut Process, a: &Args) -> SysResult {
-    let (fd, req, arg) = (fd_arg(a[0]), a[1] as u32, a[2]);
+    let (fd, req, arg) = (a.fd(0), a.uint(1), a.raw(2));
     let info = p.vfs.fd_info(fd)?;
     if info.path_only {
         return Err(Errno::EBADF.into());
@@ -581,8 +549,8 @@ fn sys_ioctl(p: &mut Process, a: &Args) -> SysResult {
 // ---- metadata ----
 
 fn sys_fstat(p: &mut Process, a: &Args) -> SysResult {
-    let st = p.vfs.fstat(fd_arg(a[0]))?;
-    sabi::stat(&st).store(&mut p.mem, a[1])?;
+    let st = p.vfs.fstat(a.fd(0))?;
+    sabi::stat(&st).store(&mut p.mem, a.ptr(1))?;
     Ok(0)
 }
 
@@ -595,11 +563,11 @@ fn read_at_path(mem: &GuestMemory, addr: u64, flags: u32) -> Result<Vec<u8>, Sys
     read_path(mem, addr)
 }
 
-/// The file named by (dirfd `a[0]`, path `a[1]`) as newfstatat and statx resolve it.
+/// The file named by (dirfd argument 0, path argument 1) as newfstatat and statx resolve it.
 fn stat_dirfd_path(p: &mut Process, a: &Args, flags: u32) -> Result<crate::vfs::Stat, SysError> {
-    let path = read_at_path(&p.mem, a[1], flags)?;
+    let path = read_at_path(&p.mem, a.ptr(1), flags)?;
     let st = p.vfs.stat_at(
-        fd_arg(a[0]),
+        a.fd(0),
         &path,
         flags & AT_SYMLINK_NOFOLLOW == 0,
         flags & AT_EMPTY_PATH != 0,
@@ -608,17 +576,17 @@ fn stat_dirfd_path(p: &mut Process, a: &Args, flags: u32) -> Result<crate::vfs::
 }
 
 fn sys_newfstatat(p: &mut Process, a: &Args) -> SysResult {
-    let flags = a[3] as u32;
+    let flags = a.uint(3);
     if flags & !(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT) != 0 {
         return Err(Errno::EINVAL.into());
     }
     let st = stat_dirfd_path(p, a, flags)?;
-    sabi::stat(&st).store(&mut p.mem, a[2])?;
+    sabi::stat(&st).store(&mut p.mem, a.ptr(2))?;
     Ok(0)
 }
 
 fn sys_statx(p: &mut Process, a: &Args) -> SysResult {
-    let (flags, mask) = (a[2] as u32, a[3] as u32);
+    let (flags, mask) = (a.uint(2), a.uint(3));
     if flags & !(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE) != 0
         || flags & AT_STATX_SYNC_TYPE == AT_STATX_SYNC_TYPE
         || mask & sabi::STATX_RESERVED != 0
@@ -626,12 +594,12 @@ fn sys_statx(p: &mut Process, a: &Args) -> SysResult {
         return Err(Errno::EINVAL.into());
     }
     let st = stat_dirfd_path(p, a, flags)?;
-    sabi::statx(&st).store(&mut p.mem, a[4])?;
+    sabi::statx(&st).store(&mut p.mem, a.ptr(4))?;
     Ok(0)
 }
 
 fn sys_getdents64(p: &mut Process, a: &Args) -> SysResult {
-    let (fd, buf, count) = (fd_arg(a[0]), a[1], a[2] as u32 as usize);
+    let (fd, buf, count) = (a.fd(0), a.ptr(1), a.uint(2) as usize);
     let info = p.vfs.fd_info(fd)?;
     if info.path_only {
         return Err(Errno::EBADF.into());
@@ -647,7 +615,7 @@ fn sys_getdents64(p: &mut Process, a: &Args) -> SysResult {
             full = true;
             return false;
         }
-        sabi::dirent64(&mut out, e);
+        sabi::dirent64(&mut out, e.ino, e.next_offset, e.dtype, &e.name);
         true
     })?;
     if out.0.is_empty() && full {
@@ -658,11 +626,11 @@ fn sys_getdents64(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_readlinkat(p: &mut Process, a: &Args) -> SysResult {
-    let (dirfd, buf, size) = (fd_arg(a[0]), a[2], a[3] as i32);
+    let (dirfd, buf, size) = (a.fd(0), a.ptr(2), a.int(3));
     if size <= 0 {
         return Err(Errno::EINVAL.into());
     }
-    let path = read_path(&p.mem, a[1])?;
+    let path = read_path(&p.mem, a.ptr(1))?;
     let target = p.vfs.readlink(dirfd, &path)?;
     let n = target.len().min(size as usize);
     p.mem.write_bytes(buf, &target[..n])?;
@@ -670,13 +638,13 @@ fn sys_readlinkat(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn access(p: &mut Process, a: &Args, flags: u32) -> SysResult {
-    let mode = a[2] as u32;
+    let mode = a.uint(2);
     if mode & !7 != 0 || flags & !(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) != 0 {
         return Err(Errno::EINVAL.into());
     }
-    let path = read_at_path(&p.mem, a[1], flags)?;
+    let path = read_at_path(&p.mem, a.ptr(1), flags)?;
     p.vfs.access(
-        fd_arg(a[0]),
+        a.fd(0),
         &path,
         mode,
         flags & AT_SYMLINK_NOFOLLOW == 0,
@@ -690,28 +658,28 @@ fn sys_faccessat(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_faccessat2(p: &mut Process, a: &Args) -> SysResult {
-    access(p, a, a[3] as u32)
+    access(p, a, a.uint(3))
 }
 
 fn sys_umask(p: &mut Process, a: &Args) -> SysResult {
-    Ok(p.vfs.set_umask(a[0] as u32) as u64)
+    Ok(p.vfs.set_umask(a.uint(0)) as u64)
 }
 
 fn sys_fchmod(p: &mut Process, a: &Args) -> SysResult {
-    p.vfs.fchmod(fd_arg(a[0]), a[1] as u32)?;
+    p.vfs.fchmod(a.fd(0), a.uint(1))?;
     Ok(0)
 }
 
 fn sys_fchmodat(p: &mut Process, a: &Args) -> SysResult {
-    let path = read_path(&p.mem, a[1])?;
-    p.vfs.chmod(fd_arg(a[0]), &path, a[2] as u32)?;
+    let path = read_path(&p.mem, a.ptr(1))?;
+    p.vfs.chmod(a.fd(0), &path, a.uint(2))?;
     Ok(0)
 }
 
 // ---- cwd and names ----
 
 fn sys_getcwd(p: &mut Process, a: &Args) -> SysResult {
-    let (buf, size) = (a[0], a[1]);
+    let (buf, size) = (a.ptr(0), a.size(1));
     let mut path = p.vfs.getcwd()?;
     path.push(0);
     if (size as usize) < path.len() {
@@ -722,57 +690,54 @@ fn sys_getcwd(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_chdir(p: &mut Process, a: &Args) -> SysResult {
-    let path = read_path(&p.mem, a[0])?;
+    let path = read_path(&p.mem, a.ptr(0))?;
     p.vfs.chdir(&path)?;
     Ok(0)
 }
 
 fn sys_fchdir(p: &mut Process, a: &Args) -> SysResult {
-    p.vfs.fchdir(fd_arg(a[0]))?;
+    p.vfs.fchdir(a.fd(0))?;
     Ok(0)
 }
 
 fn sys_mkdirat(p: &mut Process, a: &Args) -> SysResult {
-    let path = read_path(&p.mem, a[1])?;
-    p.vfs.mkdir(fd_arg(a[0]), &path, a[2] as u32)?;
+    let path = read_path(&p.mem, a.ptr(1))?;
+    p.vfs.mkdir(a.fd(0), &path, a.uint(2))?;
     Ok(0)
 }
 
 fn sys_unlinkat(p: &mut Process, a: &Args) -> SysResult {
-    let flags = a[2] as u32;
+    let flags = a.uint(2);
     if flags & !AT_REMOVEDIR != 0 {
         return Err(Errno::EINVAL.into());
     }
-    let path = read_path(&p.mem, a[1])?;
-    p.vfs
-        .unlink(fd_arg(a[0]), &path, flags & AT_REMOVEDIR != 0)?;
+    let path = read_path(&p.mem, a.ptr(1))?;
+    p.vfs.unlink(a.fd(0), &path, flags & AT_REMOVEDIR != 0)?;
     Ok(0)
 }
 
 fn sys_renameat2(p: &mut Process, a: &Args) -> SysResult {
-    let old = read_path(&p.mem, a[1])?;
-    let new = read_path(&p.mem, a[3])?;
-    p.vfs
-        .rename(fd_arg(a[0]), &old, fd_arg(a[2]), &new, a[4] as u32)?;
+    let old = read_path(&p.mem, a.ptr(1))?;
+    let new = read_path(&p.mem, a.ptr(3))?;
+    p.vfs.rename(a.fd(0), &old, a.fd(2), &new, a.uint(4))?;
     Ok(0)
 }
 
 fn sys_symlinkat(p: &mut Process, a: &Args) -> SysResult {
-    let target = read_path(&p.mem, a[0])?;
-    let path = read_path(&p.mem, a[2])?;
-    p.vfs.symlink(&target, fd_arg(a[1]), &path)?;
+    let target = read_path(&p.mem, a.ptr(0))?;
+    let path = read_path(&p.mem, a.ptr(2))?;
+    p.vfs.symlink(&target, a.fd(1), &path)?;
     Ok(0)
 }
 
 fn sys_linkat(p: &mut Process, a: &Args) -> SysResult {
-    let flags = a[4] as u32;
+    let flags = a.uint(4);
     if flags & !(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH) != 0 {
         return Err(Errno::EINVAL.into());
     }
-    let old = read_at_path(&p.mem, a[1], flags)?;
-    let new = read_path(&p.mem, a[3])?;
+    let old = read_at_path(&p.mem, a.ptr(1), flags)?;
+    let new = read_path(&p.mem, a.ptr(3))?;
     let (follow, empty) = (flags & AT_SYMLINK_FOLLOW != 0, flags & AT_EMPTY_PATH != 0);
-    p.vfs
-        .link(fd_arg(a[0]), &old, fd_arg(a[2]), &new, follow, empty)?;
+    p.vfs.link(a.fd(0), &old, a.fd(2), &new, follow, empty)?;
     Ok(0)
 }

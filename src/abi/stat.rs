@@ -2,8 +2,74 @@
 //! laid out exactly as riscv64 Linux writes them.
 
 use super::Writer;
-use crate::vfs::flags::encode_dev;
-use crate::vfs::{DirEntry, Stat};
+
+/// File-type mask of `st_mode`.
+pub const S_IFMT: u32 = 0o170000;
+/// Socket.
+pub const S_IFSOCK: u32 = 0o140000;
+/// Symbolic link.
+pub const S_IFLNK: u32 = 0o120000;
+/// Regular file.
+pub const S_IFREG: u32 = 0o100000;
+/// Block device.
+pub const S_IFBLK: u32 = 0o060000;
+/// Directory.
+pub const S_IFDIR: u32 = 0o040000;
+/// Character device.
+pub const S_IFCHR: u32 = 0o020000;
+/// FIFO (pipe).
+pub const S_IFIFO: u32 = 0o010000;
+/// Sticky bit: in a directory, only the owner may remove or rename entries.
+pub const S_ISVTX: u32 = 0o1000;
+
+/// `d_type` of an unknown file.
+pub const DT_UNKNOWN: u8 = 0;
+/// `d_type` of a FIFO.
+pub const DT_FIFO: u8 = 1;
+/// `d_type` of a character device.
+pub const DT_CHR: u8 = 2;
+/// `d_type` of a directory.
+pub const DT_DIR: u8 = 4;
+/// `d_type` of a regular file.
+pub const DT_REG: u8 = 8;
+/// `d_type` of a symlink.
+pub const DT_LNK: u8 = 10;
+
+/// `makedev` as the kernel encodes it in `st_dev`/`st_rdev` (new_encode_dev).
+pub const fn encode_dev(major: u32, minor: u32) -> u64 {
+    (minor as u64 & 0xff) | ((major as u64) << 8) | ((minor as u64 & !0xff) << 12)
+}
+
+/// Metadata of a file, as `stat` and `statx` report it. Every timestamp is the run's epoch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stat {
+    /// Device holding the file (major, minor).
+    pub dev: (u32, u32),
+    /// Inode number.
+    pub ino: u64,
+    /// File type and permission bits.
+    pub mode: u32,
+    /// Hard links.
+    pub nlink: u32,
+    /// Owner.
+    pub uid: u32,
+    /// Group.
+    pub gid: u32,
+    /// Device number of a device file (major, minor).
+    pub rdev: (u32, u32),
+    /// Size in bytes.
+    pub size: u64,
+    /// Preferred I/O size.
+    pub blksize: u32,
+    /// 512-byte blocks allocated.
+    pub blocks: u64,
+    /// Access, modification, status change and birth time: (seconds, nanoseconds).
+    pub time: (i64, u32),
+    /// Mount id (statx).
+    pub mnt_id: u64,
+    /// The root of a mount (statx `STATX_ATTR_MOUNT_ROOT`).
+    pub mount_root: bool,
+}
 
 /// Size of `struct stat` on riscv64.
 pub const STAT_SIZE: usize = 128;
@@ -98,14 +164,14 @@ pub fn dirent64_len(name_len: usize) -> usize {
 }
 
 /// Appends one `linux_dirent64` record to `w`: d_ino, d_off, d_reclen, d_type, d_name.
-pub fn dirent64(w: &mut Writer, e: &DirEntry) {
+pub fn dirent64(w: &mut Writer, ino: u64, next_offset: u64, dtype: u8, name: &[u8]) {
     let start = w.0.len();
-    let reclen = dirent64_len(e.name.len());
-    w.u64(e.ino)
-        .i64(e.next_offset as i64)
+    let reclen = dirent64_len(name.len());
+    w.u64(ino)
+        .i64(next_offset as i64)
         .u16(reclen as u16)
-        .u8(e.dtype)
-        .bytes(&e.name)
+        .u8(dtype)
+        .bytes(name)
         .u8(0);
     w.zeros(start + reclen - w.0.len());
 }
@@ -184,15 +250,7 @@ mod tests {
         assert_eq!(dirent64_len(4), 24);
         assert_eq!(dirent64_len(5), 32);
         let mut w = Writer::new();
-        dirent64(
-            &mut w,
-            &DirEntry {
-                ino: 3,
-                next_offset: 9,
-                dtype: 8,
-                name: b"hello".to_vec(),
-            },
-        );
+        dirent64(&mut w, 3, 9, 8, b"hello");
         assert_eq!(w.0.len(), 32);
         assert_eq!(u64_at(&w.0, 0), 3);
         assert_eq!(u64_at(&w.0, 8), 9);

@@ -9,10 +9,14 @@
 //! restarted; once it has passed the call returns 0. A signal with a handler sent to the
 //! waiting thread ends the wait with EINTR.
 
-use super::abi::{Writer, read_timespec, timespec};
 use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
+use crate::abi::Writer;
+use crate::abi::poll::*;
+use crate::abi::time::timespec;
+use crate::kernel::process::Process;
+use crate::kernel::uaccess::Store;
+use crate::kernel::uaccess::read_timespec;
 use crate::mem::{Access, perm};
-use crate::process::Process;
 
 /// Rows of the dispatch table for this family.
 pub const TABLE: &[Syscall] = &[
@@ -79,17 +83,13 @@ fn apply_sigmask(p: &mut Process, addr: u64, size: u64) -> Result<(), SysError> 
     if p.thread.saved_sigmask.is_none() {
         p.thread.saved_sigmask = Some(p.thread.sigmask);
     }
-    p.thread.sigmask = mask & !crate::signal::UNBLOCKABLE;
+    p.thread.sigmask = mask & !crate::kernel::signal::UNBLOCKABLE;
     Ok(())
 }
 
 // ---- poll and select ----
 
 // poll's event bits have epoll's values; readiness maps to them in `Readiness::events`.
-
-const POLLERR: u16 = 0x8;
-const POLLHUP: u16 = 0x10;
-const POLLNVAL: u16 = 0x20;
 
 /// The `revents` of one `struct pollfd` (fd, events): only requested events, plus POLLERR,
 /// POLLHUP and POLLNVAL, which are always reported.
@@ -104,7 +104,8 @@ fn poll_one(p: &Process, fd: i32, events: u16) -> u16 {
 }
 
 fn sys_ppoll(p: &mut Process, a: &Args) -> SysResult {
-    let (fds, nfds, tmo, sigmask, sigsetsize) = (a[0], a[1] as u32 as u64, a[2], a[3], a[4]);
+    let (fds, nfds, tmo, sigmask, sigsetsize) =
+        (a.ptr(0), a.uint(1) as u64, a.ptr(2), a.ptr(3), a.size(4));
     if nfds > p.vfs.fd_limit() as u64 {
         return Err(Errno::EINVAL.into());
     }
@@ -137,7 +138,7 @@ fn sys_ppoll(p: &mut Process, a: &Args) -> SysResult {
 }
 
 fn sys_pselect6(p: &mut Process, a: &Args) -> SysResult {
-    let (n, sets, tmo, sig) = (a[0] as i32, [a[1], a[2], a[3]], a[4], a[5]);
+    let (n, sets, tmo, sig) = (a.int(0), [a.ptr(1), a.ptr(2), a.ptr(3)], a.ptr(4), a.ptr(5));
     if n < 0 {
         return Err(Errno::EINVAL.into());
     }
@@ -204,16 +205,16 @@ fn sys_pselect6(p: &mut Process, a: &Args) -> SysResult {
 // ---- epoll and eventfd ----
 
 fn sys_eventfd2(p: &mut Process, a: &Args) -> SysResult {
-    Ok(p.vfs.eventfd(a[0] as u32, a[1] as u32)? as u64)
+    Ok(p.vfs.eventfd(a.uint(0), a.uint(1))? as u64)
 }
 
 fn sys_epoll_create1(p: &mut Process, a: &Args) -> SysResult {
-    Ok(p.vfs.epoll_create(a[0] as u32)? as u64)
+    Ok(p.vfs.epoll_create(a.uint(0))? as u64)
 }
 
 fn sys_epoll_ctl(p: &mut Process, a: &Args) -> SysResult {
-    use crate::vfs::epoll::{EPOLL_CTL_ADD, EPOLL_CTL_MOD};
-    let (epfd, op, fd, ev) = (a[0] as i32, a[1] as u32, a[2] as i32, a[3]);
+    use crate::abi::eventpoll::{EPOLL_CTL_ADD, EPOLL_CTL_MOD};
+    let (epfd, op, fd, ev) = (a.int(0), a.uint(1), a.int(2), a.ptr(3));
     // Linux copies the event in before looking at the fds.
     let (events, data) = if op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD {
         (p.mem.read_u32(ev)?, p.mem.read_u64(ev + 8)?)
@@ -229,7 +230,7 @@ const EP_MAX_EVENTS: i32 = i32::MAX / 16;
 
 /// The common part of `epoll_pwait` and `epoll_pwait2`; `timeout` None waits forever.
 fn epoll_wait(p: &mut Process, a: &Args, timeout: Option<u128>) -> SysResult {
-    let (epfd, events, max) = (a[0] as i32, a[1], a[2] as i32);
+    let (epfd, events, max) = (a.int(0), a.ptr(1), a.int(2));
     if max <= 0 || max > EP_MAX_EVENTS {
         return Err(Errno::EINVAL.into());
     }
@@ -254,18 +255,18 @@ fn epoll_wait(p: &mut Process, a: &Args, timeout: Option<u128>) -> SysResult {
 }
 
 fn sys_epoll_pwait(p: &mut Process, a: &Args) -> SysResult {
-    apply_sigmask(p, a[4], a[5])?;
-    let ms = a[3] as i32;
+    apply_sigmask(p, a.ptr(4), a.size(5))?;
+    let ms = a.int(3);
     let timeout = (ms >= 0).then(|| ms as u128 * 1_000_000);
     epoll_wait(p, a, timeout)
 }
 
 fn sys_epoll_pwait2(p: &mut Process, a: &Args) -> SysResult {
-    let timeout = if a[3] == 0 {
+    let timeout = if a.ptr(3) == 0 {
         None
     } else {
-        Some(read_timespec(&p.mem, a[3])??)
+        Some(read_timespec(&p.mem, a.ptr(3))??)
     };
-    apply_sigmask(p, a[4], a[5])?;
+    apply_sigmask(p, a.ptr(4), a.size(5))?;
     epoll_wait(p, a, timeout)
 }

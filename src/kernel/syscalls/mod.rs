@@ -5,27 +5,25 @@
 //! syscall table is generated from the same rows (`rvrun syscalls --markdown`), so the docs
 //! and the code cannot disagree. Guest structs are written out explicitly in [`abi`].
 
-pub mod abi;
-pub mod errno;
+mod args;
 mod fs;
 mod misc;
 mod mm;
-pub mod names;
 mod poll;
 mod process;
 mod signal;
 mod thread;
 mod time;
 
+pub use crate::abi::Errno;
+use crate::cpu::regs::{A0, A7};
+use crate::kernel::process::Process;
 use crate::mem::MemFault;
 use crate::observe::RunEvent;
-use crate::process::Process;
-pub use errno::Errno;
-pub use process::{DEFAULT_RLIMITS, MAX_THREADS, RLIM_NLIMITS, RLIMIT_NOFILE, RLIMIT_NPROC};
+pub use process::{DEFAULT_RLIMITS, MAX_THREADS};
 use std::sync::OnceLock;
 
-/// The six argument registers a0..a5.
-pub type Args = [u64; 6];
+pub use args::Args;
 
 /// Why a handler did not return a value.
 #[derive(Debug)]
@@ -175,8 +173,8 @@ pub fn lookup(nr: u64) -> Option<&'static Syscall> {
 /// Handles the `ecall` at `p.cpu.pc`: runs the handler for a7 and writes a0, or stops the run
 /// when the call is not supported.
 pub fn dispatch(p: &mut Process) {
-    let nr = p.cpu.reg(17);
-    let args: Args = std::array::from_fn(|i| p.cpu.reg(10 + i));
+    let nr = p.cpu.reg(A7);
+    let args = Args::from_cpu(&p.cpu);
     let pc = p.cpu.pc;
     let tid = p.tid();
     // The call's event goes before any switch or signal its handler causes.
@@ -188,10 +186,10 @@ pub fn dispatch(p: &mut Process) {
         Some(Action::Handle(h)) => h(p, &args),
         Some(Action::Fail(e)) => Err(SysError::Errno(e)),
         None => {
-            let name = names::syscall_name(nr).unwrap_or("unknown");
+            let name = crate::abi::unistd::syscall_name(nr).unwrap_or("unknown");
             let what = format!(
                 "unsupported syscall {name} ({nr}) at pc 0x{pc:x} args 0x{:x} 0x{:x} 0x{:x} 0x{:x} 0x{:x} 0x{:x}",
-                args[0], args[1], args[2], args[3], args[4], args[5]
+                args.0[0], args.0[1], args.0[2], args.0[3], args.0[4], args.0[5]
             );
             if p.allow_unsupported {
                 log::warn!("{what}: answering ENOSYS (--allow-unsupported)");
@@ -218,7 +216,7 @@ pub fn dispatch(p: &mut Process) {
             // Back to the ecall, arguments untouched: the call runs again when woken.
             p.cpu.pc = pc;
             p.thread.retry_deadline = deadline;
-            p.block_current(crate::sched::Wait::Retry { deadline });
+            p.block_current(crate::kernel::sched::Wait::Retry { deadline });
             None
         }
         Err(SysError::Unsupported(msg)) => {
@@ -234,11 +232,11 @@ pub fn dispatch(p: &mut Process) {
     p.note_event_at(mark, || RunEvent::Syscall {
         tid,
         nr,
-        args,
+        args: args.0,
         result,
     });
     if let (None, Some(ret)) = (&p.exit, ret) {
-        p.cpu.set_reg(10, ret);
+        p.cpu.set_reg(A0, ret);
     }
     // A call that set a temporary signal mask (ppoll...) restores the caller's before
     // signals are taken, unless a signal interrupted it: then the handler runs under the
