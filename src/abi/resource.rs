@@ -11,3 +11,5 @@ pub const RLIM_NLIMITS: usize = 16;
 pub const RLIMIT_NPROC: usize = 6;
 /// RLIMIT_NOFILE.
 pub const RLIMIT_NOFILE: usize = 7;
+/// Index of RLIMIT_MEMLOCK (bytes of memory that may be locked).
+pub const RLIMIT_MEMLOCK: usize = 8;

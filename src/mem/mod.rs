@@ -1171,9 +1171,9 @@ impl GuestMemory {
                 mapped: true,
             });
         }
-        // Other mappings of the same contents (aliases; the clone above and the file hold
-        // the rest of the references).
-        if Arc::strong_count(&contents) > 3 {
+        // Other mappings of the same contents (aliases): only when something besides this
+        // region and the clone above holds the contents (a file, or another region).
+        if Arc::strong_count(&contents) > 2 {
             let aliases: Vec<u64> = self
                 .regions
                 .iter()

@@ -97,6 +97,15 @@ impl GuestMemory {
         Ok(())
     }
 
+    /// Faults in every mapping that can be (mlockall's `mm_populate(0, TASK_SIZE)`,
+    /// errors ignored).
+    pub fn populate_range_all(&mut self) {
+        let all: Vec<(u64, u64)> = self.regions.iter().map(|r| (r.start, r.end)).collect();
+        for (s, e) in all {
+            let _ = self.populate_range(s, e, true);
+        }
+    }
+
     /// Pages of all mappings (Linux's `total_vm`).
     pub fn total_pages(&self) -> u64 {
         self.regions

@@ -325,10 +325,13 @@ static void shared_anonymous(void) {
     }
     show("madvise DONTNEED shared", madvise(shared_anon, PG, MADV_DONTNEED));
     show_bytes("after DONTNEED (shared: kept)", d, 11);
-    show("madvise REMOVE shared", madvise(shared_anon, PG, MADV_REMOVE));
-    show_bytes("after REMOVE (zeroed)", d, 4);
-    shared_anon[0] = 'r';
-    show_bytes("after REMOVE and store", d, 2);
+    if (linux_only) {
+        /* (QEMU answers MADV_REMOVE 0 without passing it on.) */
+        show("madvise REMOVE shared", madvise(shared_anon, PG, MADV_REMOVE));
+        show_bytes("after REMOVE (zeroed)", d, 4);
+        shared_anon[0] = 'r';
+        show_bytes("after REMOVE and store", d, 2);
+    }
     if (d != shared_anon)
         munmap(d, PG);
     /* Growing a shared anonymous mapping: its object keeps its size, so the new page
@@ -342,7 +345,8 @@ static void shared_anonymous(void) {
     pa[0] = 'p';
     if (linux_only)
         show_ptr("mremap old_len 0 of private", mremap(pa, 0, PG, MREMAP_MAYMOVE));
-    show("madvise REMOVE private", madvise(pa, PG, MADV_REMOVE));
+    if (linux_only)
+        show("madvise REMOVE private", madvise(pa, PG, MADV_REMOVE));
     show("madvise DONTNEED private", madvise(pa, PG, MADV_DONTNEED));
     probe("private after DONTNEED", pa, 0, 0);
     munmap(pa, PG);
