@@ -17,8 +17,9 @@ pub enum RegionKind {
     Stack,
     /// Anonymous mmap.
     Anon,
-    /// A private mapping of a file (path as the guest named it); its contents come from the
-    /// region's [`FileBacking`].
+    /// A mapping of a file (path as the guest named it, or `/dev/zero (deleted)` and
+    /// `/memfd:NAME (deleted)` as Linux shows those); its contents come from the region's
+    /// [`FileBacking`] (private) or [`SharedMap`] (shared).
     File(String),
     /// A page rvrun provides (the signal return trampoline).
     Special(&'static str),
@@ -285,6 +286,9 @@ impl RegionMap {
     /// Regions overlapping `[start, end)`, by start key.
     fn overlapping(&self, start: u64, end: u64) -> Vec<u64> {
         let mut keys = Vec::new();
+        if start >= end {
+            return keys;
+        }
         if let Some((&k, r)) = self.map.range(..start).next_back()
             && r.end > start
         {

@@ -212,6 +212,8 @@ static void shared_file(const char *dir) {
     show("msync starting in a hole", msync(a - PG, 2 * PG, MS_ASYNC));
     show("msync MS_SYNC starting in a hole", msync(a - PG, 2 * PG, MS_SYNC));
     show("msync past the end", msync(a, 5 * PG, MS_ASYNC));
+    show("msync at 2^47-2^32", msync((void *)0x7fff00000000UL, PG, MS_ASYNC));
+    show("msync at 2^64-4096", msync((void *)-PG, PG, MS_ASYNC));
     show("msync unaligned len", msync(a, 1, MS_SYNC));
     /* munmap, then the file still has the data. */
     show("munmap alias", munmap(b, 2 * PG));
@@ -493,6 +495,8 @@ static void mlocks(void) {
     show("mlock length that rounds to 0", mlock(p + 10 * PG, (size_t)-PG + 1));
     show("mlock length 2^64-8192", mlock(p, (size_t)-2 * PG));
     show("mlock unmapped", mlock(unmapped(), PG));
+    show("mlock at 2^47-2^32", mlock((void *)0x7fff00000000UL, PG));
+    show("munlock at 2^64-4096", munlock((void *)-PG, PG));
     show("mlock into guard page", munlock(p, 13 * PG) == 0 ? mlock(p + 11 * PG, 2 * PG) : -2);
     show("munlock all 12", munlock(p, 12 * PG));
     show("munlock unmapped", munlock(unmapped(), PG));
