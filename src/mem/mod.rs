@@ -1176,7 +1176,7 @@ impl GuestMemory {
         if Arc::strong_count(&contents) > 2 {
             let aliases: Vec<u64> = self
                 .regions
-                .iter()
+                .shared()
                 .filter_map(|r| {
                     let m = r.shared.as_ref()?;
                     let pages = (r.end - r.start) / PAGE_SIZE;
@@ -1217,15 +1217,15 @@ impl GuestMemory {
         }
         let mut stale = Vec::new();
         let mut any = false;
-        for r in self.regions.iter_mut() {
+        self.regions.for_each_shared_mut(|r| {
             let Some(m) = r.shared.as_mut() else {
-                continue;
+                return;
             };
             any = true;
             let state = m.contents.lock();
             let version = state.version();
             if version == m.seen {
-                continue;
+                return;
             }
             let pages = (r.end - r.start) / PAGE_SIZE;
             let (first, end) = state.changed_since(m.seen).unwrap_or((0, u64::MAX));
@@ -1239,7 +1239,7 @@ impl GuestMemory {
                     r.start + (hi - m.page_offset) * PAGE_SIZE,
                 ));
             }
-        }
+        });
         self.any_shared = any;
         for (s, e) in stale {
             self.note_code_writes(s, e - s);
@@ -1335,6 +1335,11 @@ impl GuestMemory {
     /// The mapped regions, in address order.
     pub fn regions(&self) -> impl Iterator<Item = &Region> {
         self.regions.iter()
+    }
+
+    /// The shared mappings, in address order.
+    pub fn shared_regions(&self) -> impl Iterator<Item = &Region> {
+        self.regions.shared()
     }
 
     /// Bytes this address space has committed (accounted regions).

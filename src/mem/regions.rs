@@ -179,6 +179,9 @@ pub struct RegionMap {
     /// them, so a placement search steps over a pile of adjacent mappings (thread stacks
     /// and their guard pages) in one step instead of one per region.
     runs: BTreeMap<u64, u64>,
+    /// Start keys of the shared mappings, so that the work on them (keeping aliases and
+    /// file changes coherent) costs what is shared, not every mapping.
+    shared: std::collections::BTreeSet<u64>,
 }
 
 impl RegionMap {
@@ -207,6 +210,9 @@ impl RegionMap {
         debug_assert!(self.is_free(r.start, r.end));
         let (start, end) = (r.start, r.end);
         self.add_run(start, end);
+        if r.shared.is_some() {
+            self.shared.insert(r.start);
+        }
         self.map.insert(r.start, r);
         self.coalesce(start, end);
     }
@@ -235,6 +241,7 @@ impl RegionMap {
             let (a, b) = (keys[i], keys[i + 1]);
             if continues(&self.map[&a], &self.map[&b]) {
                 let tail = self.map.remove(&b).expect("region key");
+                self.shared.remove(&b);
                 let head = self.map.get_mut(&a).expect("region key");
                 head.end = tail.end;
                 head.opened |= tail.opened;
@@ -315,6 +322,9 @@ impl RegionMap {
                 m.page_offset += (addr - r.start) / super::PAGE_SIZE;
             }
             self.map.get_mut(&k).expect("region key").end = addr;
+            if tail.shared.is_some() {
+                self.shared.insert(addr);
+            }
             self.map.insert(addr, tail);
         }
     }
@@ -332,7 +342,10 @@ impl RegionMap {
         let removed: Vec<Region> = self
             .isolate(start, end)
             .into_iter()
-            .filter_map(|k| self.map.remove(&k))
+            .filter_map(|k| {
+                self.shared.remove(&k);
+                self.map.remove(&k)
+            })
             .collect();
         self.cut_runs(start, end);
         removed
@@ -381,10 +394,17 @@ impl RegionMap {
             .map(move |k| &self.map[&k])
     }
 
-    /// The regions, mutably, in address order (fields that merging compares must not
-    /// change without a [`RegionMap::coalesce`]; the shared-map version may).
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Region> {
-        self.map.values_mut()
+    /// Calls `f` on each shared mapping, mutably, in address order (it may change their
+    /// contents' `seen` version; nothing that merging compares).
+    pub fn for_each_shared_mut(&mut self, mut f: impl FnMut(&mut Region)) {
+        for k in &self.shared {
+            f(self.map.get_mut(k).expect("shared region key"));
+        }
+    }
+
+    /// The shared mappings, in address order.
+    pub fn shared(&self) -> impl Iterator<Item = &Region> {
+        self.shared.iter().map(|k| &self.map[k])
     }
 
     /// True when every address of `[start, end)` is in some region.
@@ -493,6 +513,48 @@ mod tests {
         m.insert(anon(0x6000, 0x7000));
         m.remove(0x8000, 0x9000);
         assert_eq!(m.find_free_top_down(0x1000, 0, 0xa000), Some(0x8000));
+    }
+
+    /// The index of shared mappings follows inserts, splits, merges and removals.
+    #[test]
+    fn shared_index_follows_the_regions() {
+        let contents = Arc::new(Contents::default());
+        let shared = |start: u64, end: u64, page_offset: u64| {
+            let mut r = Region::new(start, end, 3, RegionKind::Anon);
+            r.shared = Some(SharedMap {
+                contents: contents.clone(),
+                page_offset,
+                may_write: true,
+                anonymous: false,
+                seen: 0,
+            });
+            r
+        };
+        let mut m = RegionMap::default();
+        let check = |m: &RegionMap| {
+            let want: Vec<u64> = m
+                .iter()
+                .filter(|r| r.shared.is_some())
+                .map(|r| r.start)
+                .collect();
+            let have: Vec<u64> = m.shared().map(|r| r.start).collect();
+            assert_eq!(have, want);
+        };
+        m.insert(anon(0x1000, 0x3000));
+        m.insert(shared(0x3000, 0x6000, 0));
+        m.insert(shared(0x6000, 0x7000, 3));
+        check(&m);
+        assert_eq!(m.shared().count(), 1, "continuing pieces merge");
+        m.set_prot(0x4000, 0x5000, 1);
+        check(&m);
+        assert_eq!(m.shared().count(), 3);
+        m.remove(0x3800, 0x4800);
+        check(&m);
+        m.set_lock(0x1000, 0x7000, lock::LOCKED);
+        check(&m);
+        m.remove(0x0, 0x10000);
+        check(&m);
+        assert_eq!(m.shared().count(), 0);
     }
 
     /// The placement search over runs gives what a walk over every region gives.

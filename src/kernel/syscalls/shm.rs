@@ -41,7 +41,7 @@ impl GuestMemory {
         let Some(c) = contents else {
             return false;
         };
-        self.regions().any(|r| {
+        self.shared_regions().any(|r| {
             r.shared
                 .as_ref()
                 .is_some_and(|m| m.may_write && Arc::ptr_eq(&m.contents, c))
