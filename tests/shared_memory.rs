@@ -1,6 +1,7 @@
 //! Shared mappings, memfd, mincore and the mlock family where qemu-riscv64 differs from
 //! Linux: QEMU refuses mremap's old_len 0 (Linux duplicates a shared mapping), has no
-//! mlock2, and answers most madvise advice 0 without passing it on. The shmap guest prints
+//! mlock2 nor process_vm_readv/writev, and answers most madvise advice 0 without passing it
+//! on. The shmap guest prints
 //! these checks when given "linux"; each line here is what Linux answers (the rest of its
 //! output is checked against QEMU by the guest_programs test).
 
@@ -58,6 +59,18 @@ fn shared_mapping_calls_where_qemu_differs_from_linux_follow_linux() {
             "madvise 21: 0",
             "madvise 8: 0",
             "madvise HWPOISON unprivileged: -1 EPERM",
+            // process_vm_readv/writev on the program itself.
+            "process_vm_readv: 11",
+            "local: \"remo----te data-\"",
+            "process_vm_writev: 4",
+            "remote: \"Remote data\"",
+            "process_vm_readv into a fault: 11",
+            "process_vm_readv from a fault: -1 EFAULT",
+            "process_vm_readv flags 1: -1 EINVAL",
+            "process_vm_readv other pid: -1 ESRCH",
+            "process_vm_readv 1025 iovecs: -1 EINVAL",
+            "process_vm_readv negative length: -1 EINVAL",
+            "process_vm_writev nothing: 0",
         ] {
             match lines[at..].iter().position(|l| *l == want) {
                 Some(i) => at += i + 1,

@@ -214,7 +214,7 @@ fn sys_pwrite64(p: &mut Process, a: &Args) -> SysResult {
 /// Reads and checks an iovec array: EINVAL for more than [`UIO_MAXIOV`] entries or a
 /// negative length, EFAULT for an unreadable array or (with `need`) an inaccessible buffer.
 /// The lengths are cut so that their sum stays within [`MAX_RW_COUNT`].
-fn read_iovecs(
+pub(super) fn read_iovecs(
     mem: &GuestMemory,
     addr: u64,
     count: u64,

@@ -2,9 +2,11 @@
 //! family under RLIMIT_MEMLOCK, with Linux's checks (mm/memfd.c, mm/msync.c, mm/mincore.c,
 //! mm/mlock.c). The guest is uid 1000 without CAP_IPC_LOCK.
 
+use super::fs::read_iovecs;
 use super::mm::lock_limit_pages;
 use super::{Args, Errno, SysResult, Syscall, handle, partial};
 use crate::abi::fcntl::{F_SEAL_EXEC, F_SEAL_SEAL};
+use crate::abi::limits::UIO_MAXIOV;
 use crate::abi::mman::*;
 use crate::kernel::process::Process;
 use crate::mem::{Contents, GUEST_SPACE, GuestMemory, PAGE_SIZE, PopulateError, lock, page_floor};
@@ -32,6 +34,20 @@ pub const TABLE: &[Syscall] = &[
     handle(229, "munlock", "xu", sys_munlock),
     handle(230, "mlockall", "x", sys_mlockall),
     handle(231, "munlockall", "", sys_munlockall),
+    partial(
+        270,
+        "process_vm_readv",
+        "dxuxux",
+        sys_process_vm_readv,
+        "the guest's own process (its pid or a thread id); any other pid is ESRCH",
+    ),
+    partial(
+        271,
+        "process_vm_writev",
+        "dxuxux",
+        sys_process_vm_writev,
+        "the guest's own process (its pid or a thread id); any other pid is ESRCH",
+    ),
 ];
 
 impl GuestMemory {
@@ -273,4 +289,84 @@ fn sys_munlockall(p: &mut Process, _a: &Args) -> SysResult {
     p.mem.set_future_lock(0);
     p.mem.set_lock_all(0);
     Ok(0)
+}
+
+fn sys_process_vm_readv(p: &mut Process, a: &Args) -> SysResult {
+    process_vm_rw(p, a, false)
+}
+
+fn sys_process_vm_writev(p: &mut Process, a: &Args) -> SysResult {
+    process_vm_rw(p, a, true)
+}
+
+/// Linux's `process_vm_rw` on the guest's own address space: the local iovecs are checked
+/// as readv's (EINVAL, EFAULT), the remote ones only for count and sign; then the bytes
+/// move remote iovec by remote iovec, page piece by page piece, until the local iovecs are
+/// full. A remote piece without the access (read, or write for writev) or a local one
+/// that faults ends the copy: the bytes copied so far, or EFAULT when there are none.
+fn process_vm_rw(p: &mut Process, a: &Args, write: bool) -> SysResult {
+    let (pid, lvec, lcount, rvec, rcount, flags) =
+        (a.int(0), a.ptr(1), a.size(2), a.ptr(3), a.size(4), a.raw(5));
+    if flags != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    let local = read_iovecs(&p.mem, lvec, lcount, 0)?;
+    if local.iter().all(|v| v.1 == 0) {
+        return Ok(0);
+    }
+    if rcount > UIO_MAXIOV {
+        return Err(Errno::EINVAL.into());
+    }
+    let raw = p.mem.read_vec(rvec, rcount as usize * 16)?;
+    let mut remote = Vec::with_capacity(rcount as usize);
+    for c in raw.chunks_exact(16) {
+        let base = u64::from_le_bytes(c[..8].try_into().expect("8 bytes"));
+        let len = u64::from_le_bytes(c[8..].try_into().expect("8 bytes"));
+        if (len as i64) < 0 {
+            return Err(Errno::EINVAL.into());
+        }
+        remote.push((base, len));
+    }
+    if remote.iter().all(|v| v.1 == 0) {
+        return Ok(0);
+    }
+    if pid <= 0 || !p.has_thread(pid as u64) {
+        return Err(Errno::ESRCH.into());
+    }
+    let (mut li, mut loff) = (0usize, 0usize);
+    let mut copied = 0u64;
+    let mut failed = false;
+    'remote: for &(rbase, rlen) in &remote {
+        let mut roff = 0u64;
+        while roff < rlen {
+            while li < local.len() && loff == local[li].1 {
+                li += 1;
+                loff = 0;
+            }
+            if li == local.len() {
+                break 'remote;
+            }
+            let (ra, la) = (rbase.wrapping_add(roff), local[li].0 + loff as u64);
+            let n = (rlen - roff)
+                .min(PAGE_SIZE - ra % PAGE_SIZE)
+                .min(PAGE_SIZE - la % PAGE_SIZE)
+                .min((local[li].1 - loff) as u64) as usize;
+            let (from, to) = if write { (la, ra) } else { (ra, la) };
+            let moved = match p.mem.read_vec(from, n) {
+                Ok(bytes) => p.mem.write_bytes(to, &bytes).is_ok(),
+                Err(_) => false,
+            };
+            if !moved {
+                failed = true;
+                break 'remote;
+            }
+            copied += n as u64;
+            roff += n as u64;
+            loff += n;
+        }
+    }
+    if copied == 0 && failed {
+        return Err(Errno::EFAULT.into());
+    }
+    Ok(copied)
 }

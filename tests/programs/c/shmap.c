@@ -23,6 +23,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "show.h"
@@ -566,6 +567,27 @@ static void madvises(void) {
     munmap(p - PG, 4 * PG);
 }
 
+/* process_vm_readv/writev on the program itself (QEMU has neither). */
+static void process_vm(void) {
+    char a[16] = "remote data", b[16];
+    memset(b, '-', sizeof b);
+    struct iovec l[2] = {{b, 4}, {b + 8, 8}}, r[2] = {{a, 11}, {unmapped(), 8}};
+    long pid = getpid();
+    show("process_vm_readv", syscall(SYS_process_vm_readv, pid, l, 2, r, 1, 0));
+    show_bytes("local", b, 16);
+    b[0] = 'R';
+    show("process_vm_writev", syscall(SYS_process_vm_writev, pid, l, 1, r, 1, 0));
+    show_bytes("remote", a, 11);
+    show("process_vm_readv into a fault", syscall(SYS_process_vm_readv, pid, l, 2, r, 2, 0));
+    show("process_vm_readv from a fault", syscall(SYS_process_vm_readv, pid, l, 2, r + 1, 1, 0));
+    show("process_vm_readv flags 1", syscall(SYS_process_vm_readv, pid, l, 2, r, 1, 1));
+    show("process_vm_readv other pid", syscall(SYS_process_vm_readv, 999999L, l, 2, r, 1, 0));
+    show("process_vm_readv 1025 iovecs", syscall(SYS_process_vm_readv, pid, l, 1025L, r, 1, 0));
+    struct iovec neg = {b, (size_t)-1};
+    show("process_vm_readv negative length", syscall(SYS_process_vm_readv, pid, &neg, 1, r, 1, 0));
+    show("process_vm_writev nothing", syscall(SYS_process_vm_writev, pid, l, 0, r, 1, 0));
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         printf("usage: shmap DIR\n");
@@ -595,5 +617,7 @@ int main(int argc, char **argv) {
     mincore_checks();
     mlocks();
     madvises();
+    if (linux_only)
+        process_vm();
     return 0;
 }
