@@ -47,6 +47,8 @@ pub struct CompareOptions {
     pub cwd: String,
     /// rvrun's `--quantum`.
     pub quantum: u64,
+    /// rvrun's `--cpus`.
+    pub cpus: u32,
     /// The QEMU binary (default: `qemu-riscv64` from `PATH`).
     pub qemu: Option<PathBuf>,
     /// Align and report the syscall sequences.
@@ -273,6 +275,7 @@ pub fn run_rvrun(opts: &CompareOptions) -> Result<RunResult, CompareError> {
         max_memory: opts.max_memory,
         cwd: opts.cwd.clone(),
         quantum: opts.quantum,
+        cpus: opts.cpus,
         ..RunConfig::default()
     };
     let mut process = Process::new(&config, &name, &program).map_err(CompareError::Setup)?;

@@ -78,6 +78,11 @@ struct GuestInputs {
     /// brk fail with ENOMEM and file writes with ENOSPC.
     #[arg(long, value_name = "SIZE", default_value = "8G", value_parser = rvrun::config::parse_size)]
     max_memory: u64,
+    /// CPUs the guest's machine has (1 to 1024): sched_getaffinity, sysconf, /proc/cpuinfo and
+    /// /sys/devices/system/cpu report them; one guest thread still runs at a time.
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=rvrun::kernel::syscalls::cpu::MAX_CPUS as i64))]
+    cpus: u32,
 }
 
 fn parse_env(s: &str) -> Result<String, String> {
@@ -98,6 +103,10 @@ struct RunArgs {
     /// After the run, write every file the guest created or changed under this directory.
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
+    /// Merge this run's syscall census (calls, sub-commands, outcomes) into FILE, creating
+    /// it if needed; many runs can share one file.
+    #[arg(long, value_name = "FILE")]
+    census: Option<PathBuf>,
     /// Print each syscall on stderr, strace style.
     #[arg(long)]
     strace: bool,
@@ -264,6 +273,7 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         max_memory: args.inputs.max_memory,
         allow_unsupported: args.allow_unsupported,
         quantum: args.quantum,
+        cpus: args.inputs.cpus,
     };
     let mut process = Process::new(&config, &name, &program)?;
     // Receipts and traces name stdin as an input: it is read in full before the guest starts.
@@ -303,6 +313,9 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         }
         _ => None,
     };
+    if args.census.is_some() {
+        process.census = Some(rvrun::kernel::census::Census::new());
+    }
     if let Some(path) = &args.strace_file {
         let f = std::fs::File::create(path)
             .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
@@ -338,6 +351,9 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         let bytes = profiler.finish().encode(args.profile_format);
         file.write_all(&bytes)
             .map_err(|e| format!("cannot write --profile: {e}"))?;
+    }
+    if let (Some(path), Some(census)) = (&args.census, &process.census) {
+        census.merge_into_file(path)?;
     }
     if let Some(dir) = &config.out_dir {
         process
@@ -448,6 +464,7 @@ fn compare(args: CompareArgs) -> ExitCode {
         max_memory: args.inputs.max_memory,
         cwd: args.cwd,
         quantum: args.quantum,
+        cpus: args.inputs.cpus,
         qemu: args.qemu,
         syscalls: args.syscalls,
     };

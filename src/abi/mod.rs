@@ -16,12 +16,15 @@ pub mod limits;
 pub mod membarrier;
 pub mod mman;
 pub mod poll;
+pub mod prctl;
 pub mod random;
 pub mod resource;
 pub mod signal;
+pub mod socket;
 pub mod stat;
 pub mod time;
 pub mod unistd;
+pub mod utsname;
 pub mod wait;
 
 pub use errno::Errno;

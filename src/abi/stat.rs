@@ -5,6 +5,10 @@ use super::Writer;
 
 /// File-type mask of `st_mode`.
 pub const S_IFMT: u32 = 0o170000;
+/// Set-user-ID bit.
+pub const S_ISUID: u32 = 0o4000;
+/// Set-group-ID bit.
+pub const S_ISGID: u32 = 0o2000;
 /// Socket.
 pub const S_IFSOCK: u32 = 0o140000;
 /// Symbolic link.
@@ -26,6 +30,8 @@ pub const S_ISVTX: u32 = 0o1000;
 pub const DT_UNKNOWN: u8 = 0;
 /// `d_type` of a FIFO.
 pub const DT_FIFO: u8 = 1;
+/// `d_type` of a socket.
+pub const DT_SOCK: u8 = 12;
 /// `d_type` of a character device.
 pub const DT_CHR: u8 = 2;
 /// `d_type` of a directory.
@@ -40,7 +46,7 @@ pub const fn encode_dev(major: u32, minor: u32) -> u64 {
     (minor as u64 & 0xff) | ((major as u64) << 8) | ((minor as u64 & !0xff) << 12)
 }
 
-/// Metadata of a file, as `stat` and `statx` report it. Every timestamp is the run's epoch.
+/// Metadata of a file, as `stat` and `statx` report it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stat {
     /// Device holding the file (major, minor).
@@ -63,8 +69,10 @@ pub struct Stat {
     pub blksize: u32,
     /// 512-byte blocks allocated.
     pub blocks: u64,
-    /// Access, modification, status change and birth time: (seconds, nanoseconds).
-    pub time: (i64, u32),
+    /// Access, modification and status change times: (seconds, nanoseconds).
+    pub times: [(i64, u32); 3],
+    /// Birth time.
+    pub btime: (i64, u32),
     /// Mount id (statx).
     pub mnt_id: u64,
     /// The root of a mount (statx `STATX_ATTR_MOUNT_ROOT`).
@@ -115,9 +123,9 @@ pub fn stat(st: &Stat) -> Writer {
         .u32(st.blksize)
         .u32(0) // __pad2
         .i64(st.blocks as i64);
-    for _ in 0..3 {
+    for t in st.times {
         // st_atime, st_mtime, st_ctime with their nanoseconds.
-        w.i64(st.time.0).u64(st.time.1 as u64);
+        w.i64(t.0).u64(t.1 as u64);
     }
     w.u32(0).u32(0); // __unused4, __unused5
     debug_assert_eq!(w.0.len(), STAT_SIZE);
@@ -143,9 +151,10 @@ pub fn statx(st: &Stat) -> Writer {
         .u64(st.size)
         .u64(st.blocks)
         .u64(STATX_ATTRS_KNOWN);
-    for _ in 0..4 {
+    let [atime, mtime, ctime] = st.times;
+    for t in [atime, st.btime, ctime, mtime] {
         // stx_atime, stx_btime, stx_ctime, stx_mtime: tv_sec, tv_nsec, __reserved.
-        w.i64(st.time.0).u32(st.time.1).u32(0);
+        w.i64(t.0).u32(t.1).u32(0);
     }
     w.u32(st.rdev.0)
         .u32(st.rdev.1)
@@ -192,7 +201,8 @@ mod tests {
             size: 5,
             blksize: 4096,
             blocks: 8,
-            time: (1_704_067_200, 0),
+            times: [(1_704_067_200, 0); 3],
+            btime: (1_704_067_200, 0),
             mnt_id: 25,
             mount_root: false,
         }

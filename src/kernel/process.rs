@@ -8,6 +8,8 @@ use crate::cpu::regs::SP;
 use crate::cpu::{self, Cpu, DecodeCache, Exit, Unobserved};
 use crate::kernel::sched::{Scheduler, ThreadCtx};
 use crate::kernel::signal::{SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SigInfo, SignalState};
+use crate::kernel::syscalls::cpu::all_cpus;
+use crate::kernel::syscalls::prctl::{ProcessAttrs, TaskAttrs};
 use crate::kernel::syscalls::{self, Args, Syscall};
 use crate::kernel::timers::ITimer;
 use crate::loader::{self, LoadedImage};
@@ -74,6 +76,10 @@ pub struct MmState {
 pub struct Process {
     /// The address space.
     pub mem: GuestMemory,
+    /// The prctl state of the process as a whole (dumpable, THP disable, subreaper).
+    pub attrs: ProcessAttrs,
+    /// CPUs the machine has (`--cpus`).
+    pub cpus: u32,
     /// The (single) guest thread.
     pub cpu: Cpu,
     /// Decoded instructions, shared by all threads.
@@ -100,6 +106,8 @@ pub struct Process {
     pub allow_unsupported: bool,
     /// Where strace lines go, when tracing syscalls.
     pub strace: Option<Box<dyn Write>>,
+    /// The syscall census being collected (`--census`).
+    pub census: Option<crate::kernel::census::Census>,
     /// Counters.
     pub stats: Stats,
     /// What was loaded (for /proc/self/exe and auxv).
@@ -134,8 +142,15 @@ impl Process {
         )
         .map_err(|e| format!("{exe_path}: {e}"))?;
         let mut vfs = Vfs::with_commit_limit(config, &image.exe_path, program, commit)?;
+        vfs.proc_add_task(GUEST_PID);
+        vfs.set_thread_self(GUEST_PID);
         let rlimits = crate::kernel::syscalls::DEFAULT_RLIMITS;
         vfs.set_fd_limit(rlimits[crate::abi::resource::RLIMIT_NOFILE].0);
+        vfs.set_socket_cred(crate::vfs::socket::Ucred {
+            pid: GUEST_PID as u32,
+            uid: GUEST_UID as u32,
+            gid: GUEST_UID as u32,
+        });
         let mut cpu = Cpu::new(image.entry);
         cpu.set_reg(SP, image.initial_sp);
         Ok(Process {
@@ -149,12 +164,19 @@ impl Process {
             rng,
             clock: Clock::new(config.epoch, config.clock_hz),
             sig: SignalState::default(),
-            thread: ThreadCtx::new(GUEST_PID),
+            thread: ThreadCtx::new(
+                GUEST_PID,
+                TaskAttrs::initial(image.exe_path.as_bytes()),
+                all_cpus(config.cpus),
+            ),
+            attrs: ProcessAttrs::default(),
+            cpus: config.cpus,
             sched: Scheduler::new(GUEST_PID + 1, config.quantum),
             insns: 0,
             exit: None,
             allow_unsupported: config.allow_unsupported,
             strace: None,
+            census: None,
             stats: Stats::default(),
             max_insns: config.max_insns,
             rlimits,
@@ -339,6 +361,10 @@ impl Process {
             match f {
                 'd' | 'f' => line.push_str(&(a as i64 as i32).to_string()),
                 'u' => line.push_str(&a.to_string()),
+                'F' | 'T' | 'A' => match syscalls::net::strace_arg(&self.mem, f, args, i) {
+                    Some(s) => line.push_str(&s),
+                    None => line.push_str(&format!("0x{a:x}")),
+                },
                 's' => match self.mem.read_cstr(a, 4096) {
                     Ok(Some(s)) => line.push_str(&format!("{:?}", String::from_utf8_lossy(&s))),
                     _ => line.push_str(&format!("0x{a:x}")),

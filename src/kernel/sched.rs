@@ -14,6 +14,8 @@ use crate::kernel::process::{ExitReason, Process};
 use crate::kernel::signal::{
     AltStack, DefaultAction, SA_RESTART, SIG_DFL, SIG_IGN, default_action,
 };
+use crate::kernel::syscalls::cpu::CpuMask;
+use crate::kernel::syscalls::prctl::TaskAttrs;
 use crate::mem::GuestMemory;
 use crate::observe::RunEvent;
 use std::collections::{BTreeMap, BTreeSet};
@@ -49,11 +51,15 @@ pub struct ThreadCtx {
     /// restored when the call returns, or saved in the frame of the signal handler that
     /// interrupted it (so that `rt_sigreturn` restores it), as Linux's `saved_sigmask`.
     pub saved_sigmask: Option<u64>,
+    /// The prctl state of the thread (name, pdeathsig, keepcaps, no_new_privs, timer slack).
+    pub attrs: TaskAttrs,
+    /// The CPUs the thread may run on (`sched_setaffinity`).
+    pub affinity: CpuMask,
 }
 
 impl ThreadCtx {
-    /// State of a new thread with id `tid`.
-    pub fn new(tid: u64) -> ThreadCtx {
+    /// State of a new thread with id `tid`, its prctl attributes and its CPU affinity.
+    pub fn new(tid: u64, attrs: TaskAttrs, affinity: CpuMask) -> ThreadCtx {
         ThreadCtx {
             tid,
             sigmask: 0,
@@ -65,6 +71,8 @@ impl ThreadCtx {
             retry_done: 0,
             retry_eintr: false,
             saved_sigmask: None,
+            attrs,
+            affinity,
         }
     }
 }
@@ -322,6 +330,10 @@ impl Process {
         let old_cpu = std::mem::replace(&mut self.cpu, next.cpu);
         let old_ctx = std::mem::replace(&mut self.thread, next.ctx);
         let (from, to) = (old_ctx.tid, self.thread.tid);
+        self.vfs.set_thread_self(to);
+        if exiting {
+            self.vfs.proc_remove_task(from);
+        }
         self.note_event(|| RunEvent::Switch {
             from,
             to,

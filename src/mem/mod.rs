@@ -14,7 +14,7 @@ mod shared;
 
 pub use commit::{CommitLimit, DEFAULT_MAX_MEMORY};
 pub use pages::{Page, PageStore};
-pub use regions::{FileBacking, Region, RegionKind, SharedMap, lock};
+pub use regions::{AnonNameError, FileBacking, Region, RegionKind, SharedMap, lock};
 pub use residency::PopulateError;
 pub use shared::{Contents, ContentsError, State as ContentsState};
 
@@ -1252,6 +1252,16 @@ impl GuestMemory {
                 page += PAGE_SIZE;
             }
         }
+    }
+
+    /// Names the anonymous regions in `[start, end)` (see `RegionMap::set_anon_name`).
+    pub fn set_anon_name(
+        &mut self,
+        start: u64,
+        end: u64,
+        name: Option<std::sync::Arc<str>>,
+    ) -> Result<(), AnonNameError> {
+        self.regions.set_anon_name(start, end, name)
     }
 
     /// The region containing `addr`, if any.

@@ -103,6 +103,9 @@ pub struct Region {
     /// The region was accessible (not `PROT_NONE`) at some point since it was mapped, so
     /// its pages' permission bytes may be non-zero.
     pub opened: bool,
+    /// The name `prctl(PR_SET_VMA_ANON_NAME)` gave an anonymous region (`[anon:NAME]` in
+    /// `/proc/self/maps`).
+    pub anon_name: Option<Arc<str>>,
 }
 
 impl Region {
@@ -118,6 +121,7 @@ impl Region {
             shared: None,
             lock: 0,
             opened: false,
+            anon_name: None,
         }
     }
 
@@ -161,6 +165,7 @@ fn continues(a: &Region, b: &Region) -> bool {
             }
             _ => false,
         }
+        && a.anon_name == b.anon_name
         && match (&a.backing, &b.backing) {
             (None, None) => true,
             (Some(x), Some(y)) => {
@@ -169,6 +174,15 @@ fn continues(a: &Region, b: &Region) -> bool {
             }
             _ => false,
         }
+}
+
+/// Why naming a range of regions stopped or was incomplete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnonNameError {
+    /// A region in the range maps a file (Linux: EBADF).
+    FileMapping,
+    /// Part of the range is not mapped (Linux: ENOMEM).
+    Unmapped,
 }
 
 /// Non-overlapping regions keyed by start address.
@@ -405,6 +419,42 @@ impl RegionMap {
     /// The shared mappings, in address order.
     pub fn shared(&self) -> impl Iterator<Item = &Region> {
         self.shared.iter().map(|k| &self.map[k])
+    }
+
+    /// Names the regions in `[start, end)` (`madvise_set_anon_name`), in address order:
+    /// a file mapping stops the walk ([`AnonNameError::FileMapping`]; the regions before it
+    /// keep their new name), and an unmapped part of the range is reported once the rest is
+    /// named ([`AnonNameError::Unmapped`]).
+    pub fn set_anon_name(
+        &mut self,
+        start: u64,
+        end: u64,
+        name: Option<Arc<str>>,
+    ) -> Result<(), AnonNameError> {
+        let mut at = start;
+        let mut result = Ok(());
+        for k in self.overlapping(start, end) {
+            let r = &self.map[&k];
+            if r.start > at {
+                result = Err(AnonNameError::Unmapped);
+            }
+            // Shared anonymous memory is anonymous shmem: it takes a name too.
+            let anon_shmem = r.shared.as_ref().is_some_and(|m| m.anonymous);
+            if matches!(r.kind, RegionKind::Image | RegionKind::File(_)) && !anon_shmem {
+                self.coalesce(start, end);
+                return Err(AnonNameError::FileMapping);
+            }
+            let (lo, hi) = (r.start.max(start), r.end.min(end));
+            for key in self.isolate(lo, hi) {
+                self.map.get_mut(&key).expect("region key").anon_name = name.clone();
+            }
+            at = hi;
+        }
+        if at < end {
+            result = Err(AnonNameError::Unmapped);
+        }
+        self.coalesce(start, end);
+        result
     }
 
     /// True when every address of `[start, end)` is in some region.

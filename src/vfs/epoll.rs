@@ -132,12 +132,13 @@ impl Vfs {
         let target = self.io_file(fd)?;
         let target_ino = target.ino;
         let pollable = match &self.inodes.get(target_ino).node {
-            Node::File(_) | Node::Dir(_) | Node::Symlink(_) => false,
+            Node::File(_) | Node::Dir(_) | Node::Symlink(_) | Node::Proc(_) => false,
             Node::Device(d) => {
                 use super::Device;
                 matches!(d, Device::Random | Device::Urandom | Device::Host(_))
             }
-            Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) => true,
+            Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) | Node::Socket(_) => true,
+            Node::SocketName => false,
         };
         if !pollable {
             return Err(Errno::EPERM);

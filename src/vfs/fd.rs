@@ -27,6 +27,8 @@ pub struct OpenFile {
     pub snapshot: Option<Vec<Vec<u8>>>,
     /// Number of fds referring to it.
     pub refs: u32,
+    /// The contents of a generated file (`/proc`), rendered when it was opened.
+    pub content: Option<std::sync::Arc<[u8]>>,
 }
 
 impl OpenFile {
@@ -217,6 +219,7 @@ impl Vfs {
             offset: 0,
             snapshot: None,
             refs: 0,
+            content: None,
         };
         if let Node::Pipe(p) = &mut self.inodes.get_mut(ino).node {
             if f.readable() {
@@ -241,7 +244,7 @@ impl Vfs {
     }
 
     /// Drops one fd's reference to a description; the last one closes it.
-    fn drop_file_ref(&mut self, id: FileId) {
+    pub(crate) fn drop_file_ref(&mut self, id: FileId) {
         let f = self.files.get_mut(&id).expect("live description");
         f.refs -= 1;
         if f.refs > 0 {
@@ -263,6 +266,9 @@ impl Vfs {
             if f.writable() {
                 p.writers -= 1;
             }
+        }
+        if matches!(self.inodes.get(f.ino).node, Node::Socket(_)) {
+            self.socket_release(f.ino);
         }
         self.inodes.release(f.ino);
     }

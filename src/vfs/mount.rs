@@ -77,6 +77,7 @@ impl Vfs {
             streams.push(self.builtin_node(dev, name, Node::Device(Device::Host(s)), 0o600));
         }
         self.builtin_dir(root, b"tmp", 0o1777);
+        self.populate_synthetic(config.cpus);
         let proc_ = self.builtin_dir(root, b"proc", 0o555);
         let self_ = self.builtin_dir(proc_, b"self", 0o555);
         self.builtin_node(
@@ -129,7 +130,7 @@ impl Vfs {
     }
 
     /// Creates a built-in directory `name` in `parent` (or returns the existing one).
-    fn builtin_dir(&mut self, parent: Ino, name: &[u8], perm: u32) -> Ino {
+    pub(super) fn builtin_dir(&mut self, parent: Ino, name: &[u8], perm: u32) -> Ino {
         if let Some(ino) = self.inodes.get(parent).dir().and_then(|d| d.get(name))
             && self.inodes.get(ino).is_dir()
         {

@@ -113,7 +113,7 @@ fn startup_tree() {
     let tmp = v.stat_at(AT_FDCWD, b"/tmp", true, false).unwrap();
     assert_eq!(tmp.mode, S_IFDIR | 0o1777);
     assert_eq!((tmp.uid, tmp.gid), (1000, 1000));
-    assert_eq!(tmp.time, (crate::config::DEFAULT_EPOCH as i64, 0));
+    assert_eq!(tmp.times, [(crate::config::DEFAULT_EPOCH as i64, 0); 3]);
     assert_eq!(
         v.readlink(AT_FDCWD, b"/proc/self/exe").unwrap(),
         EXE.as_bytes()
@@ -764,6 +764,7 @@ fn pipes() {
             writable: false,
             hangup: false,
             error: false,
+            rdhup: false,
             activity: 3,
         }
     );

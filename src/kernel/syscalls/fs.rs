@@ -91,7 +91,7 @@ const FCNTL_NOTE: &str = "F_DUPFD, F_DUPFD_CLOEXEC, F_DUPFD_QUERY, F_GETFD, F_SE
                           F_SETOWN(_EX), F_GETSIG, F_SETSIG, F_GETLEASE, F_SETLEASE, F_NOTIFY, \
                           F_*_RW_HINT: rvrun answers them EINVAL, like an unknown command";
 const IOCTL_NOTE: &str = "every fd answers ENOTTY to TCGETS, TIOCGWINSZ and all terminal requests (the guest never \
-                          has a terminal); FIOCLEX, FIONCLEX, FIONBIO and FIONREAD (pipes, regular files) work; \
+                          has a terminal); FIOCLEX, FIONCLEX, FIONBIO and FIONREAD (pipes, regular files, sockets) work; \
                           any other request answers ENOTTY, which Linux gives for unknown requests but not for \
                           e.g. FIOASYNC, FIOQSIZE or FS_IOC_*";
 
@@ -116,7 +116,14 @@ fn write_resumable(vfs: &mut Vfs, thread: &mut ThreadCtx, fd: i32, data: &[u8]) 
             Err(SysError::WouldBlock { deadline: None })
         }
         Err(VfsError::Errno(e)) => {
-            note_broken_pipe(thread, e);
+            // A socket's EPIPE raises SIGPIPE only where Linux's socket layer does.
+            if vfs.is_socket(fd) {
+                if vfs.take_sigpipe() {
+                    thread.pending |= 1 << (SIGPIPE - 1);
+                }
+            } else {
+                note_broken_pipe(thread, e);
+            }
             if skip > 0 {
                 Ok(skip as u64)
             } else {
@@ -136,7 +143,7 @@ fn note_broken_pipe(thread: &mut ThreadCtx, e: Errno) {
 
 /// Reads a path argument: EFAULT for a bad pointer, ENAMETOOLONG without a NUL in the
 /// first [`PATH_MAX`] bytes.
-fn read_path(mem: &GuestMemory, addr: u64) -> Result<Vec<u8>, SysError> {
+pub(super) fn read_path(mem: &GuestMemory, addr: u64) -> Result<Vec<u8>, SysError> {
     mem.read_cstr(addr, PATH_MAX)?
         .ok_or(SysError::Errno(Errno::ENAMETOOLONG))
 }
@@ -180,6 +187,14 @@ fn sys_write(p: &mut Process, a: &Args) -> SysResult {
     p.vfs.check_io(fd, IoKind::Write)?;
     check_user_buf(&p.mem, buf, count, perm::R)?;
     let data = p.mem.slice(buf, count.min(MAX_RW_COUNT as u64) as usize)?;
+    if p.vfs.proc_kind(fd).is_some() {
+        let data = data.to_vec();
+        if let Some(r) = proc_write(p, fd, &data) {
+            return r;
+        }
+        let data = p.mem.slice(buf, count.min(MAX_RW_COUNT as u64) as usize)?;
+        return write_resumable(&mut p.vfs, &mut p.thread, fd, data);
+    }
     write_resumable(&mut p.vfs, &mut p.thread, fd, data)
 }
 
@@ -208,6 +223,13 @@ fn sys_pwrite64(p: &mut Process, a: &Args) -> SysResult {
     p.vfs.check_io(fd, IoKind::PWrite)?;
     check_user_buf(&p.mem, buf, count, perm::R)?;
     let data = p.mem.slice(buf, count.min(MAX_RW_COUNT as u64) as usize)?;
+    if p.vfs.proc_kind(fd).is_some() {
+        let data = data.to_vec();
+        if let Some(r) = proc_write(p, fd, &data) {
+            return r;
+        }
+        return Ok(p.vfs.pwrite(fd, &data, off as u64)? as u64);
+    }
     Ok(p.vfs.pwrite(fd, data, off as u64)? as u64)
 }
 
@@ -277,7 +299,13 @@ fn sys_writev(p: &mut Process, a: &Args) -> SysResult {
     let fd = a.fd(0);
     p.vfs.check_io(fd, IoKind::Write)?;
     let iovs = read_iovecs(&p.mem, a.ptr(1), a.size(2), perm::R)?;
+    if p.vfs.is_socket(fd) {
+        return super::net::socket_writev(p, fd, iovs);
+    }
     let data = gather(&p.mem, &iovs)?;
+    if let Some(r) = proc_write(p, fd, &data) {
+        return r;
+    }
     write_resumable(&mut p.vfs, &mut p.thread, fd, &data)
 }
 
@@ -413,7 +441,47 @@ fn sys_fadvise64(p: &mut Process, a: &Args) -> SysResult {
 
 fn sys_openat(p: &mut Process, a: &Args) -> SysResult {
     let path = read_path(&p.mem, a.ptr(1))?;
-    Ok(p.vfs.open(a.fd(0), &path, a.uint(2), a.uint(3))? as u64)
+    let fd = p.vfs.open(a.fd(0), &path, a.uint(2), a.uint(3))?;
+    if p.vfs.fifo_waits_for_peer(fd) {
+        let _ = p.vfs.close(fd);
+        return Err(SysError::Unsupported(
+            "a blocking open of a FIFO before its other end is open is not implemented".into(),
+        ));
+    }
+    fill_generated(p, fd);
+    Ok(fd as u64)
+}
+
+/// Renders a generated file (`/proc`) just opened as `fd` into its description.
+fn fill_generated(p: &mut Process, fd: i32) {
+    if let Some(kind) = p.vfs.proc_kind(fd) {
+        let bytes = crate::kernel::procfs::render(p, kind);
+        // The fd was just made: it exists.
+        let _ = p.vfs.set_proc_content(fd, bytes);
+    }
+}
+
+/// A write to a writable generated file (a thread's `comm`): `comm_write` takes the first
+/// 15 bytes as the thread's new name and reports the whole count written. `None` for any
+/// other file.
+fn proc_write(p: &mut Process, fd: i32, data: &[u8]) -> Option<SysResult> {
+    let crate::vfs::synthetic::ProcKind::Comm(tid) = p.vfs.proc_kind(fd)? else {
+        return None;
+    };
+    let tid = tid.unwrap_or(crate::kernel::process::GUEST_PID);
+    let name = &data[..data.len().min(15)];
+    let attrs = if p.thread.tid == tid {
+        Some(&mut p.thread.attrs)
+    } else {
+        p.sched.get_mut(tid).map(|(_, ctx)| &mut ctx.attrs)
+    };
+    Some(match attrs {
+        Some(attrs) => {
+            attrs.set_name(name);
+            Ok(data.len() as u64)
+        }
+        None => Err(Errno::ESRCH.into()),
+    })
 }
 
 fn sys_close(p: &mut Process, a: &Args) -> SysResult {
@@ -544,7 +612,8 @@ fn sys_ioctl(p: &mut Process, a: &Args) -> SysResult {
             Ok(0)
         }
         FIONREAD
-            if matches!(info.kind, FileKind::Regular | FileKind::Fifo) && info.device.is_none() =>
+            if matches!(info.kind, FileKind::Regular | FileKind::Fifo) && info.device.is_none()
+                || p.vfs.is_socket(fd) =>
         {
             let n = p.vfs.bytes_readable(fd)?;
             p.mem
@@ -567,7 +636,7 @@ fn sys_fstat(p: &mut Process, a: &Args) -> SysResult {
 
 /// Reads the path of a `*at` call that takes `AT_EMPTY_PATH`: a NULL path with that flag is
 /// the empty path (Linux 6.11+).
-fn read_at_path(mem: &GuestMemory, addr: u64, flags: u32) -> Result<Vec<u8>, SysError> {
+pub(super) fn read_at_path(mem: &GuestMemory, addr: u64, flags: u32) -> Result<Vec<u8>, SysError> {
     if addr == 0 && flags & AT_EMPTY_PATH != 0 {
         return Ok(Vec::new());
     }

@@ -4,13 +4,12 @@ use super::{Args, Errno, SysResult, Syscall, fail, handle, partial};
 use crate::abi::Writer;
 use crate::abi::hwprobe::*;
 use crate::abi::random::*;
-use crate::kernel::process::{GUEST_PID, Process};
+use crate::kernel::process::Process;
 use crate::kernel::uaccess::Store;
 
 /// Rows of the dispatch table for this family.
 pub const TABLE: &[Syscall] = &[
     handle(278, "getrandom", "xux", sys_getrandom),
-    handle(123, "sched_getaffinity", "dux", sys_sched_getaffinity),
     partial(
         258,
         "riscv_hwprobe",
@@ -73,25 +72,6 @@ fn sys_getrandom(p: &mut Process, a: &Args) -> SysResult {
     p.rng.fill(&mut bytes);
     p.mem.write_bytes(buf, &bytes)?;
     Ok(len as u64)
-}
-
-fn check_pid(pid: u64) -> Result<(), Errno> {
-    if pid == 0 || pid == GUEST_PID {
-        Ok(())
-    } else {
-        Err(Errno::ESRCH)
-    }
-}
-
-fn sys_sched_getaffinity(p: &mut Process, a: &Args) -> SysResult {
-    check_pid(a.raw(0))?;
-    let len = a.size(1);
-    // The kernel's cpumask is one unsigned long here (one CPU).
-    if len < 8 || !len.is_multiple_of(8) {
-        return Err(Errno::EINVAL.into());
-    }
-    p.mem.write_bytes(a.ptr(2), &1u64.to_le_bytes())?;
-    Ok(8)
 }
 
 /// RISCV_HWPROBE_BASE_BEHAVIOR_IMA.

@@ -6,10 +6,14 @@
 //! and the code cannot disagree. Guest structs are written out explicitly in [`abi`].
 
 mod args;
+pub mod cpu;
 mod fs;
+mod fsmeta;
 mod misc;
 mod mm;
+pub mod net;
 mod poll;
+pub mod prctl;
 mod process;
 mod shm;
 mod signal;
@@ -18,10 +22,11 @@ mod time;
 
 pub use crate::abi::Errno;
 use crate::cpu::regs::{A0, A7};
+use crate::kernel::census::Outcome;
 use crate::kernel::process::Process;
 use crate::mem::MemFault;
 use crate::observe::RunEvent;
-pub use process::{DEFAULT_RLIMITS, MAX_THREADS};
+pub use process::{DEFAULT_RLIMITS, MAX_THREADS, memory_totals};
 use std::sync::OnceLock;
 
 pub use args::Args;
@@ -80,7 +85,9 @@ pub struct Syscall {
     /// Its Linux name.
     pub name: &'static str,
     /// Argument formats for strace, one letter per argument: `d` signed decimal, `u` unsigned
-    /// decimal, `x` hex, `s` NUL-terminated string (a path), `f` fd (signed decimal).
+    /// decimal, `x` hex, `s` NUL-terminated string (a path), `f` fd (signed decimal), `F` a
+    /// socket family, `T` a socket type, `A` a socket address (its length is the next
+    /// argument).
     pub args: &'static str,
     /// What rvrun does.
     pub action: Action,
@@ -143,6 +150,7 @@ pub fn table() -> &'static [Option<&'static Syscall>] {
         let mut t: Vec<Option<&'static Syscall>> = vec![None; MAX_NR];
         for family in [
             fs::TABLE,
+            fsmeta::TABLE,
             poll::TABLE,
             mm::TABLE,
             shm::TABLE,
@@ -151,6 +159,9 @@ pub fn table() -> &'static [Option<&'static Syscall>] {
             signal::TABLE,
             time::TABLE,
             misc::TABLE,
+            prctl::TABLE,
+            cpu::TABLE,
+            net::TABLE,
         ] {
             for row in family {
                 let slot = &mut t[row.nr as usize];
@@ -224,6 +235,7 @@ pub fn dispatch(p: &mut Process) {
             None
         }
         Err(SysError::Unsupported(msg)) => {
+            count_call(p, nr, row, &args, Outcome::Unsupported);
             p.cpu.pc = pc;
             p.stop(msg);
             return;
@@ -231,6 +243,14 @@ pub fn dispatch(p: &mut Process) {
     };
     if p.strace.is_some() {
         p.strace_line(tid, nr, row, &args, ret);
+    }
+    if p.census.is_some() {
+        let outcome = match ret {
+            _ if row.is_none() => Outcome::Unsupported,
+            Some(r) if (-4095..0).contains(&(r as i64)) => Outcome::Err(Errno(-(r as i64) as u16)),
+            _ => Outcome::Ok,
+        };
+        count_call(p, nr, row, &args, outcome);
     }
     let result = if p.exit.is_some() { None } else { ret };
     p.note_event_at(mark, || RunEvent::Syscall {
@@ -254,6 +274,17 @@ pub fn dispatch(p: &mut Process) {
     }
     if completed {
         p.restore_saved_sigmask();
+    }
+}
+
+/// Adds a call to the census, when one is being collected.
+fn count_call(p: &mut Process, nr: u64, row: Option<&Syscall>, args: &Args, outcome: Outcome) {
+    if let Some(census) = p.census.as_mut() {
+        let name = row
+            .map(|r| r.name)
+            .or_else(|| crate::abi::unistd::syscall_name(nr))
+            .unwrap_or("unknown");
+        census.record(name, args, outcome);
     }
 }
 

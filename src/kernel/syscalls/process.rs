@@ -56,15 +56,7 @@ fn sys_getid(_p: &mut Process, _a: &Args) -> SysResult {
     Ok(GUEST_UID)
 }
 
-/// The fixed `struct utsname` the guest sees (six 65-byte fields).
-pub const UTSNAME: [&str; 6] = [
-    "Linux",
-    "rvrun",
-    "6.8.0-rvrun",
-    "#1 SMP rvrun",
-    "riscv64",
-    "(none)",
-];
+pub use crate::abi::utsname::UTSNAME;
 
 fn sys_uname(p: &mut Process, a: &Args) -> SysResult {
     let mut w = Writer::new();
@@ -185,6 +177,11 @@ fn sys_prlimit64(p: &mut Process, a: &Args) -> SysResult {
 /// The machine size the guest is told about (sysinfo): fixed, so programs that size caches
 /// from it behave the same everywhere.
 const TOTAL_RAM: u64 = 16 << 30;
+
+/// The machine's memory and the part of it free, as sysinfo and `/proc/meminfo` report them.
+pub fn memory_totals(_p: &Process) -> (u64, u64) {
+    (TOTAL_RAM, FREE_RAM)
+}
 /// Free memory reported by sysinfo.
 const FREE_RAM: u64 = 15 << 30;
 

@@ -120,7 +120,7 @@ fn sys_clone(p: &mut Process, a: &Args) -> SysResult {
     if flags & SETTLS != 0 {
         cpu.set_reg(TP, tls);
     }
-    let mut ctx = ThreadCtx::new(tid);
+    let mut ctx = ThreadCtx::new(tid, p.thread.attrs.for_child(), p.thread.affinity);
     ctx.sigmask = p.thread.sigmask;
     // A new thread sharing the address space starts without an alternate signal stack.
     ctx.altstack = AltStack::default();
@@ -128,6 +128,7 @@ fn sys_clone(p: &mut Process, a: &Args) -> SysResult {
         ctx.clear_child_tid = child_tid;
     }
     p.sched.park(Parked::new(cpu, ctx, None));
+    p.vfs.proc_add_task(tid);
     Ok(tid)
 }
 
