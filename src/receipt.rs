@@ -111,7 +111,7 @@ impl BlobDigest {
             h.update(SPARSE_DIGEST_TAG);
             h.update(file.size().to_le_bytes());
         }
-        for (offset, bytes) in file.extents() {
+        for (offset, bytes) in file.extents().iter() {
             if sparse {
                 h.update(offset.to_le_bytes());
                 h.update((bytes.len() as u64).to_le_bytes());

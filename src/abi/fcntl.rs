@@ -121,6 +121,26 @@ pub const F_DUPFD_CLOEXEC: u32 = 1030;
 pub const F_SETPIPE_SZ: u32 = 1031;
 /// fcntl: read a pipe's capacity.
 pub const F_GETPIPE_SZ: u32 = 1032;
+/// fcntl: add seals to a memfd.
+pub const F_ADD_SEALS: u32 = 1033;
+/// fcntl: read a memfd's seals.
+pub const F_GET_SEALS: u32 = 1034;
+// Seals.
+/// Seal: no more seals may be added.
+pub const F_SEAL_SEAL: u32 = 0x0001;
+/// Seal: the file may not shrink.
+pub const F_SEAL_SHRINK: u32 = 0x0002;
+/// Seal: the file may not grow.
+pub const F_SEAL_GROW: u32 = 0x0004;
+/// Seal: the contents may not change (no writable shared mapping may exist).
+pub const F_SEAL_WRITE: u32 = 0x0008;
+/// Seal: no new write access (existing writable mappings keep working).
+pub const F_SEAL_FUTURE_WRITE: u32 = 0x0010;
+/// Seal: the execute bits may not change.
+pub const F_SEAL_EXEC: u32 = 0x0020;
+/// Every seal Linux knows.
+pub const F_ALL_SEALS: u32 =
+    F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC;
 // Lock types.
 /// `l_type`: a read lock.
 pub const F_RDLCK: i16 = 0;

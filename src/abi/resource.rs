@@ -15,3 +15,5 @@ pub const RLIMIT_RSS: usize = 5;
 pub const RLIMIT_SIGPENDING: usize = 11;
 /// RLIMIT_NOFILE.
 pub const RLIMIT_NOFILE: usize = 7;
+/// Index of RLIMIT_MEMLOCK (bytes of memory that may be locked).
+pub const RLIMIT_MEMLOCK: usize = 8;

@@ -273,6 +273,19 @@ impl Process {
                     SigInfo::fault(SIGILL, ILL_ILLOPC, pc),
                     &format!("{} at pc 0x{pc:x}", cpu::describe_illegal(raw)),
                 ),
+                Exit::Fault { pc, fault }
+                    if fault.mapped && self.mem.take_bus_fault(fault.addr) =>
+                {
+                    // A shared mapping's page past the end of its file.
+                    self.raise_fault(
+                        SigInfo::fault(SIGBUS, BUS_ADRERR, fault.addr),
+                        &format!(
+                            "bus error: access at 0x{:x} past the end of a shared mapping's file \
+                             (pc 0x{pc:x})",
+                            fault.addr
+                        ),
+                    )
+                }
                 Exit::Fault { pc, fault } => {
                     let code = if fault.mapped {
                         SEGV_ACCERR

@@ -20,6 +20,7 @@ pub mod eventfd;
 pub mod fd;
 pub mod inode;
 pub mod io;
+pub mod memfd;
 pub mod meta;
 pub mod mount;
 pub mod namespace;
@@ -39,7 +40,7 @@ pub use inode::{FileKind, Ino};
 
 use crate::abi::Errno;
 use crate::config::RunConfig;
-use crate::mem::{CommitLimit, PageStore};
+use crate::mem::CommitLimit;
 use fd::{FdTable, FileId, OpenFile};
 use inode::{Inodes, Node};
 use params::*;
@@ -127,6 +128,21 @@ pub struct FdInfo {
     pub size: u64,
     /// The device, for device files.
     pub device: Option<Device>,
+}
+
+/// What an fd maps (see [`Vfs::mmap_source`]).
+#[derive(Clone, Debug)]
+pub struct MmapSource {
+    /// The file's contents; `None` for `/dev/zero`.
+    pub contents: Option<Arc<crate::mem::Contents>>,
+    /// The name `/proc/self/maps` shows.
+    pub name: String,
+    /// The fd is open for reading.
+    pub readable: bool,
+    /// The fd is open for writing.
+    pub writable: bool,
+    /// The file's `F_SEAL_*` seals.
+    pub seals: u32,
 }
 
 /// Readiness of an fd, for poll/select/epoll, as Linux's `poll` methods report it.
@@ -424,32 +440,35 @@ impl Vfs {
         }
     }
 
-    /// What a mapping of `fd` maps: the file's pages (a snapshot, shared until either side
-    /// changes) and the name `/proc/self/maps` shows, or `None` pages for `/dev/zero` (an
-    /// anonymous mapping). EACCES unless the file is readable (and, for a writable shared
-    /// mapping, writable and not append-only); ENODEV for files that cannot be mapped.
-    pub fn mmap_source(
-        &self,
-        fd: i32,
-        write_shared: bool,
-    ) -> Result<(Option<Arc<PageStore>>, String), Errno> {
+    /// What a mapping of `fd` maps: the file's contents (shared with its shared mappings;
+    /// a private mapping takes a snapshot), the name `/proc/self/maps` shows, how the fd was
+    /// opened and the file's seals; `None` contents for `/dev/zero` (an anonymous mapping).
+    /// ENODEV for files that cannot be mapped. The access checks are the caller's (they
+    /// depend on the mapping's type).
+    pub fn mmap_source(&self, fd: i32) -> Result<MmapSource, Errno> {
         let f = self.io_file(fd)?;
         let i = self.inodes.get(f.ino);
-        let data = match &i.node {
-            Node::File(d) => d,
-            Node::Device(Device::Zero) => {
-                return Ok((None, "/dev/zero (deleted)".to_string()));
-            }
+        let (contents, seals) = match &i.node {
+            Node::File(d) => (Some(d.contents().clone()), d.seals()),
+            Node::Device(Device::Zero) => (None, 0),
             _ => return Err(Errno::ENODEV),
         };
-        if !f.readable() || (write_shared && (!f.writable() || f.append())) {
-            return Err(Errno::EACCES);
-        }
-        let name = match self.path_of(f.ino) {
-            Some(p) => String::from_utf8_lossy(&p).into_owned(),
-            None => "(deleted)".to_string(),
+        let name = match (&i.node, self.path_of(f.ino)) {
+            (Node::Device(_), _) => "/dev/zero (deleted)".to_string(),
+            (Node::File(d), _) if d.memfd.is_some() => {
+                let m = d.memfd.as_ref().expect("checked");
+                format!("/memfd:{} (deleted)", String::from_utf8_lossy(&m.name))
+            }
+            (_, Some(p)) => String::from_utf8_lossy(&p).into_owned(),
+            (_, None) => "(deleted)".to_string(),
         };
-        Ok((Some(data.snapshot()), name))
+        Ok(MmapSource {
+            contents,
+            name,
+            readable: f.readable(),
+            writable: f.writable(),
+            seals,
+        })
     }
 
     /// A path naming inode `ino` (the first in name order), if it is linked.

@@ -410,7 +410,7 @@ fn write_host_file(path: &Path, data: &FileData, exec: bool) -> io::Result<()> {
         std::fs::create_dir_all(parent)?;
     }
     let file = std::fs::File::create(path)?;
-    for (offset, bytes) in data.extents() {
+    for (offset, bytes) in data.extents().iter() {
         file.write_all_at(bytes, offset)?;
     }
     file.set_len(data.size())?;

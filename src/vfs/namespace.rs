@@ -158,7 +158,7 @@ impl Vfs {
         if trunc && !created {
             let i = self.inodes.get_mut(ino);
             if let Node::File(d) = &mut i.node {
-                d.truncate(0);
+                d.truncate(0)?;
                 i.modified = true;
             }
         }
@@ -607,7 +607,7 @@ impl Vfs {
         }
         let i = self.inodes.get_mut(ino);
         if let Node::File(d) = &mut i.node {
-            d.truncate(len);
+            d.truncate(len)?;
             i.modified = true;
         }
         Ok(())
@@ -634,6 +634,13 @@ impl Vfs {
             )
         {
             return Err(Errno::EROFS);
+        }
+        // shmem: an exec-sealed memfd keeps its execute bits.
+        if let Node::File(d) = &i.node
+            && d.seals() & F_SEAL_EXEC != 0
+            && (i.perm ^ mode) & 0o111 != 0
+        {
+            return Err(Errno::EPERM);
         }
         i.perm = mode & 0o7777;
         Ok(())

@@ -85,10 +85,11 @@ const WRITE_NOTE: &str = "EPIPE also sends SIGPIPE to the thread; a write that w
 const SENDFILE_NOTE: &str = "EPIPE also sends SIGPIPE to the thread; a write into a full pipe blocks until there is \
                              room when nothing was written yet, and stops the run when it filled the pipe part way";
 const FCNTL_NOTE: &str = "F_DUPFD, F_DUPFD_CLOEXEC, F_DUPFD_QUERY, F_GETFD, F_SETFD, F_GETFL, F_SETFL, \
-                          F_GETPIPE_SZ, F_SETPIPE_SZ; record locks (F_GETLK, F_SETLK, F_SETLKW, F_OFD_*) are \
+                          F_GETPIPE_SZ, F_SETPIPE_SZ, F_ADD_SEALS, F_GET_SEALS (memfds; other files EINVAL, \
+                          as on a disk filesystem); record locks (F_GETLK, F_SETLK, F_SETLKW, F_OFD_*) are \
                           validated and always granted (one process: no conflicts). Linux also has F_GETOWN, \
-                          F_SETOWN(_EX), F_GETSIG, F_SETSIG, F_GETLEASE, F_SETLEASE, F_NOTIFY, F_ADD_SEALS, \
-                          F_GET_SEALS, F_*_RW_HINT: rvrun answers them EINVAL, like an unknown command";
+                          F_SETOWN(_EX), F_GETSIG, F_SETSIG, F_GETLEASE, F_SETLEASE, F_NOTIFY, \
+                          F_*_RW_HINT: rvrun answers them EINVAL, like an unknown command";
 const IOCTL_NOTE: &str = "every fd answers ENOTTY to TCGETS, TIOCGWINSZ and all terminal requests (the guest never \
                           has a terminal); FIOCLEX, FIONCLEX, FIONBIO and FIONREAD (pipes, regular files, sockets) work; \
                           any other request answers ENOTTY, which Linux gives for unknown requests but not for \
@@ -235,7 +236,7 @@ fn sys_pwrite64(p: &mut Process, a: &Args) -> SysResult {
 /// Reads and checks an iovec array: EINVAL for more than [`UIO_MAXIOV`] entries or a
 /// negative length, EFAULT for an unreadable array or (with `need`) an inaccessible buffer.
 /// The lengths are cut so that their sum stays within [`MAX_RW_COUNT`].
-fn read_iovecs(
+pub(super) fn read_iovecs(
     mem: &GuestMemory,
     addr: u64,
     count: u64,
@@ -552,6 +553,16 @@ fn sys_fcntl(p: &mut Process, a: &Args) -> SysResult {
             p.vfs.set_status_flags(fd, arg as u32)?;
             Ok(0)
         }
+        F_ADD_SEALS => {
+            // memfd_fcntl: the upper 32 bits must be clear.
+            let seals = u32::try_from(arg).map_err(|_| Errno::EINVAL)?;
+            let writable = info.kind == crate::vfs::FileKind::Regular
+                && p.mem
+                    .has_writable_shared_map(&p.vfs.mmap_source(fd)?.contents);
+            p.vfs.add_seals(fd, seals, writable)?;
+            Ok(0)
+        }
+        F_GET_SEALS => Ok(p.vfs.seals(fd)? as u64),
         F_GETPIPE_SZ => Ok(p.vfs.pipe_capacity(fd)? as u64),
         F_SETPIPE_SZ => Ok(p.vfs.set_pipe_capacity(fd, arg as u32 as u64)? as u64),
         F_DUPFD_QUERY => Ok(p.vfs.same_description(fd, arg as i32)? as u64),

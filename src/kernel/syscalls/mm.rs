@@ -1,12 +1,16 @@
 //! Memory-management syscalls: brk, mmap, munmap, mremap, mprotect, madvise.
 
 use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
+use crate::abi::fcntl::{F_SEAL_FUTURE_WRITE, F_SEAL_WRITE};
 use crate::abi::mman::*;
+use crate::abi::resource::RLIMIT_MEMLOCK;
 use crate::kernel::process::Process;
 use crate::loader::layout::{MMAP_BOTTOM, MMAP_TOP};
 use crate::mem::{
-    FileBacking, GUEST_SPACE, MapError, PAGE_SIZE, Region, RegionKind, page_ceil, page_floor, perm,
+    Contents, FileBacking, GUEST_SPACE, MapError, PAGE_SIZE, PopulateError, Region, RegionKind,
+    SharedMap, lock, page_ceil, page_floor, perm,
 };
+use std::sync::Arc;
 
 /// Rows of the dispatch table for this family.
 pub const TABLE: &[Syscall] = &[
@@ -16,9 +20,11 @@ pub const TABLE: &[Syscall] = &[
         "mmap",
         "xuxxfx",
         sys_mmap,
-        "anonymous (private or shared), MAP_FIXED, MAP_FIXED_NOREPLACE and private file mappings (a \
-         snapshot of the file, filled page by page as the guest touches it); writable MAP_SHARED \
-         file mappings stop the run",
+        "anonymous and file mappings, private or shared; MAP_FIXED, MAP_FIXED_NOREPLACE, \
+         MAP_LOCKED. A private file mapping is a snapshot of the file taken when mapped, filled \
+         page by page as the guest touches it; a shared one is coherent with the file both ways \
+         (stores through it write through, SIGBUS past the end). Executable shared mappings \
+         stop the run",
     ),
     handle(215, "munmap", "xu", sys_munmap),
     partial(
@@ -26,20 +32,53 @@ pub const TABLE: &[Syscall] = &[
         "mremap",
         "xuuxx",
         sys_mremap,
-        "MREMAP_DONTUNMAP is not supported (stops the run)",
+        "old_len 0 duplicates a shared mapping; MREMAP_DONTUNMAP is not supported (stops the \
+         run)",
     ),
-    handle(226, "mprotect", "xux", sys_mprotect),
+    partial(
+        226,
+        "mprotect",
+        "xux",
+        sys_mprotect,
+        "PROT_EXEC on a shared mapping stops the run",
+    ),
     partial(
         233,
         "madvise",
         "xud",
         sys_madvise,
-        "MADV_DONTNEED zeroes anonymous pages; other advice is accepted and has no effect",
+        "the advice values Linux accepts; DONTNEED, DONTNEED_LOCKED, REMOVE and POPULATE_* act as \
+         Linux's, the others are hints without effect; MADV_GUARD_* stop the run",
     ),
 ];
 
 /// The flags MAP_SHARED_VALIDATE accepts (Linux's LEGACY_MAP_MASK plus the validated ones).
 const MAP_KNOWN: u64 = 0x1_ffff_ffff & !MAP_TYPE;
+/// mmap: lock the pages (as mlock).
+const MAP_LOCKED: u64 = 0x2000;
+
+/// The soft RLIMIT_MEMLOCK in pages.
+pub(super) fn lock_limit_pages(p: &Process) -> u64 {
+    p.rlimits[RLIMIT_MEMLOCK].0 / PAGE_SIZE
+}
+
+/// Linux's `mlock_future_ok`: a new locked mapping of `len` bytes fits under RLIMIT_MEMLOCK
+/// with what is locked already (the guest has no CAP_IPC_LOCK).
+fn lock_fits(p: &Process, len: u64) -> bool {
+    (len / PAGE_SIZE).saturating_add(p.mem.locked_pages()) <= lock_limit_pages(p)
+}
+
+/// Locks the new mapping `[start, start+len)` with `flags` and faults it in unless on
+/// fault (errors are ignored, as Linux's mm_populate after mmap does).
+fn lock_new(p: &mut Process, start: u64, len: u64, flags: u8) {
+    if flags & lock::LOCKED == 0 {
+        return;
+    }
+    let _ = p.mem.set_lock(start, len, flags);
+    if flags & lock::ONFAULT == 0 {
+        let _ = p.mem.populate_range(start, start + len, true);
+    }
+}
 
 /// Guest PROT_* bits to page permission bits (the values coincide).
 fn prot_bits(prot: u64) -> u8 {
@@ -120,17 +159,37 @@ fn sys_mmap(p: &mut Process, a: &Args) -> SysResult {
     if !anonymous && (off / PAGE_SIZE).checked_add(len / PAGE_SIZE).is_none() {
         return Err(Errno::EOVERFLOW.into());
     }
-    let file = if anonymous {
+    let source = if anonymous {
         None
     } else {
-        let source = p.vfs.mmap_source(fd, prot & PROT_WRITE != 0 && shared)?;
-        if shared && prot & PROT_WRITE != 0 {
-            return Err(SysError::Unsupported(format!(
-                "mmap of fd {fd} with MAP_SHARED and PROT_WRITE (writes through to a file) is not supported"
-            )));
-        }
-        Some(source)
+        Some(p.vfs.mmap_source(fd)?)
     };
+    let contents = source.as_ref().and_then(|s| s.contents.clone());
+    // do_mmap's file checks, in Linux's order.
+    let mut may_write = true;
+    if let Some(src) = &source {
+        if shared && contents.is_some() {
+            if prot & PROT_WRITE != 0 && !src.writable {
+                return Err(Errno::EACCES.into());
+            }
+            may_write = src.writable;
+        }
+        if !src.readable {
+            return Err(Errno::EACCES.into());
+        }
+        if shared && src.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE) != 0 {
+            if prot & PROT_WRITE != 0 {
+                return Err(Errno::EPERM.into());
+            }
+            may_write = false;
+        }
+    }
+    if shared && prot & PROT_EXEC != 0 {
+        return Err(SysError::Unsupported(format!(
+            "mmap with MAP_SHARED and PROT_EXEC (fd {fd}): executing from a shared mapping is \
+             not supported"
+        )));
+    }
     let start = if flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) != 0 {
         if addr % PAGE_SIZE != 0 {
             return Err(Errno::EINVAL.into());
@@ -145,20 +204,66 @@ fn sys_mmap(p: &mut Process, a: &Args) -> SysResult {
     } else {
         place(p, addr, len)?
     };
-    let prot = prot_bits(prot);
-    match file {
-        Some((Some(pages), name)) => {
+    let mut lock_flags = p.mem.future_lock();
+    if flags & MAP_LOCKED != 0 {
+        if lock_limit_pages(p) == 0 {
+            return Err(Errno::EPERM.into());
+        }
+        lock_flags |= lock::LOCKED;
+    }
+    if lock_flags & lock::LOCKED != 0 && !lock_fits(p, len) {
+        return Err(Errno::EAGAIN.into());
+    }
+    let bits = prot_bits(prot);
+    let name = source.as_ref().map(|s| s.name.clone());
+    match (contents, shared) {
+        (Some(contents), true) => {
+            let map = SharedMap {
+                contents,
+                page_offset: off / PAGE_SIZE,
+                may_write,
+                anonymous: false,
+                seen: 0,
+            };
+            let kind = RegionKind::File(name.unwrap_or_default());
+            p.mem
+                .map_shared(start, len, bits, kind, map)
+                .map_err(map_errno)?;
+            if may_write {
+                p.vfs.mark_modified(fd)?;
+            }
+        }
+        (Some(contents), false) => {
             let backing = FileBacking {
-                pages,
+                pages: contents.lock().snapshot(),
                 page_offset: off / PAGE_SIZE,
             };
+            let kind = RegionKind::File(name.unwrap_or_default());
             p.mem
-                .map_file(start, len, prot, RegionKind::File(name), backing)
+                .map_file(start, len, bits, kind, backing)
+                .map_err(map_errno)?;
         }
-        Some((None, name)) => p.mem.map_fixed(start, len, prot, RegionKind::File(name)),
-        None => p.mem.map_fixed(start, len, prot, RegionKind::Anon),
+        (None, true) => {
+            // Shared anonymous memory (or /dev/zero): one object of `len` bytes, whose
+            // size a later mremap does not change.
+            let map = SharedMap {
+                contents: Arc::new(Contents::zeroed(len)),
+                page_offset: 0,
+                may_write: true,
+                anonymous: true,
+                seen: 0,
+            };
+            let kind = RegionKind::File("/dev/zero (deleted)".into());
+            p.mem
+                .map_shared(start, len, bits, kind, map)
+                .map_err(map_errno)?;
+        }
+        (None, false) => {
+            let kind = name.map_or(RegionKind::Anon, RegionKind::File);
+            p.mem.map_fixed(start, len, bits, kind).map_err(map_errno)?;
+        }
     }
-    .map_err(map_errno)?;
+    lock_new(p, start, len, lock_flags);
     Ok(start)
 }
 
@@ -199,6 +304,22 @@ fn sys_mprotect(p: &mut Process, a: &Args) -> SysResult {
     if len == 0 || !p.mem.is_mapped(addr, len) {
         return Err(Errno::ENOMEM.into());
     }
+    // A shared mapping of a file not open for writing (or write-sealed) cannot become
+    // writable (VM_MAYWRITE is clear).
+    let shared: Vec<bool> = p
+        .mem
+        .regions_within(addr, addr + len)
+        .filter_map(|r| r.shared.as_ref().map(|m| m.may_write))
+        .collect();
+    if prot & PROT_WRITE != 0 && shared.iter().any(|&w| !w) {
+        return Err(Errno::EACCES.into());
+    }
+    if prot & PROT_EXEC != 0 && !shared.is_empty() {
+        return Err(SysError::Unsupported(format!(
+            "mprotect with PROT_EXEC of a shared mapping at 0x{addr:x}: executing from a \
+             shared mapping is not supported"
+        )));
+    }
     p.mem
         .protect(addr, len, prot_bits(prot))
         .map_err(map_errno)?;
@@ -208,8 +329,18 @@ fn sys_mprotect(p: &mut Process, a: &Args) -> SysResult {
 /// Maps `[at, at+len)` like `like` continues: same kind and permissions, and for a file
 /// mapping the file pages that follow (`file_offset` is the offset of `at` in the file).
 fn map_like(p: &mut Process, like: &Region, at: u64, len: u64) -> Result<(), Errno> {
-    match &like.backing {
-        Some(b) => {
+    if like.lock & lock::LOCKED != 0 && !lock_fits(p, len) {
+        return Err(Errno::EAGAIN);
+    }
+    match (&like.backing, &like.shared) {
+        (_, Some(m)) => {
+            let map = SharedMap {
+                page_offset: m.page_offset + (at - like.start) / PAGE_SIZE,
+                ..m.clone()
+            };
+            p.mem.map_shared(at, len, like.prot, like.kind.clone(), map)
+        }
+        (Some(b), None) => {
             let backing = FileBacking {
                 pages: b.pages.clone(),
                 page_offset: b.page_offset + (at - like.start) / PAGE_SIZE,
@@ -217,9 +348,11 @@ fn map_like(p: &mut Process, like: &Region, at: u64, len: u64) -> Result<(), Err
             p.mem
                 .map_file(at, len, like.prot, like.kind.clone(), backing)
         }
-        None => p.mem.map_fixed(at, len, like.prot, like.kind.clone()),
+        (None, None) => p.mem.map_fixed(at, len, like.prot, like.kind.clone()),
     }
-    .map_err(map_errno)
+    .map_err(map_errno)?;
+    lock_new(p, at, len, like.lock);
+    Ok(())
 }
 
 fn sys_mremap(p: &mut Process, a: &Args) -> SysResult {
@@ -241,21 +374,55 @@ fn sys_mremap(p: &mut Process, a: &Args) -> SysResult {
             "mremap with MREMAP_DONTUNMAP is not supported".into(),
         ));
     }
-    if new_len == 0 || old_len == 0 {
-        // old_len 0 duplicates a shared mapping; rvrun's mappings are private: Linux says EINVAL.
+    if new_len == 0 {
         return Err(Errno::EINVAL.into());
     }
     // Linux: EFAULT when nothing is mapped at the old address.
     let region = p.mem.region_at(old).cloned().ok_or(Errno::EFAULT)?;
     // The mapping from `old` on, as a template for map_like.
+    let skip = (old - region.start) / PAGE_SIZE;
     let here = Region {
         start: old,
         backing: region.backing.clone().map(|b| FileBacking {
-            page_offset: b.page_offset + (old - region.start) / PAGE_SIZE,
+            page_offset: b.page_offset + skip,
             ..b
+        }),
+        shared: region.shared.clone().map(|m| SharedMap {
+            page_offset: m.page_offset + skip,
+            ..m
         }),
         ..region
     };
+    if old_len == 0 {
+        // A second mapping of the same shared pages; private mappings have nothing to
+        // share (EINVAL).
+        if here.shared.is_none() {
+            return Err(Errno::EINVAL.into());
+        }
+        if flags & MREMAP_MAYMOVE == 0 {
+            return Err(Errno::ENOMEM.into());
+        }
+        let dest = if flags & MREMAP_FIXED != 0 {
+            if new_addr % PAGE_SIZE != 0
+                || new_addr
+                    .checked_add(new_len)
+                    .is_none_or(|e| e > GUEST_SPACE)
+            {
+                return Err(Errno::EINVAL.into());
+            }
+            new_addr
+        } else {
+            p.mem
+                .find_free_top_down(new_len, MMAP_BOTTOM, MMAP_TOP)
+                .ok_or(Errno::ENOMEM)?
+        };
+        let like = Region {
+            start: dest,
+            ..here
+        };
+        map_like(p, &like, dest, new_len)?;
+        return Ok(dest);
+    }
     if flags & MREMAP_FIXED == 0 && new_len <= old_len {
         // Shrinking always works: it unmaps the tail.
         if new_len < old_len {
@@ -301,7 +468,6 @@ fn sys_mremap(p: &mut Process, a: &Args) -> SysResult {
         // Charge the growth first: a refusal must leave the old mapping untouched.
         let tail_like = Region {
             start: dest,
-            backing: here.backing.clone(),
             ..here.clone()
         };
         map_like(p, &tail_like, dest + kept, new_len - kept)?;
@@ -313,20 +479,80 @@ fn sys_mremap(p: &mut Process, a: &Args) -> SysResult {
     Ok(dest)
 }
 
+/// True for the advice values Linux's `madvise_behavior_valid` accepts (with KSM, THP and
+/// memory-failure injection configured, as distribution kernels are).
+fn advice_valid(advice: u64) -> bool {
+    matches!(
+        advice,
+        MADV_NORMAL..=MADV_DONTNEED | MADV_FREE..=MADV_COLLAPSE | MADV_HWPOISON..=MADV_GUARD_REMOVE
+    )
+}
+
 fn sys_madvise(p: &mut Process, a: &Args) -> SysResult {
     let (addr, advice) = (a.ptr(0), a.raw(2));
+    if !advice_valid(advice) {
+        return Err(Errno::EINVAL.into());
+    }
     let len = check_range(addr, a.size(1))?;
-    if !matches!(advice, 0..=4 | 8..=25 | 100..=101) {
+    if a.size(1) != 0 && len == 0 {
         return Err(Errno::EINVAL.into());
     }
     if len == 0 {
         return Ok(0);
     }
-    if !p.mem.is_mapped(addr, len) {
-        return Err(Errno::ENOMEM.into());
+    if matches!(advice, MADV_HWPOISON | MADV_SOFT_OFFLINE) {
+        // Memory-failure injection needs CAP_SYS_ADMIN.
+        return Err(Errno::EPERM.into());
     }
-    if advice == MADV_DONTNEED {
-        p.mem.discard(addr, len).map_err(map_errno)?;
+    if matches!(advice, MADV_GUARD_INSTALL | MADV_GUARD_REMOVE) {
+        return Err(SysError::Unsupported(
+            "madvise MADV_GUARD_INSTALL/MADV_GUARD_REMOVE (guard regions) is not supported".into(),
+        ));
+    }
+    let end = addr + len;
+    // Per mapping, in order; a gap is ENOMEM after the mapped parts were advised.
+    let regions: Vec<Region> = p.mem.regions_within(addr, end).cloned().collect();
+    let covered = p.mem.is_mapped(addr, len);
+    for r in &regions {
+        let (s, e) = (r.start.max(addr), r.end.min(end));
+        let anonymous = r.backing.is_none() && r.shared.is_none();
+        let locked = r.lock & lock::LOCKED != 0;
+        match advice {
+            MADV_DONTNEED | MADV_DONTNEED_LOCKED => {
+                if advice == MADV_DONTNEED && locked {
+                    return Err(Errno::EINVAL.into());
+                }
+                p.mem.discard(s, e - s).map_err(map_errno)?;
+            }
+            MADV_FREE | MADV_WIPEONFORK if !anonymous => return Err(Errno::EINVAL.into()),
+            MADV_REMOVE => {
+                if locked {
+                    return Err(Errno::EINVAL.into());
+                }
+                match &r.shared {
+                    None => return Err(Errno::EINVAL.into()),
+                    Some(m) if !m.may_write => return Err(Errno::EACCES.into()),
+                    Some(_) => {
+                        p.mem.remove_shared(s, e - s).map_err(map_errno)?;
+                    }
+                }
+            }
+            MADV_POPULATE_READ | MADV_POPULATE_WRITE => {
+                if advice == MADV_POPULATE_WRITE && r.prot & perm::W == 0 {
+                    return Err(Errno::EFAULT.into());
+                }
+                match p.mem.populate_range(s, e, false) {
+                    Ok(()) => {}
+                    Err(PopulateError::Fault) => return Err(Errno::EFAULT.into()),
+                    Err(PopulateError::Unmapped) => return Err(Errno::ENOMEM.into()),
+                }
+            }
+            // Hints: no effect on what the guest can observe.
+            _ => {}
+        }
+    }
+    if !covered {
+        return Err(Errno::ENOMEM.into());
     }
     Ok(0)
 }

@@ -15,6 +15,7 @@ pub mod net;
 mod poll;
 pub mod prctl;
 mod process;
+mod shm;
 mod signal;
 mod thread;
 mod time;
@@ -152,6 +153,7 @@ pub fn table() -> &'static [Option<&'static Syscall>] {
             fsmeta::TABLE,
             poll::TABLE,
             mm::TABLE,
+            shm::TABLE,
             process::TABLE,
             thread::TABLE,
             signal::TABLE,
@@ -210,6 +212,8 @@ pub fn dispatch(p: &mut Process) {
             }
         }
     };
+    // Shared mappings re-read what the call changed in their files before the guest runs.
+    p.mem.sync_shared();
     // A completed call ends its retry state. (After `Switched`, `p.thread` may be another
     // thread's, possibly one in the middle of a retried call: leave it alone.)
     let completed = matches!(result, Ok(_) | Err(SysError::Errno(_)));
