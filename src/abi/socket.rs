@@ -101,7 +101,7 @@ pub const WMEM_DEFAULT: u32 = 212992;
 pub const WMEM_MAX: u32 = 212992;
 pub const RMEM_DEFAULT: u32 = 212992;
 pub const RMEM_MAX: u32 = 212992;
-/// tcp_wmem[1] and tcp_rmem[1]: a TCP socket's initial buffer sizes.
+/// `tcp_wmem[1]` and `tcp_rmem[1]`: a TCP socket's initial buffer sizes.
 pub const TCP_WMEM_DEFAULT: u32 = 16384;
 pub const TCP_RMEM_DEFAULT: u32 = 131072;
 /// SOCK_MIN_SNDBUF and SOCK_MIN_RCVBUF (x86_64 and riscv64 sizes of sk_buff).

@@ -9,8 +9,8 @@
 //! One concern per file: [`inode`] (nodes and metadata), [`dir`] (entries and listing
 //! cursors), [`path`] (path resolution), [`fd`] (open file descriptions and the fd table),
 //! [`io`] (reading, writing, seeking), [`namespace`] (operations on names: open, mkdir,
-//! unlink, rename...), [`pipe`], [`dev`] (device files and host streams), [`mount`]
-//! (start-up tree and `write_out`), [`flags`] (the Linux constants).
+//! unlink, rename...), [`pipe`], [`socket`] (AF_UNIX, loopback TCP/UDP and netlink sockets),
+//! [`dev`] (device files and host streams), [`mount`] (start-up tree and `write_out`).
 
 pub mod dev;
 pub mod dir;

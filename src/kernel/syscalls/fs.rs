@@ -174,6 +174,10 @@ fn sys_read(p: &mut Process, a: &Args) -> SysResult {
     let (fd, buf, count) = (a.fd(0), a.ptr(1), a.size(2));
     p.vfs.check_io(fd, IoKind::Read)?;
     check_writable(&p.mem, buf, count)?;
+    if p.vfs.is_socket(fd) {
+        let count = count.min(MAX_RW_COUNT as u64) as usize;
+        return super::net::socket_readv(p, fd, vec![(buf, count)]);
+    }
     let data = p
         .vfs
         .read(fd, count.min(MAX_RW_COUNT as u64) as usize, &mut p.rng)
@@ -186,6 +190,10 @@ fn sys_write(p: &mut Process, a: &Args) -> SysResult {
     let (fd, buf, count) = (a.fd(0), a.ptr(1), a.size(2));
     p.vfs.check_io(fd, IoKind::Write)?;
     check_user_buf(&p.mem, buf, count, perm::R)?;
+    if p.vfs.is_socket(fd) {
+        let count = count.min(MAX_RW_COUNT as u64) as usize;
+        return super::net::socket_writev(p, fd, vec![(buf, count)]);
+    }
     let data = p.mem.slice(buf, count.min(MAX_RW_COUNT as u64) as usize)?;
     if p.vfs.proc_kind(fd).is_some() {
         let data = data.to_vec();
@@ -289,6 +297,9 @@ fn sys_readv(p: &mut Process, a: &Args) -> SysResult {
     let fd = a.fd(0);
     p.vfs.check_io(fd, IoKind::Read)?;
     let iovs = read_iovecs(&p.mem, a.ptr(1), a.size(2), perm::W)?;
+    if p.vfs.is_socket(fd) {
+        return super::net::socket_readv(p, fd, iovs);
+    }
     let total = iovs.iter().map(|v| v.1).sum();
     let data = p.vfs.read(fd, total, &mut p.rng).map_err(vfs_err)?;
     scatter(&mut p.mem, &iovs, &data)?;

@@ -50,8 +50,8 @@ const SOCKET_NOTE: &str = "AF_UNIX (stream, datagram, seqpacket), AF_INET and AF
                            network (other destinations ENETUNREACH), AF_NETLINK NETLINK_ROUTE (link and address dumps \
                            of `lo`); other families EAFNOSUPPORT; raw sockets EPERM and ping sockets EACCES (unprivileged)";
 const SOCKOPT_NOTE: &str = "SO_TYPE/DOMAIN/PROTOCOL/ERROR/ACCEPTCONN/PEERCRED, SO_REUSEADDR/REUSEPORT, SO_KEEPALIVE, \
-                            SO_BROADCAST, SO_PASSCRED, SO_SNDBUF/RCVBUF (doubled as Linux), SO_LINGER, SO_RCVTIMEO/SNDTIMEO \
-                            (zero only), IPV6_V6ONLY, TCP_NODELAY/KEEPIDLE/KEEPINTVL/KEEPCNT/MAXSEG/USER_TIMEOUT, IP_TOS/TTL, \
+                            SO_BROADCAST, SO_PASSCRED, SO_SNDBUF/RCVBUF (doubled as Linux), SO_LINGER, SO_RCVTIMEO/SNDTIMEO, \
+                            IPV6_V6ONLY, TCP_NODELAY/KEEPIDLE/KEEPINTVL/KEEPCNT/MAXSEG/USER_TIMEOUT, IP_TOS/TTL, \
                             IPV6_UNICAST_HOPS/TCLASS (kept and read back); other known options stop the run";
 const CMSG_NOTE: &str =
     "SCM_RIGHTS and SCM_CREDENTIALS on AF_UNIX; control messages on other sockets stop the run";
@@ -66,10 +66,24 @@ const MMSGHDR_LEN: u64 = 64;
 /// `struct cmsghdr` size.
 const CMSG_HDR: usize = 16;
 
-fn vfs_err(e: VfsError) -> SysError {
-    match e {
-        VfsError::Errno(e) => SysError::Errno(e),
-        VfsError::WouldBlock(_) => SysError::WouldBlock { deadline: None },
+/// What a call that must wait does: with the socket's SO_RCVTIMEO (`send`: SO_SNDTIMEO)
+/// set it waits until that deadline (a signal then ends it with EINTR, and the deadline
+/// with EAGAIN); without one it waits for file state to change.
+fn blocked(p: &mut Process, fd: i32, send: bool) -> SysError {
+    let Some(t) = p.vfs.socket_timeout(fd, send) else {
+        return SysError::WouldBlock { deadline: None };
+    };
+    let now = p.monotonic_ns();
+    let deadline = p
+        .thread
+        .retry_deadline
+        .unwrap_or_else(|| now.saturating_add(t));
+    if now >= deadline {
+        return Errno::EAGAIN.into();
+    }
+    p.thread.retry_eintr = true;
+    SysError::WouldBlock {
+        deadline: Some(deadline),
     }
 }
 
@@ -159,7 +173,11 @@ fn accept_common(p: &mut Process, fd: i32, addr: u64, lenp: u64, flags: u32) -> 
             return Err(Errno::EINVAL.into());
         }
     }
-    let (newfd, peer) = p.vfs.accept(fd, flags).map_err(vfs_err)?;
+    let (newfd, peer) = match p.vfs.accept(fd, flags) {
+        Ok(r) => r,
+        Err(VfsError::WouldBlock(_)) => return Err(blocked(p, fd, false)),
+        Err(VfsError::Errno(e)) => return Err(e.into()),
+    };
     if addr != 0
         && let Err(e) = addr_out(&mut p.mem, &peer, addr, lenp)
     {
@@ -181,8 +199,11 @@ fn sys_connect(p: &mut Process, a: &Args) -> SysResult {
     let fd = a.fd(0);
     p.vfs.file(fd)?;
     let raw = addr_in(&p.mem, a.ptr(1), a.int(2))?;
-    p.vfs.connect(fd, &raw).map_err(vfs_err)?;
-    Ok(0)
+    match p.vfs.connect(fd, &raw) {
+        Ok(()) => Ok(0),
+        Err(VfsError::WouldBlock(_)) => Err(blocked(p, fd, true)),
+        Err(VfsError::Errno(e)) => Err(e.into()),
+    }
 }
 
 fn sys_getsockname(p: &mut Process, a: &Args) -> SysResult {
@@ -446,13 +467,29 @@ fn send_common(p: &mut Process, fd: i32, m: &OutMsg, flags: u32) -> SysResult {
                 }
             }
             Err(VfsError::WouldBlock(b)) => {
-                p.thread.retry_done = sent + b.done;
-                return Err(SysError::WouldBlock { deadline: None });
+                sent += b.done;
+                return match blocked(p, fd, true) {
+                    SysError::Errno(_) if sent > 0 => Ok(sent as u64),
+                    e => {
+                        p.thread.retry_done = sent;
+                        Err(e)
+                    }
+                };
             }
             Err(VfsError::Errno(_)) if sent > 0 => return Ok(sent as u64),
             Err(VfsError::Errno(e)) => return Err(e.into()),
         }
     }
+}
+
+/// `read` and `readv` on a socket: a receive without flags (passed descriptions are
+/// closed: a read takes no control data).
+pub fn socket_readv(p: &mut Process, fd: i32, iovs: Vec<(u64, usize)>) -> SysResult {
+    let (n, r) = recv_common(p, fd, &iovs, 0)?;
+    if !r.rights.is_empty() {
+        p.vfs.drop_received(r.rights);
+    }
+    Ok(n as u64)
 }
 
 /// `writev` on a socket: a send without address or flags (the data stays in guest memory
@@ -539,13 +576,16 @@ fn recv_common(
     let skip = p.thread.retry_done.min(total);
     let r = match p.vfs.sock_recv(fd, total - skip, flags) {
         Ok(r) => r,
-        Err(VfsError::WouldBlock(_)) if skip > 0 => {
-            return Err(SysError::WouldBlock { deadline: None });
+        Err(VfsError::WouldBlock(_)) => {
+            return match blocked(p, fd, false) {
+                SysError::Errno(_) if skip > 0 => Ok((skip, Received::default())),
+                e => Err(e),
+            };
         }
         Err(VfsError::Errno(_)) if skip > 0 => {
             return Ok((skip, Received::default()));
         }
-        Err(e) => return Err(vfs_err(e)),
+        Err(VfsError::Errno(e)) => return Err(e.into()),
     };
     // Scatter from byte `skip` on.
     let mut pos = 0usize;
@@ -574,7 +614,11 @@ fn recv_common(
         && r.rights.is_empty()
     {
         p.thread.retry_done = got;
-        return Err(SysError::WouldBlock { deadline: None });
+        // The rest waits as the first part did (the timeout counts from the first attempt).
+        return match blocked(p, fd, false) {
+            SysError::Errno(_) => Ok((got, r)),
+            e => Err(e),
+        };
     }
     Ok((got, r))
 }

@@ -239,6 +239,14 @@ impl Vfs {
         self.socket_ino(fd).is_ok()
     }
 
+    /// The SO_RCVTIMEO (`send`: SO_SNDTIMEO) of socket `fd` in nanoseconds; None when
+    /// unset (wait forever) or `fd` is not a socket.
+    pub fn socket_timeout(&self, fd: i32, send: bool) -> Option<u128> {
+        let (sec, usec) = self.sock(self.socket_ino(fd).ok()?).opts.timeo[send as usize];
+        let ns = sec as u128 * 1_000_000_000 + usec as u128 * 1000;
+        (ns > 0).then_some(ns)
+    }
+
     /// The family of socket `fd`, if it is one.
     pub fn socket_domain(&self, fd: i32) -> Option<u16> {
         self.socket_ino(fd).ok().map(|i| self.sock(i).domain)

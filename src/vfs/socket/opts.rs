@@ -169,13 +169,10 @@ impl Vfs {
                 if !(0..1_000_000).contains(&usec) {
                     return Err(Errno::EDOM);
                 }
-                if sec != 0 || usec != 0 {
-                    return Ok(Err(
-                        "setsockopt SO_RCVTIMEO/SO_SNDTIMEO with a timeout (not implemented)"
-                            .into(),
-                    ));
-                }
-                o.timeo[(name == SO_SNDTIMEO_OLD) as usize] = (sec.max(0), usec);
+                // Zero waits forever; a negative time does not wait (Linux's timeout 0),
+                // kept here as the shortest wait.
+                let t = if sec < 0 { (0, 1) } else { (sec, usec) };
+                o.timeo[(name == SO_SNDTIMEO_OLD) as usize] = t;
                 return Ok(Ok(()));
             }
             _ => {}

@@ -563,6 +563,17 @@ static void sec_pair(void) {
     struct ucred mine = {getpid(), getuid(), getgid()};
     memcpy(CMSG_DATA(cm), &mine, sizeof mine);
     sh("sendmsg SCM_CREDENTIALS", sendmsg(sv[0], &mh, 0));
+    // receive and send timeouts
+    struct timeval tv = {0, 20000}, got_tv = {0, 0};
+    sh("SO_RCVTIMEO 20ms", setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv));
+    socklen_t tl = sizeof got_tv;
+    getsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &got_tv, &tl);
+    printf("SO_RCVTIMEO %ld.%06ld len %u\n", (long)got_tv.tv_sec, (long)got_tv.tv_usec, (unsigned)tl);
+    char tb[8];
+    sh("recv times out", recv(sv[0], tb, sizeof tb, 0));
+    sh("read times out", read(sv[0], tb, sizeof tb));
+    tv.tv_usec = 1000000;
+    sh("SO_SNDTIMEO bad usec", setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv));
     memset(&ctl, 0, sizeof ctl);
     memset(&mh, 0, sizeof mh);
     mh.msg_iov = &rio;
