@@ -20,6 +20,7 @@ pub mod prctl;
 pub mod random;
 pub mod resource;
 pub mod signal;
+pub mod socket;
 pub mod stat;
 pub mod time;
 pub mod unistd;

@@ -30,6 +30,8 @@ pub const S_ISVTX: u32 = 0o1000;
 pub const DT_UNKNOWN: u8 = 0;
 /// `d_type` of a FIFO.
 pub const DT_FIFO: u8 = 1;
+/// `d_type` of a socket.
+pub const DT_SOCK: u8 = 12;
 /// `d_type` of a character device.
 pub const DT_CHR: u8 = 2;
 /// `d_type` of a directory.

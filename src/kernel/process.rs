@@ -146,6 +146,11 @@ impl Process {
         vfs.set_thread_self(GUEST_PID);
         let rlimits = crate::kernel::syscalls::DEFAULT_RLIMITS;
         vfs.set_fd_limit(rlimits[crate::abi::resource::RLIMIT_NOFILE].0);
+        vfs.set_socket_cred(crate::vfs::socket::Ucred {
+            pid: GUEST_PID as u32,
+            uid: GUEST_UID as u32,
+            gid: GUEST_UID as u32,
+        });
         let mut cpu = Cpu::new(image.entry);
         cpu.set_reg(SP, image.initial_sp);
         Ok(Process {
@@ -343,6 +348,10 @@ impl Process {
             match f {
                 'd' | 'f' => line.push_str(&(a as i64 as i32).to_string()),
                 'u' => line.push_str(&a.to_string()),
+                'F' | 'T' | 'A' => match syscalls::net::strace_arg(&self.mem, f, args, i) {
+                    Some(s) => line.push_str(&s),
+                    None => line.push_str(&format!("0x{a:x}")),
+                },
                 's' => match self.mem.read_cstr(a, 4096) {
                     Ok(Some(s)) => line.push_str(&format!("{:?}", String::from_utf8_lossy(&s))),
                     _ => line.push_str(&format!("0x{a:x}")),

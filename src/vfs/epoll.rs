@@ -137,7 +137,8 @@ impl Vfs {
                 use super::Device;
                 matches!(d, Device::Random | Device::Urandom | Device::Host(_))
             }
-            Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) => true,
+            Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) | Node::Socket(_) => true,
+            Node::SocketName => false,
         };
         if !pollable {
             return Err(Errno::EPERM);

@@ -248,7 +248,7 @@ impl Vfs {
     }
 
     /// Drops one fd's reference to a description; the last one closes it.
-    fn drop_file_ref(&mut self, id: FileId) {
+    pub(crate) fn drop_file_ref(&mut self, id: FileId) {
         let f = self.files.get_mut(&id).expect("live description");
         f.refs -= 1;
         if f.refs > 0 {
@@ -270,6 +270,9 @@ impl Vfs {
             if f.writable() {
                 p.writers -= 1;
             }
+        }
+        if matches!(self.inodes.get(f.ino).node, Node::Socket(_)) {
+            self.socket_release(f.ino);
         }
         self.inodes.release(f.ino);
     }

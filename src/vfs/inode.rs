@@ -31,6 +31,8 @@ pub enum FileKind {
     Fifo,
     /// An anonymous inode (eventfd, epoll): no file type bits in `st_mode`.
     Anon,
+    /// A socket, or the file system name of a bound AF_UNIX socket.
+    Socket,
 }
 
 impl FileKind {
@@ -43,6 +45,7 @@ impl FileKind {
             FileKind::CharDevice => S_IFCHR,
             FileKind::Fifo => S_IFIFO,
             FileKind::Anon => 0,
+            FileKind::Socket => S_IFSOCK,
         }
     }
 
@@ -55,6 +58,7 @@ impl FileKind {
             FileKind::CharDevice => DT_CHR,
             FileKind::Fifo => DT_FIFO,
             FileKind::Anon => 0,
+            FileKind::Socket => DT_SOCK,
         }
     }
 }
@@ -253,6 +257,11 @@ pub enum Node {
     Epoll(super::epoll::Epoll),
     /// A file whose contents the kernel generates when it is opened (`/proc`).
     Proc(super::synthetic::ProcKind),
+    /// A socket.
+    Socket(Box<super::socket::Socket>),
+    /// The file system name of a bound AF_UNIX socket (`bind` makes it; the socket it
+    /// names is in the socket tables).
+    SocketName,
 }
 
 /// Where an inode came from; decides what [`Vfs::write_out`](super::Vfs::write_out) writes.
@@ -302,6 +311,7 @@ impl Inode {
             Node::Device(d) => d.kind(),
             Node::Pipe(_) => FileKind::Fifo,
             Node::EventFd(_) | Node::Epoll(_) => FileKind::Anon,
+            Node::Socket(_) | Node::SocketName => FileKind::Socket,
         }
     }
 
@@ -364,10 +374,13 @@ impl Inode {
             // tmpfs: 20 bytes per entry, counting `.` and `..`.
             Node::Dir(d) => 40 + 20 * d.len() as u64,
             Node::Symlink(t) => t.len() as u64,
-            // Generated files have no size until read, as under Linux.
-            Node::Device(_) | Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) | Node::Proc(_) => {
-                0
-            }
+            Node::Device(_)
+            | Node::Pipe(_)
+            | Node::EventFd(_)
+            | Node::Epoll(_)
+            | Node::Proc(_)
+            | Node::Socket(_)
+            | Node::SocketName => 0,
         }
     }
 }
@@ -428,6 +441,11 @@ impl Inodes {
     /// The inode, if it still exists.
     pub fn try_get(&self, ino: Ino) -> Option<&Inode> {
         self.map.get(&ino)
+    }
+
+    /// The inode `ino` mutably, if it exists.
+    pub fn try_get_mut(&mut self, ino: Ino) -> Option<&mut Inode> {
+        self.map.get_mut(&ino)
     }
 
     /// Adds a reference (an open file description, the cwd, a hold).

@@ -31,7 +31,11 @@ impl Vfs {
         if positional
             && matches!(
                 node,
-                Node::Pipe(_) | Node::Device(Device::Host(_)) | Node::EventFd(_) | Node::Epoll(_)
+                Node::Pipe(_)
+                    | Node::Device(Device::Host(_))
+                    | Node::EventFd(_)
+                    | Node::Epoll(_)
+                    | Node::Socket(_)
             )
         {
             return Err(Errno::ESPIPE);
@@ -51,6 +55,12 @@ impl Vfs {
     pub fn read(&mut self, fd: i32, max: usize, rng: &mut GuestRng) -> Result<Vec<u8>, VfsError> {
         self.note_change();
         self.check_io(fd, IoKind::Read)?;
+        if self.is_socket(fd) {
+            let r = self.sock_recv(fd, max, 0)?;
+            // A read takes no control data: passed descriptions are closed.
+            self.drop_received(r.rights);
+            return Ok(r.data);
+        }
         let id = self.fds.get(fd)?.file;
         let f = self.files.get_mut(&id).expect("live description");
         let (ino, nonblock) = (f.ino, f.nonblock());
@@ -68,7 +78,8 @@ impl Vfs {
             Node::Device(dev) => Ok(dev.read(max, &mut self.stdio, rng)),
             Node::Pipe(p) => p.read(ino, max, nonblock),
             Node::EventFd(e) => e.read(ino, max, nonblock),
-            Node::Epoll(_) => Err(Errno::EINVAL.into()),
+            Node::Socket(_) => unreachable!("sockets are read above"),
+            Node::Epoll(_) | Node::SocketName => Err(Errno::EINVAL.into()),
             Node::Dir(_) | Node::Symlink(_) => Err(Errno::EISDIR.into()),
         }
     }
@@ -98,6 +109,9 @@ impl Vfs {
     pub fn write(&mut self, fd: i32, data: &[u8]) -> Result<usize, VfsError> {
         self.note_change();
         self.check_io(fd, IoKind::Write)?;
+        if self.is_socket(fd) {
+            return self.sock_send(fd, data, None, 0, &[]);
+        }
         let id = self.fds.get(fd)?.file;
         let f = self.files.get_mut(&id).expect("live description");
         let (ino, nonblock, append) = (f.ino, f.nonblock(), f.append());
@@ -116,8 +130,9 @@ impl Vfs {
             Node::Device(dev) => Ok(dev.write(data, &mut self.stdio)?),
             Node::Pipe(p) => p.write(ino, data, nonblock),
             Node::EventFd(e) => e.write(ino, data, nonblock),
+            Node::Socket(_) => unreachable!("sockets are written above"),
             // Writable generated files (comm) are written by the kernel itself.
-            Node::Epoll(_) | Node::Proc(_) => Err(Errno::EINVAL.into()),
+            Node::Epoll(_) | Node::Proc(_) | Node::SocketName => Err(Errno::EINVAL.into()),
             Node::Dir(_) | Node::Symlink(_) => Err(Errno::EBADF.into()),
         }
     }
@@ -159,7 +174,10 @@ impl Vfs {
         let (ino, cur) = (f.ino, f.offset);
         let i = self.inodes.get(ino);
         let new = match &i.node {
-            Node::Pipe(_) | Node::Device(Device::Host(_)) => return Err(Errno::ESPIPE),
+            Node::Pipe(_) | Node::Device(Device::Host(_)) | Node::Socket(_) => {
+                return Err(Errno::ESPIPE);
+            }
+            Node::SocketName => 0,
             // noop_llseek: the offset stays (0).
             Node::EventFd(_) | Node::Epoll(_) => cur,
             Node::Device(Device::Random | Device::Urandom) => cur,
@@ -386,7 +404,9 @@ impl Vfs {
             return Err(Errno::EINVAL.into());
         }
         let src = off_in.unwrap_or(fi.offset);
-        let len = len.min(MAX_RW_COUNT);
+        let to_socket = self.is_socket(fd_out);
+        // A socket takes at most its buffer per call: copy no more than that.
+        let len = len.min(if to_socket { 1 << 20 } else { MAX_RW_COUNT });
         let data = match &self.inodes.get(fi.ino).node {
             Node::File(d) => d.read_at(src, len),
             Node::Proc(_) => proc_read(fi.content.as_deref(), src, len),
@@ -395,6 +415,13 @@ impl Vfs {
         };
         let n = if data.is_empty() {
             0
+        } else if to_socket {
+            // Like a socket write, but a transfer stopped part way by a full buffer returns
+            // what was sent (sendfile may return less than asked).
+            match self.write(fd_out, &data) {
+                Err(VfsError::WouldBlock(b)) if b.done > 0 => b.done,
+                r => r?,
+            }
         } else {
             self.write(fd_out, &data)?
         };

@@ -27,6 +27,7 @@ pub mod params;
 pub mod path;
 pub mod pipe;
 pub mod proc;
+pub mod socket;
 pub mod synthetic;
 #[cfg(test)]
 mod tests;
@@ -76,6 +77,8 @@ pub enum WaitOn {
     EventFdReadable(Ino),
     /// The eventfd counter has room for the value written.
     EventFdWritable(Ino),
+    /// The socket's state changes (data, room, a connection, the peer leaving).
+    Socket(Ino),
 }
 
 impl std::fmt::Display for WaitOn {
@@ -90,6 +93,7 @@ impl std::fmt::Display for WaitOn {
             }
             WaitOn::EventFdReadable(i) => write!(f, "read from eventfd (inode {i}) at 0"),
             WaitOn::EventFdWritable(i) => write!(f, "write into full eventfd (inode {i})"),
+            WaitOn::Socket(i) => write!(f, "socket (inode {i}) not ready"),
         }
     }
 }
@@ -137,6 +141,8 @@ pub struct Readiness {
     pub hangup: bool,
     /// POLLERR: a pipe's write end whose readers are all gone.
     pub error: bool,
+    /// POLLRDHUP: a socket shut for reading (or its peer for writing).
+    pub rdhup: bool,
     /// Counts data movements through the file (edge-triggered epoll reports each new one);
     /// 0 for files without such a counter.
     pub activity: u64,
@@ -147,7 +153,7 @@ impl Readiness {
     /// and EPOLL* values are the same numbers).
     pub fn events(self) -> u32 {
         use crate::abi::eventpoll::{
-            EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDNORM, EPOLLWRNORM,
+            EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDHUP, EPOLLRDNORM, EPOLLWRNORM,
         };
         let mut m = 0;
         if self.readable {
@@ -161,6 +167,9 @@ impl Readiness {
         }
         if self.error {
             m |= EPOLLERR;
+        }
+        if self.rdhup {
+            m |= EPOLLRDHUP;
         }
         m
     }
@@ -193,6 +202,8 @@ pub struct Vfs {
     epoll_descriptions: BTreeMap<Ino, BTreeSet<FileId>>,
     /// The inodes of `/proc` that follow the threads (see [`proc`]).
     proc: proc::ProcInodes,
+    /// The socket tables (names, ports).
+    net: socket::Net,
 }
 
 impl Vfs {
@@ -258,6 +269,7 @@ impl Vfs {
             epoll_watchers: BTreeMap::new(),
             epoll_descriptions: BTreeMap::new(),
             proc: proc::ProcInodes::default(),
+            net: socket::Net::default(),
         }
     }
 
@@ -280,11 +292,14 @@ impl Vfs {
     pub fn stat_inode(&self, ino: Ino) -> Stat {
         let i = self.inodes.get(ino);
         let kind = i.kind();
-        let pipe_like = matches!(i.node, Node::Pipe(_) | Node::Device(Device::Host(_)));
+        let pipe_like = matches!(
+            i.node,
+            Node::Pipe(_) | Node::Device(Device::Host(_)) | Node::Socket(_)
+        );
         let anon = matches!(i.node, Node::EventFd(_) | Node::Epoll(_));
         let (rdev, nlink) = match &i.node {
             Node::Device(d) => (d.rdev(), i.nlink.max(1)),
-            Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) => ((0, 0), 1),
+            Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) | Node::Socket(_) => ((0, 0), 1),
             _ => ((0, 0), i.nlink),
         };
         let blocks = match &i.node {
@@ -375,6 +390,7 @@ impl Vfs {
         match &self.inodes.get(f.ino).node {
             Node::EventFd(e) => r = e.readiness(),
             Node::Epoll(e) => r = self.epoll_readiness(f.ino, e, depth, memo),
+            Node::Socket(_) => r = self.socket_readiness(f.ino),
             Node::Pipe(p) => {
                 r.activity = p.activity;
                 if f.readable() {
@@ -527,6 +543,7 @@ impl Vfs {
         match &self.inodes.get(f.ino).node {
             Node::Pipe(p) => Ok(p.available() as u64),
             Node::File(d) => Ok(d.size().saturating_sub(f.offset)),
+            Node::Socket(s) => s.bytes_readable(),
             _ => Err(Errno::ENOTTY),
         }
     }

@@ -140,6 +140,10 @@ impl Vfs {
             if i.exec_busy && (write || (trunc && kind == FileKind::Regular)) {
                 return Err(Errno::ETXTBSY);
             }
+            // A socket's name cannot be opened (no_open).
+            if matches!(i.node, Node::SocketName) {
+                return Err(Errno::ENXIO);
+            }
         }
         if let Node::Pipe(pipe) = &self.inodes.get(ino).node {
             // fifo_open: O_ACCMODE is not an access mode for a FIFO; a non-blocking writer
@@ -166,7 +170,7 @@ impl Vfs {
     /// Creates `node` as `name` in directory `parent` (already known not to exist). ENOENT
     /// when the directory was removed; EROFS on a read-only mount; EACCES without write and
     /// search permission.
-    pub(super) fn create(
+    pub(crate) fn create(
         &mut self,
         parent: Ino,
         name: &[u8],

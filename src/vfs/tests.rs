@@ -764,6 +764,7 @@ fn pipes() {
             writable: false,
             hangup: false,
             error: false,
+            rdhup: false,
             activity: 3,
         }
     );

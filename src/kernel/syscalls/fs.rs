@@ -90,7 +90,7 @@ const FCNTL_NOTE: &str = "F_DUPFD, F_DUPFD_CLOEXEC, F_DUPFD_QUERY, F_GETFD, F_SE
                           F_SETOWN(_EX), F_GETSIG, F_SETSIG, F_GETLEASE, F_SETLEASE, F_NOTIFY, F_ADD_SEALS, \
                           F_GET_SEALS, F_*_RW_HINT: rvrun answers them EINVAL, like an unknown command";
 const IOCTL_NOTE: &str = "every fd answers ENOTTY to TCGETS, TIOCGWINSZ and all terminal requests (the guest never \
-                          has a terminal); FIOCLEX, FIONCLEX, FIONBIO and FIONREAD (pipes, regular files) work; \
+                          has a terminal); FIOCLEX, FIONCLEX, FIONBIO and FIONREAD (pipes, regular files, sockets) work; \
                           any other request answers ENOTTY, which Linux gives for unknown requests but not for \
                           e.g. FIOASYNC, FIOQSIZE or FS_IOC_*";
 
@@ -115,7 +115,14 @@ fn write_resumable(vfs: &mut Vfs, thread: &mut ThreadCtx, fd: i32, data: &[u8]) 
             Err(SysError::WouldBlock { deadline: None })
         }
         Err(VfsError::Errno(e)) => {
-            note_broken_pipe(thread, e);
+            // A socket's EPIPE raises SIGPIPE only where Linux's socket layer does.
+            if vfs.is_socket(fd) {
+                if vfs.take_sigpipe() {
+                    thread.pending |= 1 << (SIGPIPE - 1);
+                }
+            } else {
+                note_broken_pipe(thread, e);
+            }
             if skip > 0 {
                 Ok(skip as u64)
             } else {
@@ -291,6 +298,9 @@ fn sys_writev(p: &mut Process, a: &Args) -> SysResult {
     let fd = a.fd(0);
     p.vfs.check_io(fd, IoKind::Write)?;
     let iovs = read_iovecs(&p.mem, a.ptr(1), a.size(2), perm::R)?;
+    if p.vfs.is_socket(fd) {
+        return super::net::socket_writev(p, fd, iovs);
+    }
     let data = gather(&p.mem, &iovs)?;
     if let Some(r) = proc_write(p, fd, &data) {
         return r;
@@ -600,7 +610,8 @@ fn sys_ioctl(p: &mut Process, a: &Args) -> SysResult {
             Ok(0)
         }
         FIONREAD
-            if matches!(info.kind, FileKind::Regular | FileKind::Fifo) && info.device.is_none() =>
+            if matches!(info.kind, FileKind::Regular | FileKind::Fifo) && info.device.is_none()
+                || p.vfs.is_socket(fd) =>
         {
             let n = p.vfs.bytes_readable(fd)?;
             p.mem

@@ -11,6 +11,7 @@ mod fs;
 mod fsmeta;
 mod misc;
 mod mm;
+pub mod net;
 mod poll;
 pub mod prctl;
 mod process;
@@ -83,7 +84,9 @@ pub struct Syscall {
     /// Its Linux name.
     pub name: &'static str,
     /// Argument formats for strace, one letter per argument: `d` signed decimal, `u` unsigned
-    /// decimal, `x` hex, `s` NUL-terminated string (a path), `f` fd (signed decimal).
+    /// decimal, `x` hex, `s` NUL-terminated string (a path), `f` fd (signed decimal), `F` a
+    /// socket family, `T` a socket type, `A` a socket address (its length is the next
+    /// argument).
     pub args: &'static str,
     /// What rvrun does.
     pub action: Action,
@@ -156,6 +159,7 @@ pub fn table() -> &'static [Option<&'static Syscall>] {
             misc::TABLE,
             prctl::TABLE,
             cpu::TABLE,
+            net::TABLE,
         ] {
             for row in family {
                 let slot = &mut t[row.nr as usize];
