@@ -196,8 +196,22 @@ fn cpus_reach_affinity_sysconf_and_the_cpu_files() {
     }
     let out = run_ok(&["--cpus", "3", &common::guest("go/machine")]);
     has_lines(&out, &["NumCPU: 3", "GOMAXPROCS: 3"], "go --cpus 3");
-    let out = run_ok(&["--cpus", "4", &common::guest("rust-pie/machine")]);
+    // Rust reads the cgroup v2 quota (none) and then the affinity mask.
+    let mut cmd = Command::new(rvrun());
+    cmd.args([
+        "run",
+        "--cpus",
+        "4",
+        "--strace",
+        &common::guest("rust-pie/machine"),
+    ]);
+    let f = common::run_limited(cmd, 120).unwrap();
+    let (out, err) = (
+        String::from_utf8_lossy(&f.stdout),
+        String::from_utf8_lossy(&f.stderr),
+    );
     has_lines(&out, &["available_parallelism: 4"], "rust --cpus 4");
+    assert!(err.contains("\"/sys/fs/cgroup/cpu.max\""), "{err}");
 }
 
 #[test]
@@ -230,6 +244,14 @@ fn synthetic_files_describe_a_fixed_machine() {
             flavour,
         );
     }
+    let out = run_ok(&[&common::guest("c-musl/machine"), "cat", "/etc/group"]);
+    assert_eq!(out, "root:x:0:\nnogroup:x:65534:\nuser:x:1000:\n");
+    let out = run_ok(&[&common::guest("c-musl/machine"), "cat", "/etc/passwd"]);
+    has_lines(
+        &out,
+        &["nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin"],
+        "passwd",
+    );
     // glibc asks nscd over a unix socket before reading the files: musl only here.
     let out = run_ok(&[&common::guest("c-musl/machine"), "users"]);
     has_lines(
@@ -265,6 +287,34 @@ fn synthetic_files_describe_a_fixed_machine() {
         ],
         "rust",
     );
+}
+
+#[test]
+fn the_guest_is_an_unprivileged_process_leading_its_group_and_session() {
+    for flavour in ["c-musl", "c-glibc"] {
+        let out = run_ok(&[&common::guest(&format!("{flavour}/machine")), "ids"]);
+        has_lines(
+            &out,
+            &[
+                "getgroups 0: 1",
+                "getgroups 8: 1",
+                "group[0] = 1000",
+                "getgroups -1: -1 EINVAL",
+                "setgroups: -1 EPERM",
+                "getpgid 0: 1000",
+                "getpgid self: 1000",
+                "getpgid 12345: -1 ESRCH",
+                "getsid 0: 1000",
+                "capget v3: 0",
+                "caps 0 0 0 0 0 0",
+                "capget bad version: -1 EINVAL",
+                "version now 0x20080522",
+                "capget bad version NULL data: 0",
+                "capget pid 12345: -1 ESRCH",
+            ],
+            flavour,
+        );
+    }
 }
 
 #[test]

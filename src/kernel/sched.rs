@@ -55,6 +55,10 @@ pub struct ThreadCtx {
     pub attrs: TaskAttrs,
     /// The CPUs the thread may run on (`sched_setaffinity`).
     pub affinity: CpuMask,
+    /// A blocking open of a FIFO waiting for the other end: the fd already made (it counts
+    /// as a reader or writer meanwhile, as under Linux) and the other end's open count
+    /// when the wait began.
+    pub fifo_open: Option<(i32, u64)>,
 }
 
 impl ThreadCtx {
@@ -73,6 +77,7 @@ impl ThreadCtx {
             saved_sigmask: None,
             attrs,
             affinity,
+            fifo_open: None,
         }
     }
 }
@@ -442,7 +447,11 @@ impl Process {
         let now = self.monotonic_ns();
         if let Some(wait) = self.sched.set_wait(tid, None) {
             let t = self.sched.parked.get_mut(&tid).expect("parked thread");
-            end_wait_for_handler(&mut t.cpu, &mut t.ctx, wait, sa_restart, now, &mut self.mem);
+            let abandoned =
+                end_wait_for_handler(&mut t.cpu, &mut t.ctx, wait, sa_restart, now, &mut self.mem);
+            if let Some(fd) = abandoned {
+                let _ = self.vfs.close(fd);
+            }
         }
     }
 
@@ -474,7 +483,7 @@ impl Process {
                     if let Some(w) = wait.take() {
                         let now = self.monotonic_ns();
                         let sa_restart = act.flags & SA_RESTART != 0;
-                        end_wait_for_handler(
+                        let abandoned = end_wait_for_handler(
                             &mut self.cpu,
                             &mut self.thread,
                             w,
@@ -482,6 +491,9 @@ impl Process {
                             now,
                             &mut self.mem,
                         );
+                        if let Some(fd) = abandoned {
+                            let _ = self.vfs.close(fd);
+                        }
                     }
                     resumes = true;
                 }
@@ -596,6 +608,7 @@ impl Process {
 /// untimed futex waits, reads and writes) go back to their `ecall` when the handler has
 /// `sa_restart`; the others (sleeps, timed futex waits, the poll family) fail with EINTR, a
 /// relative sleep writing the time left; a write that moved some bytes returns their count.
+/// Returns the fd of a FIFO open that ends here with EINTR (the caller closes it).
 fn end_wait_for_handler(
     cpu: &mut Cpu,
     ctx: &mut ThreadCtx,
@@ -603,7 +616,7 @@ fn end_wait_for_handler(
     sa_restart: bool,
     now: u128,
     mem: &mut GuestMemory,
-) {
+) -> Option<i32> {
     let eintr = (-(Errno::EINTR.0 as i64)) as u64;
     match wait {
         Wait::Futex { deadline: None, .. } if sa_restart => {
@@ -630,10 +643,14 @@ fn end_wait_for_handler(
             } else if ctx.retry_eintr || !sa_restart {
                 cpu.pc = cpu.pc.wrapping_add(4);
                 cpu.set_reg(A0, eintr);
+                ctx.retry_deadline = None;
+                ctx.retry_eintr = false;
+                return ctx.fifo_open.take().map(|(fd, _)| fd);
             }
             ctx.retry_deadline = None;
             ctx.retry_done = 0;
             ctx.retry_eintr = false;
         }
     }
+    None
 }

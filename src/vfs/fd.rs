@@ -224,10 +224,14 @@ impl Vfs {
         if let Node::Pipe(p) = &mut self.inodes.get_mut(ino).node {
             if f.readable() {
                 p.readers += 1;
+                p.r_counter += 1;
             }
             if f.writable() {
                 p.writers += 1;
+                p.w_counter += 1;
             }
+            // A FIFO open may be what another thread's open waits for.
+            self.generation += 1;
         }
         self.files.insert(id, f);
         id

@@ -349,6 +349,11 @@ impl Vfs {
         if ii.kind() != FileKind::Regular || io.kind() != FileKind::Regular {
             return Err(Errno::EINVAL);
         }
+        // Generated files live on another superblock (procfs), which has no copy_file_range
+        // of its own: EXDEV, as since Linux 5.19.
+        if matches!(ii.node, Node::Proc(_)) || matches!(io.node, Node::Proc(_)) {
+            return Err(Errno::EXDEV);
+        }
         let (ino_in, ino_out) = (fi.ino, fo.ino);
         let src = off_in.unwrap_or(fi.offset);
         let dst = off_out.unwrap_or(fo.offset);
@@ -404,6 +409,7 @@ impl Vfs {
         let len = len.min(if to_socket { 1 << 20 } else { MAX_RW_COUNT });
         let data = match &self.inodes.get(fi.ino).node {
             Node::File(d) => d.read_at(src, len),
+            Node::Proc(_) => proc_read(fi.content.as_deref(), src, len),
             Node::Device(Device::Zero) => vec![0; len],
             _ => return Err(Errno::EINVAL.into()),
         };

@@ -83,6 +83,7 @@ impl Vfs {
         let fs = self.builtin_dir(sys, b"fs", 0o755);
         let cgroup = self.builtin_dir(fs, b"cgroup", 0o755);
         self.fixed_file(cgroup, b"cpu.max", synthetic::cgroup_cpu_max().as_bytes());
+        self.fixed_file(cgroup, b"cgroup.controllers", b"cpu\n");
     }
 
     /// A read-only regular file holding `bytes`.
@@ -164,21 +165,33 @@ impl Vfs {
     /// True when `fd` is a FIFO opened in blocking mode for reading only without a writer,
     /// or for writing only without a reader: Linux's `fifo_open` would wait for the other
     /// end.
-    pub fn fifo_waits_for_peer(&self, fd: i32) -> bool {
-        let Ok(f) = self.file(fd) else {
-            return false;
-        };
+    /// Returns the other end's open count (`w_counter` or `r_counter`) to wait on.
+    pub fn fifo_waits_for_peer(&self, fd: i32) -> Option<u64> {
+        let f = self.file(fd).ok()?;
         let Node::Pipe(pipe) = &self.inodes.get(f.ino).node else {
-            return false;
+            return None;
         };
-        let path_named = self.inodes.get(f.ino).nlink > 0;
-        path_named
-            && !f.nonblock()
-            && match (f.readable(), f.writable()) {
-                (true, false) => pipe.writers == 0,
-                (false, true) => pipe.readers == 0,
-                _ => false,
-            }
+        if self.inodes.get(f.ino).nlink == 0 || f.nonblock() {
+            return None;
+        }
+        match (f.readable(), f.writable()) {
+            (true, false) if pipe.writers == 0 => Some(pipe.w_counter),
+            (false, true) if pipe.readers == 0 => Some(pipe.r_counter),
+            _ => None,
+        }
+    }
+
+    /// True once the other end of FIFO `fd` has been opened since its count was `seen`
+    /// (`wait_for_partner`), or when `fd` no longer names a FIFO.
+    pub fn fifo_partner_came(&self, fd: i32, seen: u64) -> bool {
+        let Ok(f) = self.file(fd) else {
+            return true;
+        };
+        match &self.inodes.get(f.ino).node {
+            Node::Pipe(pipe) if f.readable() => pipe.w_counter != seen,
+            Node::Pipe(pipe) => pipe.r_counter != seen,
+            _ => true,
+        }
     }
 
     /// What generated file `fd` is, if it is one.

@@ -7,8 +7,8 @@
 //!
 //! | path | contents |
 //! |---|---|
-//! | `/etc/passwd` | `root` (uid 0) and `user` (uid 1000, the guest's), home `/tmp` |
-//! | `/etc/group` | `root` (gid 0) and `user` (gid 1000) |
+//! | `/etc/passwd` | `root` (uid 0), `nobody` (65534) and `user` (uid 1000, the guest's), home `/tmp` |
+//! | `/etc/group` | `root` (gid 0), `nogroup` (65534) and `user` (gid 1000) |
 //! | `/etc/hosts` | `localhost` as 127.0.0.1 and ::1 |
 //! | `/etc/localtime` | the UTC zone (TZif) |
 //! | `/proc/version` | the `uname` release and version |
@@ -17,6 +17,7 @@
 //! | `/sys/devices/system/cpu/cpuK/` | one empty directory per CPU |
 //! | `/proc/self/cgroup`, `/proc/self/mountinfo` | the guest in the root of a cgroup v2 hierarchy mounted at `/sys/fs/cgroup` |
 //! | `/sys/fs/cgroup/cpu.max` | `max 100000`: no CPU quota |
+//! | `/sys/fs/cgroup/cgroup.controllers` | `cpu` |
 //!
 //! Files generated from the live state each time they are opened (see [`ProcKind`]; the
 //! kernel renders them): `/proc/self/{maps,status,stat,statm,cmdline,environ,comm}`,
@@ -66,13 +67,15 @@ pub const USER_HOME: &str = "/tmp";
 /// `/etc/passwd`.
 pub fn etc_passwd() -> String {
     format!(
-        "root:x:0:0:root:/root:/bin/sh\n{USER_NAME}:x:1000:1000:{USER_NAME}:{USER_HOME}:/bin/sh\n"
+        "root:x:0:0:root:/root:/bin/sh\n\
+         nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n\
+         {USER_NAME}:x:1000:1000:{USER_NAME}:{USER_HOME}:/bin/sh\n"
     )
 }
 
 /// `/etc/group`.
 pub fn etc_group() -> String {
-    format!("root:x:0:\n{USER_NAME}:x:1000:\n")
+    format!("root:x:0:\nnogroup:x:65534:\n{USER_NAME}:x:1000:\n")
 }
 
 /// `/etc/hosts`.

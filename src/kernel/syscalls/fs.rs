@@ -439,14 +439,23 @@ fn sys_fadvise64(p: &mut Process, a: &Args) -> SysResult {
 
 // ---- open, close, fds ----
 
+/// openat. A blocking open of a FIFO whose other end is not open makes its fd (which
+/// counts as a reader or writer at once, so that the other side's open does not wait) and
+/// then waits until the other end is opened (`fifo_open`); a signal handler without
+/// SA_RESTART ends the wait with EINTR and the fd is closed again.
 fn sys_openat(p: &mut Process, a: &Args) -> SysResult {
+    if let Some((fd, seen)) = p.thread.fifo_open {
+        if !p.vfs.fifo_partner_came(fd, seen) {
+            return Err(SysError::WouldBlock { deadline: None });
+        }
+        p.thread.fifo_open = None;
+        return Ok(fd as u64);
+    }
     let path = read_path(&p.mem, a.ptr(1))?;
     let fd = p.vfs.open(a.fd(0), &path, a.uint(2), a.uint(3))?;
-    if p.vfs.fifo_waits_for_peer(fd) {
-        let _ = p.vfs.close(fd);
-        return Err(SysError::Unsupported(
-            "a blocking open of a FIFO before its other end is open is not implemented".into(),
-        ));
+    if let Some(seen) = p.vfs.fifo_waits_for_peer(fd) {
+        p.thread.fifo_open = Some((fd, seen));
+        return Err(SysError::WouldBlock { deadline: None });
     }
     fill_generated(p, fd);
     Ok(fd as u64)

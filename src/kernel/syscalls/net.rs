@@ -732,7 +732,8 @@ fn sys_recvmmsg(p: &mut Process, a: &Args) -> SysResult {
         let at = vec + got * MMSGHDR_LEN;
         let f = if got > 0 { flags | MSG_DONTWAIT } else { flags };
         p.thread.retry_done = 0;
-        match recvmsg_one(p, fd, at, f & !MSG_WAITFORONE) {
+        // (MSG_WAITALL applies per message in Linux; here no message waits for a full buffer)
+        match recvmsg_one(p, fd, at, f & !(MSG_WAITFORONE | MSG_WAITALL)) {
             Ok(n) => {
                 p.mem.write_bytes(at + 56, &(n as u32).to_le_bytes())?;
                 got += 1;

@@ -23,6 +23,11 @@ pub const TABLE: &[Syscall] = &[
     handle(164, "setrlimit", "dx", sys_setrlimit),
     handle(261, "prlimit64", "ddxx", sys_prlimit64),
     handle(179, "sysinfo", "x", sys_sysinfo),
+    handle(158, "getgroups", "dx", sys_getgroups),
+    handle(159, "setgroups", "dx", sys_setgroups),
+    handle(155, "getpgid", "d", sys_getpgid),
+    handle(156, "getsid", "d", sys_getpgid),
+    handle(90, "capget", "xx", sys_capget),
     partial(
         260,
         "wait4",
@@ -54,6 +59,79 @@ fn sys_getppid(_p: &mut Process, _a: &Args) -> SysResult {
 
 fn sys_getid(_p: &mut Process, _a: &Args) -> SysResult {
     Ok(GUEST_UID)
+}
+
+/// The guest's supplementary groups: its own group.
+const GROUPS: [u32; 1] = [GUEST_UID as u32];
+
+/// getgroups: EINVAL for a negative size or one too small for the list; size 0 asks for
+/// the count.
+fn sys_getgroups(p: &mut Process, a: &Args) -> SysResult {
+    let (size, list) = (a.int(0), a.ptr(1));
+    if size < 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    if size > 0 {
+        if (size as usize) < GROUPS.len() {
+            return Err(Errno::EINVAL.into());
+        }
+        let bytes: Vec<u8> = GROUPS.iter().flat_map(|g| g.to_le_bytes()).collect();
+        p.mem.write_bytes(list, &bytes)?;
+    }
+    Ok(GROUPS.len() as u64)
+}
+
+/// setgroups needs CAP_SETGID, which the guest lacks (`may_setgroups` is checked first).
+fn sys_setgroups(_p: &mut Process, _a: &Args) -> SysResult {
+    Err(Errno::EPERM.into())
+}
+
+/// getpgid and getsid: the process is its own group and session (pid 1000), for itself and
+/// any of its threads; ESRCH for any other pid.
+fn sys_getpgid(p: &mut Process, a: &Args) -> SysResult {
+    let pid = a.int(0);
+    if pid == 0 || (pid > 0 && p.has_thread(pid as u64)) {
+        Ok(GUEST_PID)
+    } else {
+        Err(Errno::ESRCH.into())
+    }
+}
+
+/// capget (kernel/capability.c): the header's version is checked first (an unknown one is
+/// replaced by the kernel's, `_LINUX_CAPABILITY_VERSION_3`, and gives EINVAL, or 0 with a
+/// NULL data pointer), then the pid (ESRCH unless the caller's process); the guest holds no
+/// capabilities, so every set is empty.
+fn sys_capget(p: &mut Process, a: &Args) -> SysResult {
+    const V1: u32 = 0x1998_0330;
+    const V2: u32 = 0x2007_1026;
+    const V3: u32 = 0x2008_0522;
+    let (header, data) = (a.ptr(0), a.ptr(1));
+    let version = p.mem.read_u32(header)?;
+    let words = match version {
+        V1 => 1,
+        V2 | V3 => 2,
+        _ => {
+            p.mem.write_bytes(header, &V3.to_le_bytes())?;
+            return if data == 0 {
+                Ok(0)
+            } else {
+                Err(Errno::EINVAL.into())
+            };
+        }
+    };
+    if data == 0 {
+        return Ok(0);
+    }
+    let pid = p.mem.read_u32(header + 4)? as i32;
+    if pid < 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    if pid != 0 && !p.has_thread(pid as u64) {
+        return Err(Errno::ESRCH.into());
+    }
+    // struct __user_cap_data_struct: effective, permitted, inheritable (u32 each).
+    p.mem.write_bytes(data, &vec![0u8; 12 * words])?;
+    Ok(0)
 }
 
 pub use crate::abi::utsname::UTSNAME;

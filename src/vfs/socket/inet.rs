@@ -387,7 +387,6 @@ impl Vfs {
         raw: &[u8],
         nonblock: bool,
     ) -> Result<(), VfsError> {
-        let cred = self.net.cred;
         if raw.len() < 2 {
             return Err(Errno::EINVAL.into());
         }
@@ -473,7 +472,6 @@ impl Vfs {
         child.peer = Some(ino);
         child.local = Some(Addr::Inet(d));
         child.remote = Some(Addr::Inet(src));
-        child.peer_cred = Some(self.net.cred);
         let child = self.add_socket(child);
         self.inodes.hold(child);
         let proto = IPPROTO_TCP;
@@ -491,7 +489,6 @@ impl Vfs {
         s.local = Some(Addr::Inet(src));
         s.remote = Some(Addr::Inet(d));
         s.peer = Some(child);
-        s.peer_cred = Some(cred);
         s.state = State::Connected;
         s.activity += 1;
         if nonblock {
@@ -585,11 +582,14 @@ impl Vfs {
             }));
         }
         let n = space.min(data.len());
-        self.sock_mut(peer).push(Msg {
+        let m = Msg {
             data: data[..n].to_vec(),
             from: None,
             rights: Vec::new(),
-        });
+        };
+        if !self.sock_push(peer, m) {
+            return Err(Errno::ENOBUFS.into());
+        }
         if n == data.len() || nonblock {
             return Ok(n);
         }
@@ -662,13 +662,15 @@ impl Vfs {
         };
         match self.udp_receiver(&dest, &from) {
             Some(r) => {
-                let rs = self.sock_mut(r);
+                let rs = self.sock(r);
+                // A full receive queue (or an exhausted memory budget) drops the datagram.
                 if rs.rx_bytes <= rs.opts.rcvbuf as usize && !rs.shut_rd {
-                    rs.push(Msg {
+                    let m = Msg {
                         data: data.to_vec(),
                         from: Some(Addr::Inet(from)),
                         rights: Vec::new(),
-                    });
+                    };
+                    self.sock_push(r, m);
                 }
             }
             None => {

@@ -17,6 +17,8 @@ pub mod addr;
 pub mod inet;
 pub mod netlink;
 pub mod opts;
+#[cfg(test)]
+mod tests;
 pub mod unix;
 
 use super::fd::FileId;
@@ -577,6 +579,17 @@ impl Vfs {
         r
     }
 
+    /// Queues `m` on socket `ino`, charging its bytes to the guest's memory budget; false
+    /// (and nothing queued) when the budget is spent.
+    pub(crate) fn sock_push(&mut self, ino: Ino, m: Msg) -> bool {
+        if !self.commit.try_charge(m.data.len() as u64) {
+            self.drop_rights(m.rights);
+            return false;
+        }
+        self.sock_mut(ino).push(m);
+        true
+    }
+
     /// Takes references for passed descriptions (they travel with a message).
     fn hold_rights(&mut self, files: &[FileId]) {
         for f in files {
@@ -725,6 +738,7 @@ impl Vfs {
             {
                 ps.activity += 1;
             }
+            self.commit.release(out.data.len() as u64);
         }
         out.full_len = out.data.len();
         if !peek && flags & MSG_TRUNC != 0 && !unix {
@@ -772,6 +786,7 @@ impl Vfs {
             let m = s.rx.pop_front().expect("non-empty");
             s.rx_bytes -= m.data.len();
             s.activity += 1;
+            self.commit.release(m.data.len() as u64);
             m
         };
         let full_len = m.data.len();
@@ -882,10 +897,11 @@ impl Vfs {
         let s = self.sock_mut(ino);
         let unread = !s.rx.is_empty();
         let rx = std::mem::take(&mut s.rx);
-        s.rx_bytes = 0;
+        let queued = std::mem::take(&mut s.rx_bytes);
         let state = std::mem::take(&mut s.state);
         let (domain, stype, peer) = (s.domain, s.stype, s.peer.take());
         let linger0 = s.opts.linger == Some(0);
+        self.commit.release(queued as u64);
         for m in rx {
             self.drop_rights(m.rights);
         }

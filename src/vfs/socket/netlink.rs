@@ -216,13 +216,15 @@ impl Vfs {
             }
             rest = &rest[len.div_ceil(4).saturating_mul(4).min(rest.len())..];
         }
-        let s = self.sock_mut(ino);
         for r in replies {
-            s.push(Msg {
+            let m = Msg {
                 data: r,
                 from: Some(Addr::Netlink(0, 0)),
                 rights: Vec::new(),
-            });
+            };
+            if !self.sock_push(ino, m) {
+                return Err(Errno::ENOBUFS);
+            }
         }
         Ok(data.len())
     }

@@ -345,11 +345,14 @@ impl Vfs {
                 .unwrap_or(Addr::Unix(UnixName::Unnamed)),
         );
         self.hold_rights(&files);
-        self.sock_mut(other).push(Msg {
+        let m = Msg {
             data: data.to_vec(),
             from,
             rights: files,
-        });
+        };
+        if !self.sock_push(other, m) {
+            return Err(Errno::ENOBUFS.into());
+        }
         Ok(data.len())
     }
 
@@ -396,11 +399,14 @@ impl Vfs {
         }
         let n = space.min(data.len());
         self.hold_rights(&files);
-        self.sock_mut(peer).push(Msg {
+        let m = Msg {
             data: data[..n].to_vec(),
             from: None,
             rights: files,
-        });
+        };
+        if !self.sock_push(peer, m) {
+            return Err(Errno::ENOBUFS.into());
+        }
         if n == data.len() || nonblock {
             return Ok(n);
         }

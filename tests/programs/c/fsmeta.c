@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +170,49 @@ static void chown_tests(void) {
     close(fd);
 }
 
+// The other side of the blocking FIFO opens, in a thread; results are printed after the
+// join so that the output does not depend on how the threads interleave.
+static int side_fd;
+static long side_n;
+static char side_buf[16];
+
+static void *fifo_reader(void *arg) {
+    (void)arg;
+    side_fd = open("bfifo", O_RDONLY);
+    side_n = read(side_fd, side_buf, sizeof side_buf - 1);
+    close(side_fd);
+    return NULL;
+}
+
+static void *fifo_writer(void *arg) {
+    (void)arg;
+    side_fd = open("bfifo", O_WRONLY);
+    side_n = write(side_fd, "pong", 4);
+    close(side_fd);
+    return NULL;
+}
+
+static void blocking_fifo(void) {
+    show("mkfifo bfifo", mkfifo("bfifo", 0600));
+    pthread_t t;
+    pthread_create(&t, NULL, fifo_reader, NULL);
+    int fd = open("bfifo", O_WRONLY);
+    show("blocking open for writing", fd >= 0 ? 0 : -1);
+    show("write", write(fd, "ping", 4));
+    close(fd);
+    pthread_join(t, NULL);
+    printf("reader thread: open %s, read %ld \"%s\"\n", side_fd >= 0 ? "ok" : "failed", side_n, side_buf);
+    pthread_create(&t, NULL, fifo_writer, NULL);
+    fd = open("bfifo", O_RDONLY);
+    show("blocking open for reading", fd >= 0 ? 0 : -1);
+    char buf[16] = {0};
+    long n = read(fd, buf, sizeof buf - 1);
+    pthread_join(t, NULL);
+    printf("read %ld \"%s\", writer thread: open %s, wrote %ld\n", n, buf, side_fd >= 0 ? "ok" : "failed", side_n);
+    show("read at EOF", read(fd, buf, sizeof buf));
+    close(fd);
+}
+
 static void mknod_tests(void) {
     umask(022);
     show("mknodat FIFO", mknodat(AT_FDCWD, "fifo", S_IFIFO | 0666, 0));
@@ -202,6 +246,7 @@ static void mknod_tests(void) {
     stat("fifo", &st);
     printf("fifo size %lld\n", (long long)st.st_size);
     show("unlink FIFO", unlink("fifo"));
+    blocking_fifo();
 }
 
 static void privileged(void) {

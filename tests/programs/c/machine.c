@@ -3,7 +3,8 @@
 // /sys/devices/system/cpu/{online,possible,present}, /proc/stat), the user and group
 // databases, /etc/hosts, the local time zone, and the /proc/self files.
 //
-// With the arguments "cat PATH" it copies that file to stdout instead; with "users" it looks
+// With the argument "ids" it prints the process's groups, process group, session and
+// capabilities. With the arguments "cat PATH" it copies that file to stdout instead; with "users" it looks
 // up the user and group databases (the C libraries ask nscd over a unix socket before
 // reading /etc/passwd and /etc/group, or when a name is missing there) and the time zone.
 //
@@ -127,6 +128,35 @@ static void files(void) {
     printf("status Name lines: %d\n", count_lines("/proc/self/status", "Name:\t"));
 }
 
+// The process's identity: groups, process group, session, capabilities.
+static void ids(void) {
+    gid_t g[8];
+    show("getgroups 0", getgroups(0, NULL));
+    long n = getgroups(8, g);
+    show("getgroups 8", n);
+    for (long i = 0; i < n; i++)
+        printf("group[%ld] = %d\n", i, (int)g[i]);
+    show("getgroups -1", syscall(SYS_getgroups, -1, g));
+    show("setgroups", syscall(SYS_setgroups, 1, g));
+    show("getpgid 0", getpgid(0));
+    show("getpgid self", getpgid(getpid()));
+    show("getpgid 12345", getpgid(12345));
+    show("getsid 0", getsid(0));
+    struct { unsigned version; int pid; } hdr = {0x20080522, 0};
+    unsigned data[6];
+    memset(data, 0xff, sizeof data);
+    show("capget v3", syscall(SYS_capget, &hdr, data));
+    printf("caps %x %x %x %x %x %x\n", data[0], data[1], data[2], data[3], data[4], data[5]);
+    hdr.version = 1;
+    show("capget bad version", syscall(SYS_capget, &hdr, data));
+    printf("version now %#x\n", hdr.version);
+    hdr.version = 1;
+    show("capget bad version NULL data", syscall(SYS_capget, &hdr, NULL));
+    hdr.version = 0x20080522;
+    hdr.pid = 12345;
+    show("capget pid 12345", syscall(SYS_capget, &hdr, data));
+}
+
 static void users(void) {
     struct passwd *pw = getpwuid(getuid());
     if (pw)
@@ -159,6 +189,10 @@ int main(int argc, char **argv) {
         return n < 0;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc == 2 && strcmp(argv[1], "ids") == 0) {
+        ids();
+        return 0;
+    }
     if (argc == 2 && strcmp(argv[1], "users") == 0) {
         users();
         return 0;

@@ -5,12 +5,15 @@
 //
 //   sockets SECTION... [DIR]
 //
-// SECTION is one of errors, pair, unix, tcp, tcp6, udp, poll, threads; DIR is a scratch
+// SECTION is one of errors, pair, unix, tcp, tcp6, udp, poll, threads (all by default), or
+// offline (rvrun only); DIR is a scratch
 // directory for path names (its last argument when it starts with '/'). Nothing printed
 // depends on host-chosen values (ephemeral ports, pids): ports are compared, not printed.
 #define _GNU_SOURCE
 #include "show.h"
 #include <arpa/inet.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -1274,6 +1277,123 @@ static void sec_threads(void) {
     close(l);
 }
 
+
+// ---- rvrun only: a guest with no network beyond itself ----
+// (not compared with QEMU, whose host has a network: tests/net.rs checks this output)
+
+static void sec_offline(void) {
+    puts("== offline");
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in far = loop4(80);
+    far.sin_addr.s_addr = htonl(0x0a000001);
+    sh("tcp connect 10.0.0.1", connect(s, (struct sockaddr *)&far, sizeof far));
+    sh("tcp bind 10.0.0.1", bind(s, (struct sockaddr *)&far, sizeof far));
+    close(s);
+    s = socket(AF_INET6, SOCK_STREAM, 0);
+    struct sockaddr_in6 far6 = loop6(80);
+    inet_pton(AF_INET6, "2001:db8::1", &far6.sin6_addr);
+    sh("tcp6 connect 2001:db8::1", connect(s, (struct sockaddr *)&far6, sizeof far6));
+    close(s);
+    s = socket(AF_INET, SOCK_DGRAM, 0);
+    far.sin_addr.s_addr = htonl(0x08080808);
+    far.sin_port = htons(53);
+    sh("udp sendto 8.8.8.8", sendto(s, "q", 1, 0, (struct sockaddr *)&far, sizeof far));
+    close(s);
+    // ephemeral ports in order
+    int a = socket(AF_INET, SOCK_STREAM, 0), b = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in l = loop4(0);
+    bind(a, (struct sockaddr *)&l, sizeof l);
+    bind(b, (struct sockaddr *)&l, sizeof l);
+    printf("ephemeral ports %u %u\n", port_of(a), port_of(b));
+    l.sin_port = htons(80);
+    sh("bind port 80 unprivileged", bind(socket(AF_INET, SOCK_STREAM, 0), (struct sockaddr *)&l, sizeof l));
+    close(a);
+    close(b);
+    // what QEMU cannot pass through
+    sh("socket bad type flags", socket(AF_INET, SOCK_STREAM | 0x10000000, 0));
+    sh("socket type 99", socket(AF_INET, 99, 0));
+    sh("socket raw", socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+    int sv[2];
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    struct msghdr mh;
+    memset(&mh, 0, sizeof mh);
+    struct iovec io = {"x", 1};
+    mh.msg_iov = &io;
+    mh.msg_iovlen = 1;
+    char ctl[64];
+    memset(ctl, 0, sizeof ctl);
+    mh.msg_control = ctl;
+    mh.msg_controllen = 0x80000000u;
+    sh("sendmsg controllen 2^31", raw_sendmsg(sv[0], &mh, 0));
+    mh.msg_controllen = sizeof ctl;
+    struct cmsghdr *cm = (struct cmsghdr *)ctl;
+    cm->cmsg_len = 4;
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    sh("sendmsg cmsg_len 4", raw_sendmsg(sv[0], &mh, 0));
+    cm->cmsg_len = 1000;
+    sh("sendmsg cmsg_len past the buffer", raw_sendmsg(sv[0], &mh, 0));
+    cm->cmsg_len = CMSG_LEN(12);
+    cm->cmsg_type = SCM_CREDENTIALS;
+    struct ucred forged = {1, getuid(), getgid()};
+    memcpy(CMSG_DATA(cm), &forged, sizeof forged);
+    mh.msg_controllen = CMSG_SPACE(12);
+    sh("sendmsg forged pid", raw_sendmsg(sv[0], &mh, 0));
+    close(sv[0]);
+    close(sv[1]);
+    // the loopback interface through NETLINK_ROUTE
+    int nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0);
+    struct { struct nlmsghdr h; struct rtgenmsg g; } req;
+    memset(&req, 0, sizeof req);
+    req.h.nlmsg_len = sizeof req;
+    req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    req.h.nlmsg_seq = 1;
+    req.g.rtgen_family = AF_UNSPEC;
+    struct sockaddr_nl k = {.nl_family = AF_NETLINK};
+    for (int type = RTM_GETLINK; type <= RTM_GETADDR; type += RTM_GETADDR - RTM_GETLINK) {
+        req.h.nlmsg_type = type;
+        sh("netlink sendto", sendto(nl, &req, sizeof req, 0, (struct sockaddr *)&k, sizeof k));
+        static char buf[8192];
+        for (int done = 0; !done;) {
+            int n = recv(nl, buf, sizeof buf, 0);
+            if (n <= 0) {
+                sh("netlink recv", n);
+                break;
+            }
+            for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+                if (h->nlmsg_type == NLMSG_DONE) {
+                    done = 1;
+                    break;
+                }
+                if (h->nlmsg_type == RTM_NEWLINK) {
+                    struct ifinfomsg *ifi = NLMSG_DATA(h);
+                    const char *name = "?";
+                    int len = IFLA_PAYLOAD(h);
+                    for (struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len))
+                        if (a->rta_type == IFLA_IFNAME)
+                            name = RTA_DATA(a);
+                    printf("link %d %s type %d flags %#x\n", ifi->ifi_index, name, ifi->ifi_type, ifi->ifi_flags);
+                } else if (h->nlmsg_type == RTM_NEWADDR) {
+                    struct ifaddrmsg *ifa = NLMSG_DATA(h);
+                    char txt[INET6_ADDRSTRLEN] = "?";
+                    int len = IFA_PAYLOAD(h);
+                    for (struct rtattr *a = IFA_RTA(ifa); RTA_OK(a, len); a = RTA_NEXT(a, len))
+                        if (a->rta_type == IFA_ADDRESS)
+                            inet_ntop(ifa->ifa_family, RTA_DATA(a), txt, sizeof txt);
+                    printf("addr %d %s/%d scope %d\n", ifa->ifa_index, txt, ifa->ifa_prefixlen, ifa->ifa_scope);
+                } else {
+                    printf("netlink message type %d\n", h->nlmsg_type);
+                }
+            }
+        }
+    }
+    struct sockaddr_nl me;
+    socklen_t ml = sizeof me;
+    getsockname(nl, (struct sockaddr *)&me, &ml);
+    printf("netlink port id is the pid %d\n", me.nl_pid == (unsigned)getpid());
+    close(nl);
+}
+
 int main(int argc, char **argv) {
     (void)show;
     setvbuf(stdout, 0, _IONBF, 0);
@@ -1301,6 +1421,8 @@ int main(int argc, char **argv) {
             sec_poll();
         else if (!strcmp(s, "threads"))
             sec_threads();
+        else if (!strcmp(s, "offline"))
+            sec_offline();
         else {
             printf("unknown section %s\n", s);
             return 2;
