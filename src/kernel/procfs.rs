@@ -92,8 +92,16 @@ fn maps(p: &Process) -> String {
                     .stat_path(path.as_bytes())
                     .map(|st| (st.dev, st.ino))
                     .unwrap_or(((0, 0), 0));
-                let off = r.backing.as_ref().map_or(0, |b| b.page_offset * PAGE_SIZE);
-                (off, dev, ino, Some(path.to_string()))
+                let off = match (&r.backing, &r.shared) {
+                    (_, Some(m)) if !m.anonymous => m.page_offset * PAGE_SIZE,
+                    (Some(b), _) => b.page_offset * PAGE_SIZE,
+                    _ => 0,
+                };
+                let name = match (&r.shared, &r.anon_name) {
+                    (Some(m), Some(n)) if m.anonymous => format!("[anon_shmem:{n}]"),
+                    _ => path.to_string(),
+                };
+                (off, dev, ino, Some(name))
             }
             RegionKind::Heap => (0, (0, 0), 0, Some("[heap]".to_string())),
             RegionKind::Stack => (0, (0, 0), 0, Some("[stack]".to_string())),
@@ -113,7 +121,7 @@ fn maps(p: &Process) -> String {
                 r.prot & perm::R != 0,
                 r.prot & perm::W != 0,
                 r.prot & perm::X != 0,
-                false,
+                r.shared.is_some(),
             ],
             offset,
             dev,
@@ -267,7 +275,7 @@ fn status(p: &Process, tid: u64) -> String {
     for (label, v) in [
         ("VmPeak", total),
         ("VmSize", total),
-        ("VmLck", 0),
+        ("VmLck", p.mem.locked_pages()),
         ("VmPin", 0),
         ("VmHWM", rss),
         ("VmRSS", rss),

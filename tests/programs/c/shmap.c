@@ -588,6 +588,35 @@ static void process_vm(void) {
     show("process_vm_writev nothing", syscall(SYS_process_vm_writev, pid, l, 0, r, 1, 0));
 }
 
+/* /proc/self/maps flags and names of shared mappings, and VmLck (rvrun's own files). */
+static void procfs(void) {
+    char *sa = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    int fd = syscall(SYS_memfd_create, "procfs", 0);
+    ftruncate(fd, 2 * PG);
+    char *m = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, PG);
+    show("mlock shared anonymous page", mlock(sa, PG));
+    static char buf[65536];
+    int f = open("/proc/self/maps", O_RDONLY);
+    long n = read(f, buf, sizeof buf - 1);
+    close(f);
+    buf[n > 0 ? n : 0] = 0;
+    for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n"))
+        if (strstr(l, "memfd:procfs") || strstr(l, "/dev/zero"))
+            printf("maps: %.4s %.8s %s\n", strchr(l, ' ') + 1, strchr(l, ' ') + 6,
+                   strstr(l, "/memfd") ? strstr(l, "/memfd") : strstr(l, "/dev/zero"));
+    f = open("/proc/self/status", O_RDONLY);
+    n = read(f, buf, sizeof buf - 1);
+    close(f);
+    buf[n > 0 ? n : 0] = 0;
+    char *v = strstr(buf, "VmLck:");
+    if (v)
+        printf("%.*s\n", (int)strcspn(v, "\n"), v);
+    munlock(sa, PG);
+    munmap(sa, PG);
+    munmap(m, PG);
+    close(fd);
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         printf("usage: shmap DIR\n");
@@ -617,7 +646,9 @@ int main(int argc, char **argv) {
     mincore_checks();
     mlocks();
     madvises();
-    if (linux_only)
+    if (linux_only) {
         process_vm();
+        procfs();
+    }
     return 0;
 }
