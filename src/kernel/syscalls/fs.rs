@@ -14,7 +14,8 @@ use crate::kernel::process::Process;
 use crate::kernel::sched::ThreadCtx;
 use crate::kernel::signal::SIGPIPE;
 use crate::kernel::uaccess::Store;
-use crate::mem::{Access, GuestMemory, perm};
+use crate::kernel::uaccess::{check_user_buf, read_iovecs};
+use crate::mem::{GuestMemory, perm};
 use crate::vfs::io::IoKind;
 use crate::vfs::{FileKind, Vfs, VfsError};
 
@@ -147,25 +148,9 @@ pub(super) fn read_path(mem: &GuestMemory, addr: u64) -> Result<Vec<u8>, SysErro
     mem.read_cstr(addr, PATH_MAX)?
         .ok_or(SysError::Errno(Errno::ENAMETOOLONG))
 }
-
-/// Checks a user buffer as Linux's read and write paths do: `access_ok` first (EFAULT for a
-/// range outside the address space, even when empty), then the pages themselves.
-fn check_user_buf(mem: &GuestMemory, addr: u64, len: u64, need: u8) -> Result<(), SysError> {
-    if !GuestMemory::access_ok(addr, len) {
-        return Err(Errno::EFAULT.into());
-    }
-    let access = if need & perm::W != 0 {
-        Access::Write
-    } else {
-        Access::Read
-    };
-    mem.check_range(addr, len, need, access)?;
-    Ok(())
-}
-
 /// EFAULT unless `[addr, addr+len)` is writable guest memory (see [`check_user_buf`]).
 fn check_writable(mem: &GuestMemory, addr: u64, len: u64) -> Result<(), SysError> {
-    check_user_buf(mem, addr, len, perm::W)
+    Ok(check_user_buf(mem, addr, len, perm::W)?)
 }
 
 // ---- read and write ----
@@ -240,36 +225,6 @@ fn sys_pwrite64(p: &mut Process, a: &Args) -> SysResult {
     }
     Ok(p.vfs.pwrite(fd, data, off as u64)? as u64)
 }
-
-/// Reads and checks an iovec array: EINVAL for more than [`UIO_MAXIOV`] entries or a
-/// negative length, EFAULT for an unreadable array or (with `need`) an inaccessible buffer.
-/// The lengths are cut so that their sum stays within [`MAX_RW_COUNT`].
-pub(super) fn read_iovecs(
-    mem: &GuestMemory,
-    addr: u64,
-    count: u64,
-    need: u8,
-) -> Result<Vec<(u64, usize)>, SysError> {
-    if count > UIO_MAXIOV {
-        return Err(Errno::EINVAL.into());
-    }
-    let raw = mem.read_vec(addr, count as usize * 16)?;
-    let mut out = Vec::with_capacity(count as usize);
-    let mut total = 0usize;
-    for c in raw.chunks_exact(16) {
-        let base = u64::from_le_bytes(c[..8].try_into().expect("8 bytes"));
-        let len = u64::from_le_bytes(c[8..].try_into().expect("8 bytes"));
-        if (len as i64) < 0 {
-            return Err(Errno::EINVAL.into());
-        }
-        check_user_buf(mem, base, len, need)?;
-        let len = (len as usize).min(MAX_RW_COUNT - total);
-        total += len;
-        out.push((base, len));
-    }
-    Ok(out)
-}
-
 /// Scatters `data` over the iovecs.
 fn scatter(mem: &mut GuestMemory, iovs: &[(u64, usize)], data: &[u8]) -> Result<(), SysError> {
     let mut rest = data;
@@ -296,7 +251,7 @@ fn gather(mem: &GuestMemory, iovs: &[(u64, usize)]) -> Result<Vec<u8>, SysError>
 fn sys_readv(p: &mut Process, a: &Args) -> SysResult {
     let fd = a.fd(0);
     p.vfs.check_io(fd, IoKind::Read)?;
-    let iovs = read_iovecs(&p.mem, a.ptr(1), a.size(2), perm::W)?;
+    let iovs = read_iovecs(&p.mem, a.ptr(1), a.size(2), perm::W, Errno::EINVAL)?;
     if p.vfs.is_socket(fd) {
         return super::net::socket_readv(p, fd, iovs);
     }
@@ -309,7 +264,7 @@ fn sys_readv(p: &mut Process, a: &Args) -> SysResult {
 fn sys_writev(p: &mut Process, a: &Args) -> SysResult {
     let fd = a.fd(0);
     p.vfs.check_io(fd, IoKind::Write)?;
-    let iovs = read_iovecs(&p.mem, a.ptr(1), a.size(2), perm::R)?;
+    let iovs = read_iovecs(&p.mem, a.ptr(1), a.size(2), perm::R, Errno::EINVAL)?;
     if p.vfs.is_socket(fd) {
         return super::net::socket_writev(p, fd, iovs);
     }
@@ -326,7 +281,7 @@ fn sys_preadv(p: &mut Process, a: &Args) -> SysResult {
         return Err(Errno::EINVAL.into());
     }
     p.vfs.check_io(fd, IoKind::PRead)?;
-    let iovs = read_iovecs(&p.mem, a.ptr(1), a.size(2), perm::W)?;
+    let iovs = read_iovecs(&p.mem, a.ptr(1), a.size(2), perm::W, Errno::EINVAL)?;
     let total = iovs.iter().map(|v| v.1).sum();
     let data = p.vfs.pread(fd, total, off as u64, &mut p.rng)?;
     scatter(&mut p.mem, &iovs, &data)?;
@@ -339,7 +294,7 @@ fn sys_pwritev(p: &mut Process, a: &Args) -> SysResult {
         return Err(Errno::EINVAL.into());
     }
     p.vfs.check_io(fd, IoKind::PWrite)?;
-    let iovs = read_iovecs(&p.mem, a.ptr(1), a.size(2), perm::R)?;
+    let iovs = read_iovecs(&p.mem, a.ptr(1), a.size(2), perm::R, Errno::EINVAL)?;
     let data = gather(&p.mem, &iovs)?;
     Ok(p.vfs.pwrite(fd, &data, off as u64)? as u64)
 }

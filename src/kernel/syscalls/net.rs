@@ -13,7 +13,8 @@ use crate::abi::socket::*;
 use crate::kernel::process::Process;
 use crate::kernel::signal::SIGPIPE;
 use crate::kernel::uaccess::read_timespec;
-use crate::mem::{Access, GuestMemory, perm};
+use crate::kernel::uaccess::{check_user_buf, read_iovecs};
+use crate::mem::{GuestMemory, perm};
 use crate::vfs::socket::Received;
 use crate::vfs::socket::opts::OptVal;
 use crate::vfs::{Vfs, VfsError};
@@ -113,21 +114,6 @@ fn addr_out(mem: &mut GuestMemory, kaddr: &[u8], addr: u64, lenp: u64) -> Result
     mem.write_bytes(lenp, &(kaddr.len() as u32).to_le_bytes())?;
     Ok(())
 }
-
-/// EFAULT unless `[addr, addr+len)` is accessible (`need`: perm bits).
-fn check_buf(mem: &GuestMemory, addr: u64, len: u64, need: u8) -> Result<(), SysError> {
-    if !GuestMemory::access_ok(addr, len) {
-        return Err(Errno::EFAULT.into());
-    }
-    let access = if need & perm::W != 0 {
-        Access::Write
-    } else {
-        Access::Read
-    };
-    mem.check_range(addr, len, need, access)?;
-    Ok(())
-}
-
 fn sys_socket(p: &mut Process, a: &Args) -> SysResult {
     Ok(p.vfs.socket(a.int(0), a.uint(1), a.int(2))? as u64)
 }
@@ -297,36 +283,6 @@ fn gather_range(
     }
     Ok(out)
 }
-
-/// Reads an iovec array (import_iovec): `count` above UIO_MAXIOV is EMSGSIZE for
-/// messages (`msg_err`), a negative length EINVAL, an inaccessible buffer EFAULT.
-fn read_iovecs(
-    mem: &GuestMemory,
-    addr: u64,
-    count: u64,
-    need: u8,
-    too_many: Errno,
-) -> Result<Vec<(u64, usize)>, SysError> {
-    if count > UIO_MAXIOV {
-        return Err(too_many.into());
-    }
-    let raw = mem.read_vec(addr, count as usize * 16)?;
-    let mut out = Vec::with_capacity(count as usize);
-    let mut total = 0usize;
-    for c in raw.chunks_exact(16) {
-        let base = u64::from_le_bytes(c[..8].try_into().expect("8 bytes"));
-        let len = u64::from_le_bytes(c[8..].try_into().expect("8 bytes"));
-        if (len as i64) < 0 {
-            return Err(Errno::EINVAL.into());
-        }
-        check_buf(mem, base, len, need)?;
-        let len = (len as usize).min(MAX_RW_COUNT - total);
-        total += len;
-        out.push((base, len));
-    }
-    Ok(out)
-}
-
 /// The fields of a `struct msghdr`.
 struct MsgHdr {
     name: u64,
@@ -516,7 +472,7 @@ fn sys_sendto(p: &mut Process, a: &Args) -> SysResult {
     } else {
         None
     };
-    check_buf(&p.mem, buf, len, perm::R)?;
+    check_user_buf(&p.mem, buf, len, perm::R)?;
     let m = OutMsg {
         iovs: vec![(buf, len as usize)],
         to,
@@ -631,7 +587,7 @@ fn sys_recvfrom(p: &mut Process, a: &Args) -> SysResult {
         return Err(Errno::EFAULT.into());
     }
     p.vfs.socket_ino(fd)?;
-    check_buf(&p.mem, buf, len, perm::W)?;
+    check_user_buf(&p.mem, buf, len, perm::W)?;
     let (n, r) = recv_common(p, fd, &[(buf, len as usize)], flags)?;
     if !r.rights.is_empty() {
         p.vfs.drop_received(r.rights);

@@ -2,13 +2,13 @@
 //! family under RLIMIT_MEMLOCK, with Linux's checks (mm/memfd.c, mm/msync.c, mm/mincore.c,
 //! mm/mlock.c). The guest is uid 1000 without CAP_IPC_LOCK.
 
-use super::fs::read_iovecs;
 use super::mm::lock_limit_pages;
 use super::{Args, Errno, SysResult, Syscall, handle, partial};
 use crate::abi::fcntl::{F_SEAL_EXEC, F_SEAL_SEAL};
 use crate::abi::limits::UIO_MAXIOV;
 use crate::abi::mman::*;
 use crate::kernel::process::Process;
+use crate::kernel::uaccess::read_iovecs;
 use crate::mem::{Contents, GUEST_SPACE, GuestMemory, PAGE_SIZE, PopulateError, lock, page_floor};
 use std::sync::Arc;
 
@@ -310,7 +310,7 @@ fn process_vm_rw(p: &mut Process, a: &Args, write: bool) -> SysResult {
     if flags != 0 {
         return Err(Errno::EINVAL.into());
     }
-    let local = read_iovecs(&p.mem, lvec, lcount, 0)?;
+    let local = read_iovecs(&p.mem, lvec, lcount, 0, Errno::EINVAL)?;
     if local.iter().all(|v| v.1 == 0) {
         return Ok(0);
     }
