@@ -571,16 +571,7 @@ impl Vfs {
         if data.is_empty() {
             return Ok(0);
         }
-        let space = self.send_space(ino);
-        if space == 0 {
-            if nonblock {
-                return Err(Errno::EAGAIN.into());
-            }
-            return Err(VfsError::WouldBlock(Blocked {
-                on: WaitOn::Socket(peer),
-                done: 0,
-            }));
-        }
+        let space = self.stream_send_space(ino, peer, nonblock)?;
         let n = space.min(data.len());
         let m = Msg {
             data: data[..n].to_vec(),

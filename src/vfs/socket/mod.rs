@@ -865,6 +865,24 @@ impl Vfs {
         r
     }
 
+    /// [`send_space`](Self::send_space) for a connected stream send to `peer`, when there is
+    /// some: with none, EAGAIN for a non-blocking send, else the sender waits on the peer.
+    pub(crate) fn stream_send_space(
+        &self,
+        ino: Ino,
+        peer: Ino,
+        nonblock: bool,
+    ) -> Result<usize, VfsError> {
+        match self.send_space(ino) {
+            0 if nonblock => Err(Errno::EAGAIN.into()),
+            0 => Err(VfsError::WouldBlock(Blocked {
+                on: WaitOn::Socket(peer),
+                done: 0,
+            })),
+            space => Ok(space),
+        }
+    }
+
     /// Bytes a send could store now without waiting (an approximation of Linux's buffer
     /// accounting: the peer's queue against the sender's SO_SNDBUF for AF_UNIX streams, the
     /// receiver's SO_RCVBUF for TCP; datagram sockets by queue length).

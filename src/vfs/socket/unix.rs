@@ -387,16 +387,7 @@ impl Vfs {
         if data.is_empty() && files.is_empty() {
             return Ok(0);
         }
-        let space = self.send_space(ino);
-        if space == 0 {
-            if nonblock {
-                return Err(Errno::EAGAIN.into());
-            }
-            return Err(VfsError::WouldBlock(Blocked {
-                on: WaitOn::Socket(peer),
-                done: 0,
-            }));
-        }
+        let space = self.stream_send_space(ino, peer, nonblock)?;
         let n = space.min(data.len());
         self.hold_rights(&files);
         let m = Msg {
