@@ -4,7 +4,7 @@ CARGO ?= cargo
 GUESTS := $(CURDIR)/build/guests
 TOOLCHAIN_STAMP := toolchain/.venv/.ready
 
-.PHONY: all build release toolchain programs programs-full test test-full test-go-std bench fmt clippy clean sample readme
+.PHONY: all build release toolchain programs programs-full test test-full test-go-std census bench fmt clippy clean sample readme
 
 all: build
 
@@ -35,6 +35,13 @@ test: programs
 # `make test` with the whole Go std matrix: every package of every configuration.
 test-full: programs-full
 	RVRUN_GUESTS=$(GUESTS) RVRUN_GO_STD_FULL=1 $(CARGO) test --release
+
+# The syscall census: every guest run of the suites merges the calls it made (with ioctl,
+# fcntl, prctl, futex and socket sub-commands, and their outcomes) into build/census.tsv.
+census: programs
+	rm -f $(CURDIR)/build/census.tsv
+	RVRUN_CENSUS=$(CURDIR)/build/census.tsv RVRUN_GUESTS=$(GUESTS) $(CARGO) test --release
+	@echo "census: build/census.tsv"
 
 # Only the Go standard library tests (tests/go_std.rs), the quick selection (GO_STD_FULL=1:
 # all); RVRUN_GO_STD=go1.23/time,math selects runs.

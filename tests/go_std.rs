@@ -359,7 +359,7 @@ fn run_rvrun(
     let src = config.goroot.join("src");
     let dir = src.join(&pkg.path);
     let mut cmd = Command::new(RVRUN);
-    cmd.arg("run").arg("--stats");
+    cmd.arg("run").arg("--stats").args(common::census_args());
     let mut mounts = vec![dir.clone()];
     // an extra a release lacks is left out (mounts.txt applies to every release)
     mounts.extend(
