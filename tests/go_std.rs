@@ -669,7 +669,7 @@ fn go_std() {
                         run_rvrun(&binary, config, pkg, skip.as_deref()).map(|run| (expected, run))
                     });
                     let (expected, run) = match result {
-                        Ok((expected, run)) => (without_skipped(expected, &skipped), run),
+                        Ok((expected, run)) => (without_skipped(expected, skipped), run),
                         Err(e) => {
                             report(format_args!("FAIL  {:<28} {flavour:<12} {e}", pkg.path));
                             failures.lock().unwrap().push(format!("{id}: {e}"));
