@@ -507,3 +507,28 @@ fn statfs_describes_rvruns_file_systems() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// getrusage under rvrun (QEMU shows the host's CPU time and its own memory): the CPU time
+/// is the virtual CPU clock's, all of it user time; the peak resident size is VmHWM; no
+/// fault, I/O or context-switch counts. The answer is the same on every run.
+#[test]
+fn getrusage_reports_the_virtual_cpu_clock_and_peak_memory() {
+    for flavour in ["c-musl", "c-glibc"] {
+        let args = [&common::guest(&format!("{flavour}/rusage")), "rvrun"];
+        let out = run_ok(&args);
+        assert_eq!(out, run_ok(&args), "{flavour}: getrusage output varies");
+        has_lines(
+            &out,
+            &[
+                "children all zero: yes",
+                "maxrss grew by 16 MiB: yes",
+                "maxrss kept after free: yes",
+                "rvrun: stime 0.000000",
+                "rvrun: utime is the CPU clock: yes",
+                "rvrun: maxrss == VmHWM: yes",
+                "rvrun: minflt 0 majflt 0 inblock 0 oublock 0 nvcsw 0 nivcsw 0",
+            ],
+            flavour,
+        );
+    }
+}
