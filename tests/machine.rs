@@ -384,3 +384,186 @@ fn proc_self_files_follow_the_process() {
         "{out}"
     );
 }
+
+/// statfs under rvrun: QEMU shows the host's file systems, so the statfs guest's "rvrun"
+/// lines (every field of rvrun's own file systems) are checked here. The root file system
+/// (and a read-only mount, and /dev, /tmp) is tmpfs sized by `--max-memory`; /proc, /sys and
+/// /sys/fs/cgroup are procfs, sysfs and cgroup2 mounted nosuid,nodev,noexec (the last two
+/// read-only); pipes, sockets and anon inodes are on Linux's internal mounts.
+/// What a statfs line of the guest must be.
+enum Want {
+    /// Exactly this.
+    Exact(&'static str),
+    /// The root file system's answer with these flags (free counts vary with memory use).
+    Tmpfs(&'static str),
+}
+
+#[test]
+fn statfs_describes_rvruns_file_systems() {
+    let dir = std::env::temp_dir().join(format!("rvrun-statfs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("f"), "x").unwrap();
+    let mount = format!("{}:/ro:ro", dir.display());
+    for flavour in ["c-musl", "c-glibc"] {
+        let args = [
+            "--max-memory",
+            "1G",
+            "--mount",
+            &mount,
+            &common::guest(&format!("{flavour}/statfs")),
+            "/tmp",
+            "rvrun",
+        ];
+        let out = run_ok(&args);
+        assert_eq!(out, run_ok(&args), "{flavour}: statfs output varies");
+        let checks = [
+            ("/", Want::Tmpfs("0x1020")),
+            ("/tmp", Want::Tmpfs("0x1020")),
+            ("/dev/null", Want::Tmpfs("0x1020")),
+            ("/ro", Want::Tmpfs("0x1021")),
+            (
+                "/proc",
+                Want::Exact(
+                    "type 0x9fa0 bsize 4096 blocks 0 bfree 0 files 0 ffree 0 fsid 32,0 \
+                     namelen 255 frsize 4096 flags 0x102e",
+                ),
+            ),
+            (
+                "/proc/self/task",
+                Want::Exact(
+                    "type 0x9fa0 bsize 4096 blocks 0 bfree 0 files 0 ffree 0 fsid 32,0 \
+                     namelen 255 frsize 4096 flags 0x102e",
+                ),
+            ),
+            (
+                "/sys",
+                Want::Exact(
+                    "type 0x62656572 bsize 4096 blocks 0 bfree 0 files 0 ffree 0 fsid 32,0 \
+                     namelen 255 frsize 4096 flags 0x102f",
+                ),
+            ),
+            (
+                "/sys/fs/cgroup/cpu.max",
+                Want::Exact(
+                    "type 0x63677270 bsize 4096 blocks 0 bfree 0 files 0 ffree 0 fsid 32,0 \
+                     namelen 255 frsize 4096 flags 0x102f",
+                ),
+            ),
+            (
+                "pipe",
+                Want::Exact(
+                    "type 0x50495045 bsize 4096 blocks 0 bfree 0 files 0 ffree 0 fsid 15,0 \
+                     namelen 255 frsize 4096 flags 0x20",
+                ),
+            ),
+            (
+                "socket",
+                Want::Exact(
+                    "type 0x534f434b bsize 4096 blocks 0 bfree 0 files 0 ffree 0 fsid 15,0 \
+                     namelen 255 frsize 4096 flags 0x20",
+                ),
+            ),
+            (
+                "eventfd",
+                Want::Exact(
+                    "type 0x9041934 bsize 4096 blocks 0 bfree 0 files 0 ffree 0 fsid 14,0 \
+                     namelen 255 frsize 4096 flags 0x20",
+                ),
+            ),
+            (
+                "memfd",
+                Want::Exact(
+                    "type 0x1021994 bsize 4096 blocks 0 bfree 0 files 0 ffree 0 fsid 32,0 \
+                     namelen 255 frsize 4096 flags 0x20",
+                ),
+            ),
+        ];
+        for (name, want) in checks {
+            let prefix = format!("all {name}: ");
+            let rest = out
+                .lines()
+                .find_map(|l| l.strip_prefix(&prefix))
+                .unwrap_or_else(|| panic!("{flavour}: no {name} line in\n{out}"));
+            match want {
+                Want::Exact(line) => assert_eq!(rest, line, "{flavour}: {name}"),
+                Want::Tmpfs(flags) => {
+                    let blocks = "type 0x1021994 bsize 4096 blocks 262144 bfree ";
+                    assert!(rest.starts_with(blocks), "{flavour}: {name}: {rest}");
+                    let fields: Vec<&str> = rest.split(' ').collect();
+                    let num = |field: &str| -> u64 {
+                        let i = fields.iter().position(|f| *f == field).unwrap();
+                        fields[i + 1].parse().unwrap()
+                    };
+                    // Some memory is in use, within the budget; a few inodes are in use.
+                    assert!((200_000..262_144).contains(&num("bfree")), "{rest}");
+                    assert_eq!(num("files"), 262_144, "{rest}");
+                    assert!((262_000..262_144).contains(&num("ffree")), "{rest}");
+                    let tail = format!("fsid 32,0 namelen 255 frsize 4096 flags {flags}");
+                    assert!(rest.ends_with(&tail), "{flavour}: {name}: {rest}");
+                }
+            }
+        }
+        assert!(!out.contains("differs from bfree"), "{out}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// getrusage under rvrun (QEMU shows the host's CPU time and its own memory): the CPU time
+/// is the virtual CPU clock's, all of it user time; the peak resident size is VmHWM; no
+/// fault, I/O or context-switch counts. The answer is the same on every run.
+#[test]
+fn getrusage_reports_the_virtual_cpu_clock_and_peak_memory() {
+    for flavour in ["c-musl", "c-glibc"] {
+        let args = [&common::guest(&format!("{flavour}/rusage")), "rvrun"];
+        let out = run_ok(&args);
+        assert_eq!(out, run_ok(&args), "{flavour}: getrusage output varies");
+        has_lines(
+            &out,
+            &[
+                "children all zero: yes",
+                "maxrss grew by 16 MiB: yes",
+                "maxrss kept after free: yes",
+                "rvrun: stime 0.000000",
+                "rvrun: utime is the CPU clock: yes",
+                "rvrun: maxrss == VmHWM: yes",
+                "rvrun: minflt 0 majflt 0 inblock 0 oublock 0 nvcsw 0 nivcsw 0",
+            ],
+            flavour,
+        );
+    }
+}
+
+/// waitid where QEMU differs from Linux: Linux writes the siginfo fields waitid fills
+/// (bytes 0-11 and 16-27, all zero) even when the call fails, so a bad siginfo pointer
+/// gives EFAULT whatever the other error; QEMU copies the siginfo out only on success.
+/// (The waitid guest built natively for x86_64 prints these same lines on Linux 6.18.)
+#[test]
+fn waitid_writes_the_siginfo_even_when_it_fails() {
+    for flavour in ["c-musl", "c-glibc"] {
+        let out = run_ok(&[&common::guest(&format!("{flavour}/waitid")), "linux"]);
+        let written = "  siginfo bytes written: 0 1 2 3 4 5 6 7 8 9 10 11 \
+                       16 17 18 19 20 21 22 23 24 25 26 27";
+        let lines: Vec<&str> = out.lines().collect();
+        for (i, l) in lines.iter().enumerate() {
+            if l.starts_with("  siginfo bytes written:") {
+                assert_eq!(*l, written, "{flavour}: after {:?}", lines[i - 1]);
+            }
+        }
+        assert_eq!(
+            lines.iter().filter(|l| **l == written).count(),
+            25,
+            "{flavour}:\n{out}"
+        );
+        has_lines(
+            &out,
+            &[
+                "P_ALL WEXITED: -1 ECHILD",
+                "bad siginfo: -1 EFAULT",
+                "bad siginfo, bad options: -1 EFAULT",
+                "siginfo crossing into an unmapped page: -1 ECHILD",
+                "siginfo cut at byte 20: -1 EFAULT",
+            ],
+            flavour,
+        );
+    }
+}

@@ -22,6 +22,7 @@ pub mod resource;
 pub mod signal;
 pub mod socket;
 pub mod stat;
+pub mod statfs;
 pub mod time;
 pub mod unistd;
 pub mod utsname;

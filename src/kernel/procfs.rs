@@ -166,6 +166,11 @@ fn rss_pages(p: &Process) -> u64 {
     p.mem.committed() / PAGE_SIZE
 }
 
+/// The most pages ever resident (`VmHWM`, `ru_maxrss`).
+pub fn peak_rss_pages(p: &Process) -> u64 {
+    p.mem.peak_committed() / PAGE_SIZE
+}
+
 /// `/proc/self/statm` (`proc_pid_statm`): size resident shared text lib data dt, in pages.
 fn statm(p: &Process) -> String {
     let (total, data, stack, text) = vm_pages(p);
@@ -277,7 +282,7 @@ fn status(p: &Process, tid: u64) -> String {
         ("VmSize", total),
         ("VmLck", p.mem.locked_pages()),
         ("VmPin", 0),
-        ("VmHWM", rss),
+        ("VmHWM", peak_rss_pages(p)),
         ("VmRSS", rss),
         ("RssAnon", rss),
         ("RssFile", 0),

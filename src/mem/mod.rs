@@ -205,6 +205,8 @@ pub struct GuestMemory {
     commit: Arc<CommitLimit>,
     /// Bytes this address space has charged to `commit` (accounted regions).
     committed: u64,
+    /// The most `committed` has ever been (the peak resident size the guest sees).
+    peak_committed: u64,
     /// Pages whose cached code was written since the CPU last looked.
     modified_code: Vec<u64>,
     /// The kernel side's writes since the last [`GuestMemory::take_logged_writes`], while
@@ -255,6 +257,7 @@ impl GuestMemory {
             regions: regions::RegionMap::default(),
             commit,
             committed: 0,
+            peak_committed: 0,
             modified_code: Vec::new(),
             write_log: None,
             any_shared: false,
@@ -943,6 +946,7 @@ impl GuestMemory {
         let ok = self.commit.try_charge(bytes);
         if ok {
             self.committed += bytes;
+            self.peak_committed = self.peak_committed.max(self.committed);
         }
         ok
     }
@@ -1355,6 +1359,11 @@ impl GuestMemory {
     /// Bytes this address space has committed (accounted regions).
     pub fn committed(&self) -> u64 {
         self.committed
+    }
+
+    /// The most bytes this address space has had committed at once.
+    pub fn peak_committed(&self) -> u64 {
+        self.peak_committed
     }
 
     /// True when every page of `[addr, addr+len)` is mapped.

@@ -278,6 +278,21 @@ pub enum Node {
     SocketName,
 }
 
+/// Which file system of the guest's tree an inode is on, as `/proc/self/mountinfo` lists
+/// them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TreeFs {
+    /// The root file system (with `/dev` and `/tmp`).
+    #[default]
+    Root,
+    /// `/proc`.
+    Proc,
+    /// `/sys`.
+    Sys,
+    /// `/sys/fs/cgroup`.
+    Cgroup,
+}
+
 /// Where an inode came from; decides what [`Vfs::write_out`](super::Vfs::write_out) writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
@@ -302,6 +317,9 @@ pub struct Inode {
     pub nlink: u32,
     /// 0 for the writable tree, else the index (from 1) of the read-only mount holding it.
     pub mount: u32,
+    /// The file system of the tree it belongs to (what `statfs` reports); a new inode takes
+    /// its directory's when first linked.
+    pub fs: TreeFs,
     /// Where it came from.
     pub origin: Origin,
     /// Its contents changed after start-up (or it was moved).
@@ -432,6 +450,7 @@ impl Inodes {
             perm: perm & 0o7777,
             nlink: 0,
             mount,
+            fs: TreeFs::Root,
             origin,
             modified: false,
             exec_busy: false,
@@ -501,8 +520,7 @@ impl Inodes {
         self.release(old);
     }
 
-    /// Number of live inodes (tests).
-    #[cfg(test)]
+    /// Number of live inodes.
     pub fn live(&self) -> usize {
         self.map.len()
     }

@@ -29,6 +29,8 @@ pub mod path;
 pub mod pipe;
 pub mod proc;
 pub mod socket;
+pub mod splice;
+pub mod statfs;
 pub mod synthetic;
 #[cfg(test)]
 mod tests;

@@ -197,6 +197,12 @@ impl Vfs {
     /// link of its parent, through its `..`).
     pub(crate) fn link_entry(&mut self, parent: Ino, name: &[u8], ino: Ino) {
         let is_dir = self.inodes.get(ino).is_dir();
+        let fs = self.inodes.get(parent).fs;
+        let child = self.inodes.get_mut(ino);
+        if child.nlink == 0 {
+            // A new inode joins its directory's file system.
+            child.fs = fs;
+        }
         let p = self.inodes.get_mut(parent);
         let old = p
             .dir_mut()

@@ -96,6 +96,36 @@ impl Pipe {
         Ok(self.buf.drain(..n).collect())
     }
 
+    /// Free bytes before the pipe is full.
+    pub fn space(&self) -> usize {
+        self.capacity.saturating_sub(self.buf.len())
+    }
+
+    /// A copy of up to `max` bytes at the head, left in the pipe (splice moves them out only
+    /// once the other side has taken them; tee never does).
+    pub fn peek(&self, max: usize) -> Vec<u8> {
+        self.buf.iter().take(max).copied().collect()
+    }
+
+    /// Drops `n` bytes at the head (what a splice moved on).
+    pub fn consume(&mut self, n: usize) {
+        let n = n.min(self.buf.len());
+        if n > 0 {
+            self.buf.drain(..n);
+            self.activity += 1;
+        }
+    }
+
+    /// Appends `data`, which the caller made sure fits ([`Pipe::space`]), without the
+    /// all-or-nothing rule of small writes (a splice fills what is free).
+    pub fn push(&mut self, data: &[u8]) {
+        debug_assert!(data.len() <= self.space());
+        if !data.is_empty() {
+            self.buf.extend(data);
+            self.activity += 1;
+        }
+    }
+
     /// Writes `data`. EPIPE when no reader is left (the caller raises SIGPIPE). Writes of at
     /// most [`PIPE_BUF`] bytes are atomic: all or nothing. A larger write stores what fits.
     /// What cannot be stored: EAGAIN when `nonblock` and nothing was stored (else the count

@@ -4,7 +4,7 @@
 //! the kernel renders into the open file description when one is opened.
 
 use super::Vfs;
-use super::inode::{FileData, Ino, Node, Origin};
+use super::inode::{FileData, Ino, Node, Origin, TreeFs};
 use super::synthetic::{self, ProcKind};
 use crate::abi::Errno;
 use std::sync::Arc;
@@ -31,6 +31,7 @@ impl Vfs {
         self.fixed_file(etc, b"localtime", &synthetic::utc_tzif());
 
         let proc_ = self.builtin_dir(root, b"proc", 0o555);
+        self.inodes.get_mut(proc_).fs = TreeFs::Proc;
         let [_, _, release, version, ..] = crate::abi::utsname::UTSNAME;
         self.fixed_file(
             proc_,
@@ -70,6 +71,7 @@ impl Vfs {
         self.link_entry(proc_, b"thread-self", self.proc.thread_self);
 
         let sys = self.builtin_dir(root, b"sys", 0o555);
+        self.inodes.get_mut(sys).fs = TreeFs::Sys;
         let devices = self.builtin_dir(sys, b"devices", 0o755);
         let system = self.builtin_dir(devices, b"system", 0o755);
         let cpu = self.builtin_dir(system, b"cpu", 0o755);
@@ -82,6 +84,7 @@ impl Vfs {
         }
         let fs = self.builtin_dir(sys, b"fs", 0o755);
         let cgroup = self.builtin_dir(fs, b"cgroup", 0o755);
+        self.inodes.get_mut(cgroup).fs = TreeFs::Cgroup;
         self.fixed_file(cgroup, b"cpu.max", synthetic::cgroup_cpu_max().as_bytes());
         self.fixed_file(cgroup, b"cgroup.controllers", b"cpu\n");
     }

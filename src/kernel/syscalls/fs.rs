@@ -72,6 +72,15 @@ pub const TABLE: &[Syscall] = &[
     handle(223, "fadvise64", "fddd", sys_fadvise64),
     handle(276, "renameat2", "fsfsx", sys_renameat2),
     handle(285, "copy_file_range", "fxfxux", sys_copy_file_range),
+    partial(
+        76,
+        "splice",
+        "fxfxux",
+        sys_splice,
+        "a pipe's free room is counted in bytes, Linux counts whole pages: into a pipe with \
+         less than a page free rvrun moves what fits where Linux waits",
+    ),
+    partial(77, "tee", "ffux", sys_tee, "pipe room in bytes, as splice"),
     handle(291, "statx", "fsxxx", sys_statx),
     handle(436, "close_range", "uux", sys_close_range),
     handle(439, "faccessat2", "fsxx", sys_faccessat2),
@@ -357,6 +366,87 @@ fn sys_sendfile(p: &mut Process, a: &Args) -> SysResult {
         p.mem.write_bytes(off_p, &(o + n as u64).to_le_bytes())?;
     }
     Ok(n as u64)
+}
+
+/// splice (fs/splice.c): 0 for a zero length (before anything else), EINVAL for unknown
+/// flags, EBADF for fds not open (or `O_PATH`), ESPIPE for an offset given for a pipe, the
+/// offsets read (EFAULT), then [`Vfs::splice`](crate::vfs::Vfs::splice); the offsets given
+/// are written back after the bytes moved. EPIPE into a pipe without reader raises SIGPIPE,
+/// as does a socket's.
+fn sys_splice(p: &mut Process, a: &Args) -> SysResult {
+    use crate::vfs::splice::SPLICE_F_ALL;
+    let (fd_in, off_in_p, fd_out, off_out_p) = (a.fd(0), a.ptr(1), a.fd(2), a.ptr(3));
+    let (len, flags) = (a.size(4), a.uint(5));
+    if len == 0 {
+        return Ok(0);
+    }
+    if flags & !SPLICE_F_ALL != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    p.vfs.io_file_checked(fd_in)?;
+    p.vfs.io_file_checked(fd_out)?;
+    if (p.vfs.pipe_of(fd_in).is_some() && off_in_p != 0)
+        || (p.vfs.pipe_of(fd_out).is_some() && off_out_p != 0)
+    {
+        return Err(Errno::ESPIPE.into());
+    }
+    let off_out = if off_out_p != 0 {
+        Some(p.mem.read_u64(off_out_p)? as i64)
+    } else {
+        None
+    };
+    let off_in = if off_in_p != 0 {
+        Some(p.mem.read_u64(off_in_p)? as i64)
+    } else {
+        None
+    };
+    let len = len.min(MAX_RW_COUNT as u64) as usize;
+    let r = p
+        .vfs
+        .splice((fd_in, off_in), (fd_out, off_out), len, flags, &mut p.rng);
+    let done = match r {
+        Err(VfsError::Errno(e)) => {
+            if p.vfs.is_socket(fd_out) {
+                if p.vfs.take_sigpipe() {
+                    p.thread.pending |= 1 << (SIGPIPE - 1);
+                }
+            } else {
+                note_broken_pipe(&mut p.thread, e);
+            }
+            return Err(e.into());
+        }
+        r => r.map_err(vfs_err)?,
+    };
+    if let Some(o) = done.off_out {
+        p.mem.write_bytes(off_out_p, &o.to_le_bytes())?;
+    }
+    if let Some(o) = done.off_in {
+        p.mem.write_bytes(off_in_p, &o.to_le_bytes())?;
+    }
+    Ok(done.n as u64)
+}
+
+/// tee (fs/splice.c): EINVAL for unknown flags, 0 for a zero length, EBADF for fds not
+/// open, then [`Vfs::tee`](crate::vfs::Vfs::tee). EPIPE raises SIGPIPE.
+fn sys_tee(p: &mut Process, a: &Args) -> SysResult {
+    use crate::vfs::splice::SPLICE_F_ALL;
+    let (fd_in, fd_out, len, flags) = (a.fd(0), a.fd(1), a.size(2), a.uint(3));
+    if flags & !SPLICE_F_ALL != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    if len == 0 {
+        return Ok(0);
+    }
+    p.vfs.io_file_checked(fd_in)?;
+    p.vfs.io_file_checked(fd_out)?;
+    let len = len.min(MAX_RW_COUNT as u64) as usize;
+    match p.vfs.tee(fd_in, fd_out, len, flags) {
+        Err(VfsError::Errno(e)) => {
+            note_broken_pipe(&mut p.thread, e);
+            Err(e.into())
+        }
+        r => Ok(r.map_err(vfs_err)? as u64),
+    }
 }
 
 fn sys_lseek(p: &mut Process, a: &Args) -> SysResult {

@@ -1,7 +1,10 @@
-//! File metadata syscalls: timestamps, ownership, mode with flags, and node creation.
+//! File metadata syscalls: timestamps, ownership, mode with flags, node creation, and file
+//! system statistics.
 
 use super::{Args, Errno, SysError, SysResult, Syscall, handle, partial};
+use crate::abi::statfs::statfs;
 use crate::kernel::process::Process;
+use crate::kernel::uaccess::Store;
 use crate::vfs::meta::{MknodError, TimeSet, Timespec, UTIME_OMIT};
 
 /// Rows of the dispatch table for this family.
@@ -10,6 +13,8 @@ pub const TABLE: &[Syscall] = &[
     handle(54, "fchownat", "fsddx", sys_fchownat),
     handle(55, "fchown", "fdd", sys_fchown),
     handle(452, "fchmodat2", "fsxx", sys_fchmodat2),
+    handle(43, "statfs", "sx", sys_statfs),
+    handle(44, "fstatfs", "fx", sys_fstatfs),
     partial(
         33,
         "mknodat",
@@ -101,4 +106,20 @@ fn sys_mknodat(p: &mut Process, a: &Args) -> SysResult {
             "mknodat of {what} is not implemented"
         ))),
     }
+}
+
+/// statfs (fs/statfs.c): the path is read and resolved first (EFAULT, ENOENT, ENOTDIR,
+/// ELOOP...), then the answer copied out (EFAULT). See [`crate::vfs::statfs`].
+fn sys_statfs(p: &mut Process, a: &Args) -> SysResult {
+    let path = super::fs::read_path(&p.mem, a.ptr(0))?;
+    let st = p.vfs.statfs_at(&path)?;
+    statfs(&st).store(&mut p.mem, a.ptr(1))?;
+    Ok(0)
+}
+
+/// fstatfs: EBADF for a closed fd (`O_PATH` fds are accepted), then the copy-out.
+fn sys_fstatfs(p: &mut Process, a: &Args) -> SysResult {
+    let st = p.vfs.fstatfs(a.fd(0))?;
+    statfs(&st).store(&mut p.mem, a.ptr(1))?;
+    Ok(0)
 }

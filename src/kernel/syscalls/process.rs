@@ -23,6 +23,15 @@ pub const TABLE: &[Syscall] = &[
     handle(164, "setrlimit", "dx", sys_setrlimit),
     handle(261, "prlimit64", "ddxx", sys_prlimit64),
     handle(179, "sysinfo", "x", sys_sysinfo),
+    partial(
+        165,
+        "getrusage",
+        "dx",
+        sys_getrusage,
+        "CPU time is the virtual clock's (as CLOCK_PROCESS_CPUTIME_ID), all user time; no \
+         page-fault, I/O or context-switch counts (0); RUSAGE_CHILDREN is all zero (no \
+         children)",
+    ),
     handle(158, "getgroups", "dx", sys_getgroups),
     handle(159, "setgroups", "dx", sys_setgroups),
     handle(155, "getpgid", "d", sys_getpgid),
@@ -34,6 +43,13 @@ pub const TABLE: &[Syscall] = &[
         "dxdx",
         sys_wait4,
         "the guest never has child processes: ECHILD",
+    ),
+    partial(
+        95,
+        "waitid",
+        "ddxdx",
+        sys_waitid,
+        "the guest never has child processes (ECHILD) nor pidfds (EBADF)",
     ),
     fail(
         435,
@@ -275,9 +291,71 @@ fn sys_sysinfo(p: &mut Process, a: &Args) -> SysResult {
     Ok(0)
 }
 
+/// wait4 (`kernel_wait4`): EINVAL for unknown options, ESRCH for pid `INT_MIN` (which has
+/// no negation), then ECHILD: the guest never has children. Nothing is written.
 fn sys_wait4(_p: &mut Process, a: &Args) -> SysResult {
-    if a.raw(2) & !(WNOHANG | WUNTRACED | WCONTINUED | WALL_FLAGS) != 0 {
+    if a.uint(2) as u64 & !(WNOHANG | WUNTRACED | WCONTINUED | WALL_FLAGS) != 0 {
         return Err(Errno::EINVAL.into());
     }
+    if a.int(0) == i32::MIN {
+        return Err(Errno::ESRCH.into());
+    }
     Err(Errno::ECHILD.into())
+}
+
+/// waitid (kernel/exit.c), with Linux's order of checks: EINVAL for unknown options or none
+/// of WEXITED, WSTOPPED and WCONTINUED; then by `which`: P_ALL, P_PID (EINVAL for a pid
+/// <= 0), P_PGID (EINVAL for a negative one), P_PIDFD (EINVAL for a negative fd, also the
+/// PIDFD_SELF sentinels, EBADF for a closed fd or one that is not a pidfd: the guest cannot
+/// make pidfds), anything else EINVAL. The guest never has children, so the wait
+/// itself gives ECHILD, WNOHANG or not. Like Linux, the call then writes the siginfo fields
+/// waitid fills (si_signo, si_errno, si_code, si_pid, si_uid, si_status: all zero) even
+/// though it failed, so a bad `infop` gives EFAULT instead; `ru` is written only on success,
+/// never here.
+fn sys_waitid(p: &mut Process, a: &Args) -> SysResult {
+    let err = waitid_error(a.int(0), a.int(1), a.uint(3) as u64);
+    let infop = a.ptr(2);
+    if infop != 0 {
+        p.mem.write_bytes(infop, &[0; 12])?;
+        p.mem.write_bytes(infop.wrapping_add(16), &[0; 12])?;
+    }
+    Err(err.into())
+}
+
+/// What waitid answers before writing `infop` (see [`sys_waitid`]).
+fn waitid_error(which: i32, upid: i32, options: u64) -> Errno {
+    const KNOWN: u64 = WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | WALL_FLAGS;
+    if options & !KNOWN != 0 || options & (WEXITED | WSTOPPED | WCONTINUED) == 0 {
+        return Errno::EINVAL;
+    }
+    match which {
+        P_ALL => {}
+        P_PID if upid <= 0 => return Errno::EINVAL,
+        P_PGID if upid < 0 => return Errno::EINVAL,
+        P_PID | P_PGID => {}
+        P_PIDFD if upid < 0 => return Errno::EINVAL,
+        // pidfd_get_pid: EBADF for no file, and for a file that is not a pidfd.
+        P_PIDFD => return Errno::EBADF,
+        _ => return Errno::EINVAL,
+    }
+    Errno::ECHILD
+}
+
+/// getrusage (kernel/sys.c): EINVAL unless RUSAGE_SELF, RUSAGE_THREAD or RUSAGE_CHILDREN,
+/// then the copy-out (EFAULT). Self and thread report the CPU time of the virtual clock
+/// (the same as `CLOCK_PROCESS_CPUTIME_ID` and `CLOCK_THREAD_CPUTIME_ID`, which rvrun does
+/// not tell apart), all of it user time, and the peak resident size (`VmHWM`); the guest
+/// never has children, so their usage is zero.
+fn sys_getrusage(p: &mut Process, a: &Args) -> SysResult {
+    let r = match a.int(0) {
+        RUSAGE_SELF | RUSAGE_THREAD => Rusage {
+            utime_ns: super::time::cpu_ns(p),
+            maxrss_kib: crate::kernel::procfs::peak_rss_pages(p) * (crate::mem::PAGE_SIZE >> 10),
+            ..Rusage::default()
+        },
+        RUSAGE_CHILDREN => Rusage::default(),
+        _ => return Err(Errno::EINVAL.into()),
+    };
+    rusage(&r).store(&mut p.mem, a.ptr(1))?;
+    Ok(0)
 }

@@ -63,8 +63,15 @@ fn now_ns(p: &Process, kind: &ClockKind) -> u128 {
     match kind {
         ClockKind::Realtime => p.clock.realtime_ns(n),
         ClockKind::Monotonic => p.clock.monotonic_ns(n),
-        ClockKind::Cpu => crate::clock::Clock::new(0, p.clock_hz()).monotonic_ns(n),
+        ClockKind::Cpu => cpu_ns(p),
     }
+}
+
+/// The CPU time the process has used, in ns: its retired instructions on the virtual clock
+/// (sleeps are not CPU time). `CLOCK_PROCESS_CPUTIME_ID`, `CLOCK_THREAD_CPUTIME_ID` and
+/// `getrusage` all report it.
+pub(super) fn cpu_ns(p: &Process) -> u128 {
+    crate::clock::Clock::new(0, p.clock_hz()).monotonic_ns(p.instret())
 }
 
 fn sys_clock_gettime(p: &mut Process, a: &Args) -> SysResult {
