@@ -132,7 +132,7 @@ struct Outcome {
 
 fn run_rvrun(dir: &Path, case: &Case, tmp: &Path) -> Result<Outcome, String> {
     let mut cmd = Command::new(RVRUN);
-    cmd.args(["run", "--stats"]);
+    cmd.args(["run", "--stats"]).args(common::census_args());
     for m in &case.mounts {
         let p = dir.join(m);
         cmd.arg("--mount")
