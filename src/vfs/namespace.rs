@@ -57,10 +57,18 @@ impl Vfs {
             if flags & O_DIRECTORY != 0 && !self.inodes.get(ino).is_dir() {
                 return Err(Errno::ENOTDIR);
             }
+            let name = match path.is_empty() {
+                true => None,
+                false => self
+                    .resolve_at(dirfd, path, link)
+                    .ok()
+                    .and_then(|r| self.opened_path(&r)),
+            };
             let file = self.new_file(
                 ino,
                 O_PATH | O_LARGEFILE | (flags & (O_DIRECTORY | O_NOFOLLOW)),
             );
+            self.files.get_mut(&file).expect("new description").path = name;
             self.install_fd(fd, file, cloexec);
             return Ok(fd);
         }
@@ -140,8 +148,9 @@ impl Vfs {
             if i.exec_busy && (write || (trunc && kind == FileKind::Regular)) {
                 return Err(Errno::ETXTBSY);
             }
-            // A socket's name cannot be opened (no_open).
-            if matches!(i.node, Node::SocketName) {
+            // A socket's name cannot be opened (no_open), nor a socket reached through
+            // `/proc/self/fd/N` (sockfs has no open either).
+            if matches!(i.node, Node::SocketName | Node::Socket(_)) {
                 return Err(Errno::ENXIO);
             }
         }
@@ -162,9 +171,32 @@ impl Vfs {
                 i.modified = true;
             }
         }
+        let path = self.opened_path(&r);
         let file = self.new_file(ino, (flags & KEPT_OPEN_FLAGS) | O_LARGEFILE);
+        self.files.get_mut(&file).expect("new description").path = path;
         self.install_fd(fd, file, cloexec);
         Ok(fd)
+    }
+
+    /// The absolute path an open of `r` gives its description (for `/proc/self/fd/N`):
+    /// the directory's path and the name, or, when the name was `/proc/self/fd/M`, the path
+    /// fd `M`'s description has.
+    fn opened_path(&self, r: &Resolved) -> Option<Vec<u8>> {
+        let entry = self.inodes.get(r.parent).dir()?.get(&r.name);
+        if let Some(link) = entry
+            && let Node::FdLink(m) = self.inodes.get(link).node
+        {
+            return self.file(m).ok()?.path.clone();
+        }
+        if r.last != Last::Normal {
+            return self.dir_path(r.ino?).ok();
+        }
+        let mut p = self.dir_path(r.parent).ok()?;
+        if p != b"/" {
+            p.push(b'/');
+        }
+        p.extend_from_slice(&r.name);
+        Some(p)
     }
 
     /// Creates `node` as `name` in directory `parent` (already known not to exist). ENOENT
@@ -522,6 +554,7 @@ impl Vfs {
         let ino = self.lookup_at(dirfd, path, LastLink::NoFollow, true)?;
         match &self.inodes.get(ino).node {
             Node::Symlink(t) => Ok(t.clone()),
+            Node::FdLink(fd) => self.fd_link_target(*fd),
             _ if empty => Err(Errno::ENOENT),
             _ => Err(Errno::EINVAL),
         }
