@@ -199,6 +199,41 @@ impl Vfs {
         Some(p)
     }
 
+    /// Moves the paths open descriptions keep (for `/proc/self/fd/N`) along with a rename
+    /// of `src` from `from` to `to`: the file itself and, for a directory, what is below
+    /// it; with `exchange`, `exchange`'s paths move the other way. Names that no longer
+    /// lead to their file (a deleted file once at `from`) stay as they are.
+    fn rename_open_paths(&mut self, from: &[u8], to: &[u8], src: Ino, exchange: Option<Ino>) {
+        let moved = |path: &[u8], ino: Ino, at: &[u8], target: Ino| -> Option<usize> {
+            if path == at {
+                return (ino == target).then_some(at.len());
+            }
+            let under = path.starts_with(at) && path.get(at.len()) == Some(&b'/');
+            under.then_some(at.len())
+        };
+        let src_dir = self.inodes.get(src).is_dir();
+        let dst_dir = exchange.is_some_and(|d| self.inodes.get(d).is_dir());
+        for f in self.files.values_mut() {
+            let Some(path) = &f.path else {
+                continue;
+            };
+            let (cut, with) = if let Some(n) =
+                moved(path, f.ino, from, src).filter(|&n| n == path.len() || src_dir)
+            {
+                (n, to)
+            } else if let Some(dst) = exchange
+                && let Some(n) = moved(path, f.ino, to, dst).filter(|&n| n == path.len() || dst_dir)
+            {
+                (n, from)
+            } else {
+                continue;
+            };
+            let mut p = with.to_vec();
+            p.extend_from_slice(&path[cut..]);
+            f.path = Some(p);
+        }
+    }
+
     /// Creates `node` as `name` in directory `parent` (already known not to exist). ENOENT
     /// when the directory was removed; EROFS on a read-only mount; EACCES without write and
     /// search permission.
@@ -444,6 +479,11 @@ impl Vfs {
             && !self.inodes.get(dst).dir().expect("directory").is_empty()
         {
             return Err(Errno::ENOTEMPTY);
+        }
+        let (old_path, new_path) = (self.opened_path(&ro), self.opened_path(&rn));
+        if let (Some(from), Some(to)) = (&old_path, &new_path) {
+            let dst = rn.ino.filter(|_| exchange);
+            self.rename_open_paths(from, to, src, dst);
         }
         if exchange {
             let dst = rn.ino.expect("checked");
