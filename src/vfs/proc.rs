@@ -258,7 +258,7 @@ impl Vfs {
         ))
     }
 
-    /// Makes `/proc/self/task/TID` (comm, stat, status) for a new thread.
+    /// Makes `/proc/self/task/TID` (comm, stat, status, fd, fdinfo) for a new thread.
     pub fn proc_add_task(&mut self, tid: u64) {
         let task = self.proc.task;
         if !self.inodes.try_get(task).is_some_and(|i| i.is_dir()) {
@@ -271,6 +271,16 @@ impl Vfs {
             (b"status", ProcKind::Status(Some(tid))),
         ] {
             self.proc_file(dir, name, kind);
+        }
+        // The threads share the fd table, so `fd` and `fdinfo` are the process's
+        // directories, entered here without counting a link (their `..` stays
+        // `/proc/self`).
+        for (name, shared) in [(&b"fd"[..], self.proc.fd), (b"fdinfo", self.proc.fdinfo)] {
+            if self.inodes.try_get(shared).is_some_and(|i| i.is_dir())
+                && let Some(d) = self.inodes.get_mut(dir).dir_mut()
+            {
+                d.insert(name, shared);
+            }
         }
     }
 
@@ -286,6 +296,13 @@ impl Vfs {
         else {
             return;
         };
+        for (name, shared) in [(&b"fd"[..], self.proc.fd), (b"fdinfo", self.proc.fdinfo)] {
+            if let Some(d) = self.inodes.get_mut(dir).dir_mut()
+                && d.get(name) == Some(shared)
+            {
+                d.remove(name);
+            }
+        }
         let children: Vec<Vec<u8>> = match self.inodes.get(dir).dir() {
             Some(d) => d.iter().map(|(n, _)| n.to_vec()).collect(),
             None => Vec::new(),

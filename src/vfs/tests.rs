@@ -1471,6 +1471,27 @@ fn proc_self_fd_follows_the_fd_table() {
         format!("pos:\t3\nflags:\t0100000\nmnt_id:\t1\nino:\t{ino}\n")
     );
 
+    // The same entries through a thread's directory, until the thread is gone.
+    v.proc_add_task(7);
+    v.set_thread_self(7);
+    let via_thread = format!("/proc/thread-self/fd/{high}");
+    assert_eq!(
+        v.stat_at(AT_FDCWD, via_thread.as_bytes(), true, false)
+            .unwrap()
+            .ino,
+        ino
+    );
+    assert_eq!(
+        names_in(&mut v, b"/proc/self/task/7/fdinfo"),
+        names_in(&mut v, b"/proc/self/fdinfo")
+    );
+    v.proc_remove_task(7);
+    assert_eq!(
+        v.stat_at(AT_FDCWD, b"/proc/self/task/7", true, false),
+        Err(Errno::ENOENT)
+    );
+    assert_eq!(names_in(&mut v, b"/proc/self/fd").len(), want.len());
+
     // Renames carry the name along; an unlink marks it deleted.
     v.mkdir(AT_FDCWD, b"/tmp/d", 0o755).unwrap();
     v.rename(AT_FDCWD, b"/tmp/f", AT_FDCWD, b"/tmp/d/g", 0)
