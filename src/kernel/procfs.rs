@@ -48,6 +48,7 @@ pub fn render(p: &Process, kind: ProcKind) -> Vec<u8> {
             )
             .into_bytes()
         }
+        ProcKind::FdInfo(fd) => p.vfs.fdinfo(fd).unwrap_or_default().into_bytes(),
         ProcKind::Uptime => {
             let up = p.monotonic_ns();
             let idle = (up * p.cpus as u128).saturating_sub(busy_ns(p).min(up));

@@ -132,7 +132,9 @@ impl Vfs {
         let target = self.io_file(fd)?;
         let target_ino = target.ino;
         let pollable = match &self.inodes.get(target_ino).node {
-            Node::File(_) | Node::Dir(_) | Node::Symlink(_) | Node::Proc(_) => false,
+            Node::File(_) | Node::Dir(_) | Node::Symlink(_) | Node::FdLink(_) | Node::Proc(_) => {
+                false
+            }
             Node::Device(d) => {
                 use super::Device;
                 matches!(d, Device::Random | Device::Urandom | Device::Host(_))

@@ -29,6 +29,9 @@ pub struct OpenFile {
     pub refs: u32,
     /// The contents of a generated file (`/proc`), rendered when it was opened.
     pub content: Option<std::sync::Arc<[u8]>>,
+    /// The absolute path it was opened by, for `/proc/self/fd/N` (none for pipes,
+    /// sockets and the other files that have no name).
+    pub path: Option<Vec<u8>>,
 }
 
 impl OpenFile {
@@ -220,6 +223,7 @@ impl Vfs {
             snapshot: None,
             refs: 0,
             content: None,
+            path: None,
         };
         if let Node::Pipe(p) = &mut self.inodes.get_mut(ino).node {
             if f.readable() {
@@ -245,6 +249,7 @@ impl Vfs {
             self.note_change();
             self.drop_file_ref(old.file);
         }
+        self.proc_fd_sync(fd);
     }
 
     /// Drops one fd's reference to a description; the last one closes it.
@@ -281,6 +286,7 @@ impl Vfs {
     pub fn close(&mut self, fd: i32) -> Result<(), Errno> {
         self.note_change();
         let slot = self.fds.remove(fd).ok_or(Errno::EBADF)?;
+        self.proc_fd_sync(fd);
         self.drop_file_ref(slot.file);
         Ok(())
     }

@@ -16,6 +16,10 @@ use std::sync::Arc;
 /// An inode number.
 pub type Ino = u64;
 
+/// First inode number of the range [`Inodes::add`] never reaches, which
+/// [`Inodes::add_at`] hands out by rule (`/proc/self/fd/N`, `/proc/self/fdinfo/N`).
+pub const RESERVED_INO: Ino = 1 << 40;
+
 /// What kind of file an inode is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
@@ -276,6 +280,9 @@ pub enum Node {
     /// The file system name of a bound AF_UNIX socket (`bind` makes it; the socket it
     /// names is in the socket tables).
     SocketName,
+    /// `/proc/self/fd/N`: a link to whatever fd `N` has open, its target text computed when
+    /// it is read and followed straight to the open file's inode.
+    FdLink(i32),
 }
 
 /// Which file system of the guest's tree an inode is on, as `/proc/self/mountinfo` lists
@@ -339,7 +346,7 @@ impl Inode {
         match &self.node {
             Node::File(_) | Node::Proc(_) => FileKind::Regular,
             Node::Dir(_) => FileKind::Directory,
-            Node::Symlink(_) => FileKind::Symlink,
+            Node::Symlink(_) | Node::FdLink(_) => FileKind::Symlink,
             Node::Device(d) => d.kind(),
             Node::Pipe(_) => FileKind::Fifo,
             Node::EventFd(_) | Node::Epoll(_) => FileKind::Anon,
@@ -406,6 +413,8 @@ impl Inode {
             // tmpfs: 20 bytes per entry, counting `.` and `..`.
             Node::Dir(d) => 40 + 20 * d.len() as u64,
             Node::Symlink(t) => t.len() as u64,
+            // proc_fd_instantiate's inode size.
+            Node::FdLink(_) => 64,
             Node::Device(_)
             | Node::Pipe(_)
             | Node::EventFd(_)
@@ -459,6 +468,30 @@ impl Inodes {
         };
         self.map.insert(ino, inode);
         ino
+    }
+
+    /// Adds an inode under a number chosen by the caller from a range [`add`](Self::add)
+    /// never reaches (the `/proc/self/fd` entries), so other inodes keep their numbers.
+    /// Returns false when the number is taken.
+    pub fn add_at(&mut self, ino: Ino, node: Node, perm: u32, fs: TreeFs) -> bool {
+        if self.map.contains_key(&ino) {
+            return false;
+        }
+        let inode = Inode {
+            ino,
+            node,
+            perm: perm & 0o7777,
+            nlink: 1,
+            mount: 0,
+            fs,
+            origin: Origin::Builtin,
+            modified: false,
+            exec_busy: false,
+            refs: 0,
+            times: None,
+        };
+        self.map.insert(ino, inode);
+        true
     }
 
     /// The inode `ino`. Panics if it was freed: callers only use numbers they hold.
@@ -520,8 +553,9 @@ impl Inodes {
         self.release(old);
     }
 
-    /// Number of live inodes.
+    /// Number of live inodes, without the `/proc/self/fd` entries (numbered from
+    /// [`RESERVED_INO`]), which come and go with the fds.
     pub fn live(&self) -> usize {
-        self.map.len()
+        self.map.len() - self.map.range(RESERVED_INO..).count()
     }
 }

@@ -80,7 +80,7 @@ impl Vfs {
             Node::EventFd(e) => e.read(ino, max, nonblock),
             Node::Socket(_) => unreachable!("sockets are read above"),
             Node::Epoll(_) | Node::SocketName => Err(Errno::EINVAL.into()),
-            Node::Dir(_) | Node::Symlink(_) => Err(Errno::EISDIR.into()),
+            Node::Dir(_) | Node::Symlink(_) | Node::FdLink(_) => Err(Errno::EISDIR.into()),
         }
     }
 
@@ -133,7 +133,7 @@ impl Vfs {
             Node::Socket(_) => unreachable!("sockets are written above"),
             // Writable generated files (comm) are written by the kernel itself.
             Node::Epoll(_) | Node::Proc(_) | Node::SocketName => Err(Errno::EINVAL.into()),
-            Node::Dir(_) | Node::Symlink(_) => Err(Errno::EBADF.into()),
+            Node::Dir(_) | Node::Symlink(_) | Node::FdLink(_) => Err(Errno::EBADF.into()),
         }
     }
 
@@ -233,7 +233,7 @@ impl Vfs {
                 };
                 new.filter(|n| *n >= 0).ok_or(Errno::EINVAL)? as u64
             }
-            Node::Symlink(_) => return Err(Errno::EBADF),
+            Node::Symlink(_) | Node::FdLink(_) => return Err(Errno::EBADF),
         };
         self.file_mut(fd)?.offset = new;
         Ok(new)
@@ -272,6 +272,7 @@ impl Vfs {
         let id = self
             .io_file(fd)
             .map(|_| self.fds.get(fd).expect("open").file)?;
+        let numeric = self.is_proc_fd_dir(self.files[&id].ino);
         let f = self.files.get_mut(&id).expect("live description");
         let inode = self.inodes.get(f.ino);
         let Some(dir) = inode.dir() else {
@@ -281,7 +282,12 @@ impl Vfs {
             return Err(Errno::ENOENT);
         }
         if f.offset == 0 || f.snapshot.is_none() {
-            f.snapshot = Some(dir.snapshot());
+            let mut names = dir.snapshot();
+            if numeric {
+                // proc_readfd_common lists the fds in increasing order.
+                names.sort_by_key(|n| (n.len(), n.clone()));
+            }
+            f.snapshot = Some(names);
         }
         let names = f.snapshot.as_ref().expect("taken above");
         loop {

@@ -57,10 +57,18 @@ impl Vfs {
             if flags & O_DIRECTORY != 0 && !self.inodes.get(ino).is_dir() {
                 return Err(Errno::ENOTDIR);
             }
+            let name = match path.is_empty() {
+                true => None,
+                false => self
+                    .resolve_at(dirfd, path, link)
+                    .ok()
+                    .and_then(|r| self.opened_path(&r)),
+            };
             let file = self.new_file(
                 ino,
                 O_PATH | O_LARGEFILE | (flags & (O_DIRECTORY | O_NOFOLLOW)),
             );
+            self.files.get_mut(&file).expect("new description").path = name;
             self.install_fd(fd, file, cloexec);
             return Ok(fd);
         }
@@ -140,8 +148,9 @@ impl Vfs {
             if i.exec_busy && (write || (trunc && kind == FileKind::Regular)) {
                 return Err(Errno::ETXTBSY);
             }
-            // A socket's name cannot be opened (no_open).
-            if matches!(i.node, Node::SocketName) {
+            // A socket's name cannot be opened (no_open), nor a socket reached through
+            // `/proc/self/fd/N` (sockfs has no open either).
+            if matches!(i.node, Node::SocketName | Node::Socket(_)) {
                 return Err(Errno::ENXIO);
             }
         }
@@ -162,9 +171,67 @@ impl Vfs {
                 i.modified = true;
             }
         }
+        let path = self.opened_path(&r);
         let file = self.new_file(ino, (flags & KEPT_OPEN_FLAGS) | O_LARGEFILE);
+        self.files.get_mut(&file).expect("new description").path = path;
         self.install_fd(fd, file, cloexec);
         Ok(fd)
+    }
+
+    /// The absolute path an open of `r` gives its description (for `/proc/self/fd/N`):
+    /// the directory's path and the name, or, when the name was `/proc/self/fd/M`, the path
+    /// fd `M`'s description has.
+    fn opened_path(&self, r: &Resolved) -> Option<Vec<u8>> {
+        let entry = self.inodes.get(r.parent).dir()?.get(&r.name);
+        if let Some(link) = entry
+            && let Node::FdLink(m) = self.inodes.get(link).node
+        {
+            return self.file(m).ok()?.path.clone();
+        }
+        if r.last != Last::Normal {
+            return self.dir_path(r.ino?).ok();
+        }
+        let mut p = self.dir_path(r.parent).ok()?;
+        if p != b"/" {
+            p.push(b'/');
+        }
+        p.extend_from_slice(&r.name);
+        Some(p)
+    }
+
+    /// Moves the paths open descriptions keep (for `/proc/self/fd/N`) along with a rename
+    /// of `src` from `from` to `to`: the file itself and, for a directory, what is below
+    /// it; with `exchange`, `exchange`'s paths move the other way. Names that no longer
+    /// lead to their file (a deleted file once at `from`) stay as they are.
+    fn rename_open_paths(&mut self, from: &[u8], to: &[u8], src: Ino, exchange: Option<Ino>) {
+        let moved = |path: &[u8], ino: Ino, at: &[u8], target: Ino| -> Option<usize> {
+            if path == at {
+                return (ino == target).then_some(at.len());
+            }
+            let under = path.starts_with(at) && path.get(at.len()) == Some(&b'/');
+            under.then_some(at.len())
+        };
+        let src_dir = self.inodes.get(src).is_dir();
+        let dst_dir = exchange.is_some_and(|d| self.inodes.get(d).is_dir());
+        for f in self.files.values_mut() {
+            let Some(path) = &f.path else {
+                continue;
+            };
+            let (cut, with) = if let Some(n) =
+                moved(path, f.ino, from, src).filter(|&n| n == path.len() || src_dir)
+            {
+                (n, to)
+            } else if let Some(dst) = exchange
+                && let Some(n) = moved(path, f.ino, to, dst).filter(|&n| n == path.len() || dst_dir)
+            {
+                (n, from)
+            } else {
+                continue;
+            };
+            let mut p = with.to_vec();
+            p.extend_from_slice(&path[cut..]);
+            f.path = Some(p);
+        }
     }
 
     /// Creates `node` as `name` in directory `parent` (already known not to exist). ENOENT
@@ -413,6 +480,11 @@ impl Vfs {
         {
             return Err(Errno::ENOTEMPTY);
         }
+        let (old_path, new_path) = (self.opened_path(&ro), self.opened_path(&rn));
+        if let (Some(from), Some(to)) = (&old_path, &new_path) {
+            let dst = rn.ino.filter(|_| exchange);
+            self.rename_open_paths(from, to, src, dst);
+        }
         if exchange {
             let dst = rn.ino.expect("checked");
             self.move_entry(&ro, &rn, src);
@@ -522,6 +594,7 @@ impl Vfs {
         let ino = self.lookup_at(dirfd, path, LastLink::NoFollow, true)?;
         match &self.inodes.get(ino).node {
             Node::Symlink(t) => Ok(t.clone()),
+            Node::FdLink(fd) => self.fd_link_target(*fd),
             _ if empty => Err(Errno::ENOENT),
             _ => Err(Errno::EINVAL),
         }

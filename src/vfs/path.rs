@@ -165,11 +165,27 @@ impl Vfs {
                 };
                 if let Some(ino) = next
                     && follow
-                    && let Node::Symlink(target) = &self.inodes.get(ino).node
                 {
-                    let mut r = self.follow_link(cur, target, links)?;
-                    r.trailing_slash |= trailing;
-                    return Ok(r);
+                    match &self.inodes.get(ino).node {
+                        Node::Symlink(target) => {
+                            let mut r = self.follow_link(cur, target, links)?;
+                            r.trailing_slash |= trailing;
+                            return Ok(r);
+                        }
+                        // The link names the open file itself: the lookup ends at its inode
+                        // (parent and name stay the link's, which `open` uses to find the
+                        // fd again).
+                        Node::FdLink(fd) => {
+                            return Ok(Resolved {
+                                parent: cur,
+                                name: comp.to_vec(),
+                                last,
+                                ino: Some(self.follow_fd_link(*fd, links)?),
+                                trailing_slash: trailing,
+                            });
+                        }
+                        _ => {}
+                    }
                 }
                 return Ok(Resolved {
                     parent: cur,
@@ -185,6 +201,7 @@ impl Vfs {
                     .follow_link(cur, target, links)?
                     .ino
                     .ok_or(Errno::ENOENT)?,
+                Node::FdLink(fd) => self.follow_fd_link(*fd, links)?,
                 _ => ino,
             };
         }
@@ -201,6 +218,16 @@ impl Vfs {
             return Err(Errno::ENOENT);
         }
         self.walk(dir, target, LastLink::Follow, links)
+    }
+
+    /// Follows `/proc/self/fd/N` (`proc_fd_link`): the inode fd `N` has open, ENOENT once
+    /// it is closed. Counts as one symlink.
+    fn follow_fd_link(&self, fd: i32, links: &mut u32) -> Result<Ino, Errno> {
+        *links += 1;
+        if *links > MAX_SYMLINKS {
+            return Err(Errno::ELOOP);
+        }
+        self.file(fd).map(|f| f.ino).map_err(|_| Errno::ENOENT)
     }
 
     /// The absolute path of directory `ino`, built from its parents' entries; ENOENT when it

@@ -9,6 +9,7 @@ use super::inode::{FileData, Ino, Node, Origin, TreeFs};
 use super::params::PIPE_MAX_SIZE;
 use super::synthetic::{self, ProcKind};
 use crate::abi::Errno;
+use crate::abi::fcntl::{AT_FDCWD, O_CLOEXEC};
 use crate::abi::socket::SOMAXCONN;
 use std::sync::Arc;
 
@@ -19,7 +20,26 @@ pub struct ProcInodes {
     task: Ino,
     /// `/proc/thread-self`.
     thread_self: Ino,
+    /// `/proc/self/fd`.
+    fd: Ino,
+    /// `/proc/self/fdinfo`.
+    fdinfo: Ino,
 }
+
+/// Inode number of `/proc/self/fd/0`; fd `N`'s link is this plus `N`. The range lies far
+/// beyond the numbers [`super::inode::Inodes::add`] hands out, so opening files does not
+/// shift the numbers of the others.
+const FD_LINK_INO: Ino = super::inode::RESERVED_INO;
+/// Inode number of `/proc/self/fdinfo/0`, likewise.
+const FDINFO_INO: Ino = FD_LINK_INO + (1 << 32);
+
+/// Mount ids `fdinfo` gives for the internal file systems that `/proc/self/mountinfo`
+/// does not list (pipefs, sockfs, anon_inodefs), after the ones it lists.
+const PIPEFS_MNT_ID: u32 = 5;
+/// sockfs's mount id.
+const SOCKFS_MNT_ID: u32 = 6;
+/// anon_inodefs's mount id.
+const ANON_MNT_ID: u32 = 7;
 
 impl Vfs {
     /// Builds `/etc`, `/proc` and `/sys` (before the mounts, which may replace any of it):
@@ -79,6 +99,12 @@ impl Vfs {
             synthetic::proc_self_mountinfo().as_bytes(),
         );
         self.proc.task = self.builtin_dir(self_, b"task", 0o555);
+        // proc_fd_inode_operations' directories: dr-x------.
+        self.proc.fd = self.builtin_dir(self_, b"fd", 0o500);
+        self.proc.fdinfo = self.builtin_dir(self_, b"fdinfo", 0o500);
+        for fd in self.fds.open_fds() {
+            self.proc_fd_sync(fd);
+        }
         self.proc.thread_self =
             self.inodes
                 .add(Node::Symlink(Vec::new()), 0o777, 0, Origin::Builtin);
@@ -128,7 +154,134 @@ impl Vfs {
         self.link_entry(dir, name, ino);
     }
 
-    /// Makes `/proc/self/task/TID` (comm, stat, status) for a new thread.
+    /// Brings `/proc/self/fd/N` and `/proc/self/fdinfo/N` in step with fd `N`: present
+    /// while it is open. A link's permission bits are those `tid_fd_update_inode` gives:
+    /// read and search for a readable fd, write and search for a writable one.
+    pub(super) fn proc_fd_sync(&mut self, fd: i32) {
+        let Ok(n) = u64::try_from(fd) else {
+            return;
+        };
+        let access = self
+            .file(fd)
+            .ok()
+            .map(|f| (if f.readable() { 0o500 } else { 0 }) | if f.writable() { 0o300 } else { 0 });
+        let name = fd.to_string().into_bytes();
+        for (dir, ino, info) in [
+            (self.proc.fd, FD_LINK_INO + n, false),
+            (self.proc.fdinfo, FDINFO_INO + n, true),
+        ] {
+            if !self.inodes.try_get(dir).is_some_and(|i| i.is_dir()) {
+                continue;
+            }
+            let Some(access) = access else {
+                let removed = self
+                    .inodes
+                    .get_mut(dir)
+                    .dir_mut()
+                    .and_then(|d| d.remove(&name));
+                if removed == Some(ino) {
+                    self.inodes.get_mut(ino).nlink = 0;
+                    self.inodes.free_if_unused(ino);
+                }
+                continue;
+            };
+            let (node, perm) = if info {
+                (Node::Proc(ProcKind::FdInfo(fd)), 0o444)
+            } else {
+                (Node::FdLink(fd), access)
+            };
+            if !self.inodes.add_at(ino, node, perm, TreeFs::Proc) {
+                // Still held (an `O_PATH` fd of the link itself): linked again.
+                let i = self.inodes.get_mut(ino);
+                (i.perm, i.nlink) = (perm, 1);
+            }
+            if let Some(d) = self.inodes.get_mut(dir).dir_mut() {
+                d.insert(&name, ino);
+            }
+        }
+    }
+
+    /// True for `/proc/self/fd`, whose entries list in numeric order.
+    pub(super) fn is_proc_fd_dir(&self, ino: Ino) -> bool {
+        ino == self.proc.fd || ino == self.proc.fdinfo
+    }
+
+    /// The target `readlink` gives for `/proc/self/fd/N` (`d_path` of the open file, or the
+    /// pseudo file system's name): the path it was opened by, with ` (deleted)` once that
+    /// name no longer leads to it; `pipe:[INO]`, `socket:[INO]`, `anon_inode:[eventfd]`,
+    /// `anon_inode:[eventpoll]`; `/memfd:NAME (deleted)`. ENOENT when `N` is not open.
+    pub fn fd_link_target(&self, fd: i32) -> Result<Vec<u8>, Errno> {
+        let f = self.file(fd).map_err(|_| Errno::ENOENT)?;
+        let i = self.inodes.get(f.ino);
+        let pseudo = |prefix: &str| format!("{prefix}:[{}]", f.ino).into_bytes();
+        match &i.node {
+            Node::Socket(_) => return Ok(pseudo("socket")),
+            Node::Pipe(_) if f.path.is_none() => return Ok(pseudo("pipe")),
+            Node::EventFd(_) => return Ok(b"anon_inode:[eventfd]".to_vec()),
+            Node::Epoll(_) => return Ok(b"anon_inode:[eventpoll]".to_vec()),
+            Node::File(FileData { memfd: Some(m), .. }) => {
+                let mut t = b"/memfd:".to_vec();
+                t.extend_from_slice(&m.name);
+                t.extend_from_slice(b" (deleted)");
+                return Ok(t);
+            }
+            Node::Dir(_) => {
+                if let Ok(p) = self.dir_path(f.ino) {
+                    return Ok(p);
+                }
+            }
+            _ => {}
+        }
+        let Some(path) = &f.path else {
+            // Opened without a name this file system knows (the host streams at start-up):
+            // the name it has in /dev, if any.
+            return self.dev_name(f.ino).ok_or(Errno::ENOENT);
+        };
+        let mut t = path.clone();
+        let same = self
+            .lookup_at(AT_FDCWD, path, super::path::LastLink::Never, false)
+            .is_ok_and(|ino| ino == f.ino);
+        if !same {
+            t.extend_from_slice(b" (deleted)");
+        }
+        Ok(t)
+    }
+
+    /// `/dev/NAME` when `ino` is linked in `/dev`.
+    fn dev_name(&self, ino: Ino) -> Option<Vec<u8>> {
+        let dev = self.inodes.get(self.root).dir()?.get(b"dev")?;
+        let name = self.inodes.get(dev).dir()?.name_of(ino)?;
+        let mut t = b"/dev/".to_vec();
+        t.extend_from_slice(name);
+        Some(t)
+    }
+
+    /// `/proc/self/fdinfo/N` as Linux's `seq_show` prints it: position, flags (octal, with
+    /// `O_CLOEXEC` when the fd has it), mount id and inode number (without the per-type
+    /// lines Linux adds for eventfd, epoll and the like). ENOENT when `N` is not open.
+    pub fn fdinfo(&self, fd: i32) -> Result<String, Errno> {
+        let slot = self.fds.get(fd).map_err(|_| Errno::ENOENT)?;
+        let f = self.file(fd).map_err(|_| Errno::ENOENT)?;
+        let i = self.inodes.get(f.ino);
+        let mnt_id = match &i.node {
+            Node::Pipe(_) if f.path.is_none() => PIPEFS_MNT_ID,
+            Node::Socket(_) => SOCKFS_MNT_ID,
+            Node::EventFd(_) | Node::Epoll(_) => ANON_MNT_ID,
+            _ => match i.fs {
+                TreeFs::Root => 1,
+                TreeFs::Proc => 2,
+                TreeFs::Sys => 3,
+                TreeFs::Cgroup => 4,
+            },
+        };
+        let flags = f.flags | if slot.cloexec { O_CLOEXEC } else { 0 };
+        Ok(format!(
+            "pos:\t{}\nflags:\t0{:o}\nmnt_id:\t{}\nino:\t{}\n",
+            f.offset as i64, flags, mnt_id, f.ino
+        ))
+    }
+
+    /// Makes `/proc/self/task/TID` (comm, stat, status, fd, fdinfo) for a new thread.
     pub fn proc_add_task(&mut self, tid: u64) {
         let task = self.proc.task;
         if !self.inodes.try_get(task).is_some_and(|i| i.is_dir()) {
@@ -141,6 +294,16 @@ impl Vfs {
             (b"status", ProcKind::Status(Some(tid))),
         ] {
             self.proc_file(dir, name, kind);
+        }
+        // The threads share the fd table, so `fd` and `fdinfo` are the process's
+        // directories, entered here without counting a link (their `..` stays
+        // `/proc/self`).
+        for (name, shared) in [(&b"fd"[..], self.proc.fd), (b"fdinfo", self.proc.fdinfo)] {
+            if self.inodes.try_get(shared).is_some_and(|i| i.is_dir())
+                && let Some(d) = self.inodes.get_mut(dir).dir_mut()
+            {
+                d.insert(name, shared);
+            }
         }
     }
 
@@ -156,6 +319,13 @@ impl Vfs {
         else {
             return;
         };
+        for (name, shared) in [(&b"fd"[..], self.proc.fd), (b"fdinfo", self.proc.fdinfo)] {
+            if let Some(d) = self.inodes.get_mut(dir).dir_mut()
+                && d.get(name) == Some(shared)
+            {
+                d.remove(name);
+            }
+        }
         let children: Vec<Vec<u8>> = match self.inodes.get(dir).dir() {
             Some(d) => d.iter().map(|(n, _)| n.to_vec()).collect(),
             None => Vec::new(),

@@ -23,7 +23,9 @@
 //!
 //! Files generated from the live state each time they are opened (see [`ProcKind`]; the
 //! kernel renders them): `/proc/self/{maps,status,stat,statm,cmdline,environ,comm}`,
-//! `/proc/self/task/TID/{comm,stat,status}`, `/proc/{meminfo,stat,uptime}`.
+//! `/proc/self/task/TID/{comm,stat,status}`, `/proc/{meminfo,stat,uptime}`,
+//! `/proc/self/fdinfo/N`. `/proc/self/fd/N` are links kept in step with the fd table
+//! (see [`super::proc`]).
 
 /// A file whose contents the kernel generates from the process state when it is opened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +50,8 @@ pub enum ProcKind {
     SysStat,
     /// `/proc/uptime`.
     Uptime,
+    /// `/proc/self/fdinfo/N`.
+    FdInfo(i32),
 }
 
 impl ProcKind {

@@ -1418,3 +1418,112 @@ fn epoll_wakeup_paths_are_limited() {
     assert_eq!(results[..10], vec![Ok(()); 10]);
     assert_eq!(results[10], Err(Errno::EINVAL));
 }
+
+fn names_in(v: &mut Vfs, dir: &[u8]) -> Vec<String> {
+    let fd = v.open(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY, 0).unwrap();
+    let mut names = Vec::new();
+    v.getdents(fd, |e| {
+        names.push(String::from_utf8(e.name.clone()).unwrap());
+        true
+    })
+    .unwrap();
+    v.close(fd).unwrap();
+    names
+}
+
+#[test]
+fn proc_self_fd_follows_the_fd_table() {
+    let mut v = vfs();
+    let live = v.inodes.live();
+    create(&mut v, "/tmp/f", b"data");
+    let fd = v.open(AT_FDCWD, b"/tmp/f", O_RDONLY, 0).unwrap();
+    let high = v.dup3(fd, 10, O_CLOEXEC).unwrap();
+    let nine = v.dup3(fd, 9, 0).unwrap();
+    // Numeric order (10 after 9), the listing's own fd included, as proc_readfd_common.
+    let listed = names_in(&mut v, b"/proc/self/fd");
+    let own = v.fds.lowest_free(0).unwrap().to_string();
+    let mut want = vec![".".to_string(), "..".to_string()];
+    let mut fds: Vec<i32> = v.fds.open_fds();
+    fds.push(own.parse().unwrap());
+    fds.sort();
+    want.extend(fds.iter().map(|f| f.to_string()));
+    assert_eq!(listed, want);
+    assert!(listed.ends_with(&["9".to_string(), "10".to_string()]));
+
+    // The link: S_IFLNK, r-x for a read-only fd, size 64; stat reaches the file.
+    let link = format!("/proc/self/fd/{high}");
+    let l = v.stat_at(AT_FDCWD, link.as_bytes(), false, false).unwrap();
+    assert_eq!((l.mode, l.size), (S_IFLNK | 0o500, 64));
+    assert!(l.ino >= inode::RESERVED_INO);
+    let f = v.stat_at(AT_FDCWD, link.as_bytes(), true, false).unwrap();
+    assert_eq!(f.ino, v.fstat(fd).unwrap().ino);
+    assert_eq!(v.readlink(AT_FDCWD, link.as_bytes()).unwrap(), b"/tmp/f");
+
+    // fdinfo: Linux's four lines, O_CLOEXEC from the fd.
+    v.lseek(fd, 3, SEEK_SET).unwrap();
+    let ino = v.fstat(fd).unwrap().ino;
+    assert_eq!(
+        v.fdinfo(high).unwrap(),
+        format!("pos:\t3\nflags:\t02100000\nmnt_id:\t1\nino:\t{ino}\n")
+    );
+    assert_eq!(
+        v.fdinfo(nine).unwrap(),
+        format!("pos:\t3\nflags:\t0100000\nmnt_id:\t1\nino:\t{ino}\n")
+    );
+
+    // The same entries through a thread's directory, until the thread is gone.
+    v.proc_add_task(7);
+    v.set_thread_self(7);
+    let via_thread = format!("/proc/thread-self/fd/{high}");
+    assert_eq!(
+        v.stat_at(AT_FDCWD, via_thread.as_bytes(), true, false)
+            .unwrap()
+            .ino,
+        ino
+    );
+    assert_eq!(
+        names_in(&mut v, b"/proc/self/task/7/fdinfo"),
+        names_in(&mut v, b"/proc/self/fdinfo")
+    );
+    v.proc_remove_task(7);
+    assert_eq!(
+        v.stat_at(AT_FDCWD, b"/proc/self/task/7", true, false),
+        Err(Errno::ENOENT)
+    );
+    assert_eq!(names_in(&mut v, b"/proc/self/fd").len(), want.len());
+
+    // Renames carry the name along; an unlink marks it deleted.
+    v.mkdir(AT_FDCWD, b"/tmp/d", 0o755).unwrap();
+    v.rename(AT_FDCWD, b"/tmp/f", AT_FDCWD, b"/tmp/d/g", 0)
+        .unwrap();
+    assert_eq!(v.readlink(AT_FDCWD, link.as_bytes()).unwrap(), b"/tmp/d/g");
+    v.rename(AT_FDCWD, b"/tmp/d", AT_FDCWD, b"/tmp/e", 0)
+        .unwrap();
+    assert_eq!(v.readlink(AT_FDCWD, link.as_bytes()).unwrap(), b"/tmp/e/g");
+    v.unlink(AT_FDCWD, b"/tmp/e/g", false).unwrap();
+    assert_eq!(
+        v.readlink(AT_FDCWD, link.as_bytes()).unwrap(),
+        b"/tmp/e/g (deleted)"
+    );
+
+    // Closed: gone from the listing, ENOENT, and the reserved inodes freed.
+    v.close(high).unwrap();
+    assert_eq!(v.readlink(AT_FDCWD, link.as_bytes()), Err(Errno::ENOENT));
+    assert!(!names_in(&mut v, b"/proc/self/fd").contains(&"10".to_string()));
+    assert_eq!(
+        v.open(
+            AT_FDCWD,
+            format!("/proc/self/fdinfo/{high}").as_bytes(),
+            O_RDONLY,
+            0
+        ),
+        Err(Errno::ENOENT)
+    );
+    v.close(nine).unwrap();
+    v.close(fd).unwrap();
+    v.unlink(AT_FDCWD, b"/tmp/e", true).unwrap();
+    assert_eq!(v.inodes.live(), live);
+    for n in v.fds.open_fds().len() as u64..16 {
+        assert!(v.inodes.try_get(inode::RESERVED_INO + n).is_none());
+    }
+}
