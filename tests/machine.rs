@@ -599,3 +599,34 @@ umount2 empty: -1 ENOENT
         );
     }
 }
+
+/// `rdtime` counts the virtual clock `clock_gettime` reads, in ticks of one instruction
+/// (`--clock-hz` per second): it includes the time slept and every thread's instructions, so
+/// it is monotonic across threads, as Linux's timer CSR is.
+#[test]
+fn rdtime_follows_the_virtual_clock_across_sleeps_and_threads() {
+    for flavour in ["c-musl", "c-glibc"] {
+        let out = run_ok(&[
+            "--clock-hz",
+            "100000000",
+            &common::guest(&format!("{flavour}/rdtime")),
+        ]);
+        let words: Vec<&str> = out.split_whitespace().collect();
+        let number = |after: &str| -> u64 {
+            let i = words.iter().position(|w| *w == after).expect(after);
+            words[i + 1].parse().expect("a number")
+        };
+        let (ticks, ns) = (number("ticks"), number("ns"));
+        // 10 ns per tick; a few instructions run between the two readings
+        assert!(
+            ticks * 10 >= ns.saturating_sub(100) && ticks * 10 <= ns + 100,
+            "{flavour}: {out}"
+        );
+        assert!(ns >= 1_000_000_000, "{flavour}: {out}");
+        assert!(
+            out.contains("worker's end after start 1, main's after worker's end 1"),
+            "{flavour}: {out}"
+        );
+        assert!(number("ran") >= 2_000_000, "{flavour}: {out}");
+    }
+}
