@@ -4,7 +4,7 @@ CARGO ?= cargo
 GUESTS := $(CURDIR)/build/guests
 TOOLCHAIN_STAMP := toolchain/.venv/.ready
 
-.PHONY: all build release toolchain programs test test-go-std census bench fmt clippy clean sample readme
+.PHONY: all build release toolchain programs programs-full test test-full test-go-std census bench fmt clippy clean sample readme
 
 all: build
 
@@ -20,11 +20,21 @@ build:
 release:
 	$(CARGO) build --release
 
+# Guest builds run in parallel (JOBS at once, default: the number of CPUs).
+JOBS ?= $(shell nproc)
 programs: toolchain
-	$(MAKE) -C tests/programs OUT=$(GUESTS)
+	$(MAKE) -j$(JOBS) -C tests/programs OUT=$(GUESTS)
+
+# Also every Go std test binary of every configuration (tests/programs/go-std/toolchains.txt).
+programs-full: programs
+	$(MAKE) -j$(JOBS) -C tests/programs OUT=$(GUESTS) go-std-full
 
 test: programs
 	RVRUN_GUESTS=$(GUESTS) $(CARGO) test --release
+
+# `make test` with the whole Go std matrix: every package of every configuration.
+test-full: programs-full
+	RVRUN_GUESTS=$(GUESTS) RVRUN_GO_STD_FULL=1 $(CARGO) test --release
 
 # The syscall census: every guest run of the suites merges the calls it made (with ioctl,
 # fcntl, prctl, futex and socket sub-commands, and their outcomes) into build/census.tsv.
@@ -33,9 +43,10 @@ census: programs
 	RVRUN_CENSUS=$(CURDIR)/build/census.tsv RVRUN_GUESTS=$(GUESTS) $(CARGO) test --release
 	@echo "census: build/census.tsv"
 
-# Only the Go standard library tests (tests/go_std.rs); RVRUN_GO_STD=go/time,math selects runs.
-test-go-std: programs
-	RVRUN_GUESTS=$(GUESTS) $(CARGO) test --release --test go_std -- --nocapture
+# Only the Go standard library tests (tests/go_std.rs), the quick selection (GO_STD_FULL=1:
+# all); RVRUN_GO_STD=go1.23/time,math selects runs.
+test-go-std: $(if $(GO_STD_FULL),programs-full,programs)
+	RVRUN_GUESTS=$(GUESTS) RVRUN_GO_STD_FULL=$(GO_STD_FULL) $(CARGO) test --release --test go_std -- --nocapture
 
 sample: programs release
 	./target/release/rvrun run $(GUESTS)/c-musl/hello

@@ -39,6 +39,11 @@ impl Clock {
         self.slept_ns += ns;
     }
 
+    /// The time slept in ticks of one instruction (`slept_ns` at `hz`).
+    pub fn slept_ticks(&self) -> u64 {
+        (self.slept_ns * self.hz as u128 / 1_000_000_000) as u64
+    }
+
     /// Instructions per virtual second.
     pub fn hz(&self) -> u64 {
         self.hz

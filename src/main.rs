@@ -119,7 +119,8 @@ struct RunArgs {
     /// Stop the run after this many instructions (exit status 125).
     #[arg(long, value_name = "N")]
     max_insns: Option<u64>,
-    /// Answer syscalls rvrun does not implement with ENOSYS instead of stopping.
+    /// Answer syscalls (and cases of syscalls) rvrun does not implement with ENOSYS instead of
+    /// stopping.
     #[arg(long)]
     allow_unsupported: bool,
     /// Instructions a guest thread runs before the scheduler switches to the next one.

@@ -1,22 +1,36 @@
 //! Runs Go standard library tests (`go test -c` binaries) under rvrun and checks that every
 //! test that passed under qemu-riscv64 passes under rvrun too.
 //!
-//! The packages are listed in tests/programs/go-std/packages.txt, the tests left out (with a
-//! reason each) in skips.txt, and the QEMU results in expected/<flavour>/<pkg>.txt, written by
+//! The configurations (Go release and GORISCV64) are listed in
+//! tests/programs/go-std/toolchains.txt, each release's packages in packages/<version>.txt, the
+//! packages `make test` runs for the configurations marked `quick` in quick.txt, the host
+//! paths some packages read in mounts.txt, the tests left out (with a reason each) in
+//! skips.txt, and the QEMU results in expected/<config>/<pkg>.txt, written by
 //! tests/programs/go-std/gen-expected.sh. Each binary runs with `-test.short -test.v` (and
 //! `-test.skip` for its skipped tests) in its package's source directory, mounted read-only
 //! at its host path, with an empty environment; the `--- PASS/FAIL/SKIP` lines (subtests
 //! included) give the results. Output is not compared byte for byte: tests print timings.
 //!
+//! rvrun runs one process: a test binary that starts a child (os/exec, or re-executing
+//! itself) would stop the run at its first `pidfd_open` or fork-style `clone`. The binaries
+//! therefore run with `--allow-unsupported`, which answers those calls ENOSYS, as a kernel
+//! without them would, and the run fails if any other call was answered that way
+//! ([`PROCESS_CREATION`]). A test that passes under QEMU because it started a child is in
+//! skips.txt with that reason.
+//!
 //! A run fails when a test that passed under QEMU does not pass under rvrun, when rvrun stops
 //! the guest or the guest crashes (any exit status but 0 and 1, the test binary's own), or
 //! when QEMU's run exited 0 and rvrun's did not. Each run prints one summary line: package,
-//! flavour, QEMU's passed tests that pass under rvrun, instructions and seconds.
+//! configuration, QEMU's passed tests that pass under rvrun, instructions and seconds; a run
+//! rvrun stopped also prints rvrun's message.
 //!
-//! Needs the binaries under `RVRUN_GUESTS` (built by `make programs`; `make test` does both)
-//! and the Go sources in `RVRUN_GOROOT` (default /usr/lib/go-1.23). `RVRUN_GO_STD=go/time,math`
-//! restricts the runs to those whose "flavour/import-path" contains one of the substrings;
-//! `RVRUN_TEST_TIMEOUT` sets the per-run limit in seconds (default 1800).
+//! Needs the binaries under `RVRUN_GUESTS` (built by `make programs`, or `make -C
+//! tests/programs go-std-full` for all) and the Go sources in each configuration's GOROOT.
+//! `RVRUN_GO_STD_FULL=1` runs every package of every configuration (`make test-full`), else
+//! the quick selection; `RVRUN_GO_STD=go1.23/time,math` restricts the runs to those whose
+//! "config/import-path" contains one of the substrings; `RVRUN_TEST_TIMEOUT` sets the per-run
+//! limit in seconds (default 1200); `RVRUN_GO_STD_ARGS` adds rvrun options to every run (for
+//! exploring, e.g. `--allow-unsupported` to see what a package reaches past a stop).
 
 mod common;
 
@@ -29,15 +43,63 @@ use std::sync::Mutex;
 use std::thread;
 
 const RVRUN: &str = env!("CARGO_BIN_EXE_rvrun");
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
 const GO_STD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/programs/go-std");
-/// Build flavours (tests/programs/go-std.mk): default GORISCV64 and rva22u64.
-const FLAVOURS: [&str; 2] = ["go", "go-rva22"];
+/// The CPUs the guest sees (`--cpus`): as many as the machine the QEMU results were recorded
+/// on (this project's 2-core machine). Go's tests take other paths with one CPU: some skip
+/// themselves, others run only with GOMAXPROCS > 1.
+const GUEST_CPUS: &str = "2";
+/// Seconds one test binary may run under rvrun unless `RVRUN_TEST_TIMEOUT` says otherwise.
+const RUN_LIMIT_SECS: u64 = 1200;
+
+/// A line of toolchains.txt: one Go release built for one GORISCV64 value.
+#[derive(Debug, PartialEq)]
+struct Config {
+    /// e.g. "go1.23-rva22": the build and expected/ directory
+    name: String,
+    /// e.g. "go1.23": names packages/<version>.txt
+    version: String,
+    /// the Go installation (absolute)
+    goroot: PathBuf,
+    /// `make test` runs all packages (else those of quick.txt)
+    all_in_quick: bool,
+}
+
+fn parse_configs(text: &str) -> Result<Vec<Config>, String> {
+    let mut configs: Vec<Config> = Vec::new();
+    for (line, l) in manifest_lines(text) {
+        let w: Vec<&str> = l.split_whitespace().collect();
+        let err = |m: &str| format!("toolchains.txt line {line}: {m}");
+        let [name, version, riscv, root, quick] = w[..] else {
+            return Err(err("want NAME GO_VERSION GORISCV64 GOROOT QUICK"));
+        };
+        if !matches!(riscv, "rva20u64" | "rva22u64" | "rva23u64") {
+            return Err(err(&format!("unknown GORISCV64 {riscv}")));
+        }
+        let all_in_quick = match quick {
+            "all" => true,
+            "quick" => false,
+            _ => return Err(err("QUICK is `all` or `quick`")),
+        };
+        if configs.iter().any(|c| c.name == name) {
+            return Err(err(&format!("{name} listed twice")));
+        }
+        configs.push(Config {
+            name: name.to_string(),
+            version: version.to_string(),
+            goroot: Path::new(REPO).join(root),
+            all_in_quick,
+        });
+    }
+    Ok(configs)
+}
 
 #[derive(Debug, PartialEq)]
 struct Package {
     /// import path, e.g. "math/big"
     path: String,
-    /// further host paths mounted read-only at the same guest path (relative: to $GOROOT/src)
+    /// further host paths mounted read-only at the same guest path (relative: to $GOROOT/src;
+    /// "." is $GOROOT/src itself)
     extras: Vec<String>,
 }
 
@@ -60,6 +122,8 @@ enum Outcome {
 #[derive(Debug)]
 struct Expected {
     status: i32,
+    /// QEMU's wall time for one run (0 when not recorded): orders the runs
+    seconds: f64,
     results: BTreeMap<String, Outcome>,
 }
 
@@ -71,20 +135,36 @@ fn manifest_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
         .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
 }
 
-fn parse_packages(text: &str) -> Result<Vec<Package>, String> {
-    let mut packages: Vec<Package> = Vec::new();
+/// A package list (packages/<version>.txt or quick.txt): one import path per line.
+fn parse_list(text: &str, what: &str) -> Result<Vec<String>, String> {
+    let mut list: Vec<String> = Vec::new();
+    for (line, l) in manifest_lines(text) {
+        if l.split_whitespace().count() != 1 {
+            return Err(format!("{what} line {line}: want one import path"));
+        }
+        if list.iter().any(|p| p == l) {
+            return Err(format!("{what} line {line}: {l} listed twice"));
+        }
+        list.push(l.to_string());
+    }
+    Ok(list)
+}
+
+/// mounts.txt: IMPORT_PATH EXTRA... Returns import path -> extra paths.
+fn parse_mounts(text: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
+    let mut mounts = BTreeMap::new();
     for (line, l) in manifest_lines(text) {
         let mut words = l.split_whitespace().map(String::from);
         let path = words.next().unwrap();
-        if packages.iter().any(|p| p.path == path) {
-            return Err(format!("packages.txt line {line}: {path} listed twice"));
+        let extras: Vec<String> = words.collect();
+        if extras.is_empty() {
+            return Err(format!("mounts.txt line {line}: {path} names no path"));
         }
-        packages.push(Package {
-            path,
-            extras: words.collect(),
-        });
+        if mounts.insert(path.clone(), extras).is_some() {
+            return Err(format!("mounts.txt line {line}: {path} listed twice"));
+        }
     }
-    Ok(packages)
+    Ok(mounts)
 }
 
 /// skips.txt: IMPORT_PATH | TEST | reason. Returns import path -> test names.
@@ -109,6 +189,22 @@ fn parse_skips(text: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
         tests.push(test.to_string());
     }
     Ok(skips)
+}
+
+/// QEMU's results without the skipped tests (and their subtests): a test added to skips.txt
+/// after its package was recorded is not run under rvrun, so its recorded result does not count.
+fn without_skipped(expected: &Expected, skipped: &[String]) -> Expected {
+    let top = |name: &str| name.split('/').next().unwrap_or(name).to_string();
+    Expected {
+        status: expected.status,
+        seconds: expected.seconds,
+        results: expected
+            .results
+            .iter()
+            .filter(|(n, _)| !skipped.contains(&top(n)))
+            .map(|(n, o)| (n.clone(), *o))
+            .collect(),
+    }
 }
 
 /// The `-test.skip` pattern matching exactly the given top-level tests.
@@ -173,12 +269,17 @@ fn parse_results(output: &str) -> BTreeMap<String, Outcome> {
 
 fn parse_expected(text: &str) -> Result<Expected, String> {
     let mut status = None;
+    let mut seconds = 0.0;
     let mut results = BTreeMap::new();
     for (line, l) in manifest_lines(text) {
         let (word, rest) = l.split_once(' ').ok_or(format!("line {line}: {l:?}"))?;
         let outcome = match word {
             "status" => {
                 status = Some(rest.parse().map_err(|e| format!("line {line}: {e}"))?);
+                continue;
+            }
+            "seconds" => {
+                seconds = rest.parse().map_err(|e| format!("line {line}: {e}"))?;
                 continue;
             }
             "PASS" => Outcome::Pass,
@@ -191,6 +292,7 @@ fn parse_expected(text: &str) -> Result<Expected, String> {
     }
     Ok(Expected {
         status: status.ok_or("no status line")?,
+        seconds,
         results,
     })
 }
@@ -199,30 +301,73 @@ fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
 
-fn load_packages() -> Vec<Package> {
-    parse_packages(&read(&Path::new(GO_STD_DIR).join("packages.txt")))
-        .unwrap_or_else(|e| panic!("{e}"))
+fn load<T>(file: &str, parse: impl Fn(&str) -> Result<T, String>) -> T {
+    parse(&read(&Path::new(GO_STD_DIR).join(file))).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn load_skips() -> BTreeMap<String, Vec<String>> {
-    parse_skips(&read(&Path::new(GO_STD_DIR).join("skips.txt"))).unwrap_or_else(|e| panic!("{e}"))
+/// Everything the manifests say: configurations, their packages (with their mounts), the
+/// quick selection and the skips.
+struct Manifests {
+    configs: Vec<Config>,
+    /// version -> its packages
+    packages: BTreeMap<String, Vec<Package>>,
+    quick: Vec<String>,
+    skips: BTreeMap<String, Vec<String>>,
 }
 
-fn expected_path(flavour: &str, pkg: &Package) -> PathBuf {
+fn load_manifests() -> Manifests {
+    let configs = load("toolchains.txt", parse_configs);
+    let mounts = load("mounts.txt", parse_mounts);
+    let mut packages = BTreeMap::new();
+    for c in &configs {
+        if packages.contains_key(&c.version) {
+            continue;
+        }
+        let file = format!("packages/{}.txt", c.version);
+        let list = load(&file, |t| parse_list(t, &file));
+        let pkgs = list
+            .into_iter()
+            .map(|path| Package {
+                extras: mounts.get(&path).cloned().unwrap_or_default(),
+                path,
+            })
+            .collect();
+        packages.insert(c.version.clone(), pkgs);
+    }
+    Manifests {
+        quick: load("quick.txt", |t| parse_list(t, "quick.txt")),
+        skips: load("skips.txt", parse_skips),
+        configs,
+        packages,
+    }
+}
+
+impl Manifests {
+    fn packages(&self, c: &Config) -> &[Package] {
+        &self.packages[&c.version]
+    }
+
+    /// The runs of `make test` (`full`: of `make test-full`), as (configuration, package).
+    fn runs(&self, full: bool) -> Vec<(&Config, &Package)> {
+        self.configs
+            .iter()
+            .flat_map(|c| self.packages(c).iter().map(move |p| (c, p)))
+            .filter(|(c, p)| full || c.all_in_quick || self.quick.contains(&p.path))
+            .collect()
+    }
+}
+
+fn expected_path(config: &Config, pkg: &Package) -> PathBuf {
     Path::new(GO_STD_DIR)
         .join("expected")
-        .join(flavour)
+        .join(&config.name)
         .join(format!("{}.txt", pkg.stem()))
 }
 
-fn load_expected(flavour: &str, pkg: &Package) -> Result<Expected, String> {
-    let path = expected_path(flavour, pkg);
+fn load_expected(config: &Config, pkg: &Package) -> Result<Expected, String> {
+    let path = expected_path(config, pkg);
     let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     parse_expected(&text).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn goroot() -> PathBuf {
-    PathBuf::from(std::env::var_os("RVRUN_GOROOT").unwrap_or_else(|| "/usr/lib/go-1.23".into()))
 }
 
 struct Run {
@@ -233,17 +378,33 @@ struct Run {
 }
 
 /// Runs one test binary under rvrun, in its package directory, with a wall-clock limit.
-fn run_rvrun(binary: &Path, pkg: &Package, skip: Option<&str>) -> Result<Run, String> {
-    let src = goroot().join("src");
+fn run_rvrun(
+    binary: &Path,
+    config: &Config,
+    pkg: &Package,
+    skip: Option<&str>,
+) -> Result<Run, String> {
+    let src = config.goroot.join("src");
     let dir = src.join(&pkg.path);
     let mut cmd = Command::new(RVRUN);
-    cmd.arg("run").arg("--stats").args(common::census_args());
+    cmd.arg("run")
+        .args(["--stats", "--allow-unsupported", "--cpus", GUEST_CPUS])
+        .args(common::census_args());
+    if let Ok(extra) = std::env::var("RVRUN_GO_STD_ARGS") {
+        cmd.args(extra.split_whitespace());
+    }
     let mut mounts = vec![dir.clone()];
-    mounts.extend(pkg.extras.iter().map(|e| src.join(e)));
+    // an extra a release lacks is left out (mounts.txt applies to every release)
+    mounts.extend(
+        pkg.extras
+            .iter()
+            .map(|e| if e == "." { src.clone() } else { src.join(e) })
+            .filter(|m| m.exists()),
+    );
+    if !dir.exists() {
+        return Err(format!("{} does not exist", dir.display()));
+    }
     for m in &mounts {
-        if !m.exists() {
-            return Err(format!("{} does not exist", m.display()));
-        }
         cmd.arg("--mount")
             .arg(format!("{}:{}:ro", m.display(), m.display()));
     }
@@ -253,7 +414,7 @@ fn run_rvrun(binary: &Path, pkg: &Package, skip: Option<&str>) -> Result<Run, St
         cmd.arg(format!("-test.skip={s}"));
     }
     cmd.current_dir("/").stdin(Stdio::null());
-    let done = common::run_limited(cmd, 1800)?;
+    let done = common::run_limited(cmd, RUN_LIMIT_SECS)?;
     Ok(Run {
         status: done.status,
         stdout: String::from_utf8_lossy(&done.stdout).into_owned(),
@@ -346,27 +507,67 @@ fn tail(text: &str, n: usize) -> String {
     lines[lines.len().saturating_sub(n)..].join("\n      ")
 }
 
-/// The manifests parse and agree with the expected files: every package has results for both
-/// flavours (and no other files exist), every skip names a listed package and a test QEMU
-/// never reported. Needs neither rvrun nor the binaries.
-#[test]
-fn go_std_manifests_and_expected_files_agree() {
-    let packages = load_packages();
-    let skips = load_skips();
-    assert!(!packages.is_empty(), "packages.txt lists no package");
-    let mut problems = Vec::new();
-    for pkg in skips.keys() {
-        if !packages.iter().any(|p| &p.path == pkg) {
-            problems.push(format!(
-                "skips.txt names {pkg}, which packages.txt does not list"
-            ));
+/// The first line of the message rvrun prints when it stops a run (e.g. "rvrun: unsupported
+/// syscall ..."), if any.
+fn stop_message(stderr: &str) -> Option<&str> {
+    stderr.lines().find(|l| l.starts_with("rvrun: "))
+}
+
+/// What rvrun's warnings name for the calls that create a process, the only unsupported calls
+/// a Go test binary may reach (answered ENOSYS through `--allow-unsupported`): Go's
+/// `os.StartProcess` probes `pidfd_open` and then forks with `clone` (`clone3` is ENOSYS by
+/// design, whatever the options).
+const PROCESS_CREATION: [&str; 2] = ["unsupported syscall pidfd_open (434)", "clone with flags "];
+
+/// The calls rvrun answered ENOSYS under `--allow-unsupported` that are not process creation:
+/// rvrun's warning lines, deduplicated.
+fn unexpected_enosys(stderr: &str) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    for line in stderr.lines() {
+        let Some(at) = line.find("] ") else { continue };
+        let Some(what) = line[at + 2..].strip_suffix(": answering ENOSYS (--allow-unsupported)")
+        else {
+            continue;
+        };
+        if !PROCESS_CREATION.iter().any(|p| what.starts_with(p)) {
+            // the pc and arguments differ between calls of the same kind
+            seen.insert(what.split(" at pc ").next().unwrap_or(what).to_string());
         }
     }
-    for flavour in FLAVOURS {
+    seen.into_iter().collect()
+}
+
+/// The manifests parse and agree with the expected files: every run of `make test` has results
+/// (and no file belongs to no package), every quick package and every skip
+/// names a listed package. Needs neither rvrun nor the
+/// binaries.
+#[test]
+fn go_std_manifests_and_expected_files_agree() {
+    let m = load_manifests();
+    assert!(
+        !m.configs.is_empty(),
+        "toolchains.txt lists no configuration"
+    );
+    let mut problems = Vec::new();
+    let listed = |path: &str| m.packages.values().flatten().any(|p| p.path == path);
+    for pkg in m.skips.keys() {
+        if !listed(pkg) {
+            problems.push(format!("skips.txt names {pkg}, which no package list has"));
+        }
+    }
+    for pkg in &m.quick {
+        if !listed(pkg) {
+            problems.push(format!("quick.txt names {pkg}, which no package list has"));
+        }
+    }
+    for config in &m.configs {
+        let flavour = &config.name;
         let dir = Path::new(GO_STD_DIR).join("expected").join(flavour);
-        let want: BTreeSet<String> = packages
+        let want: BTreeSet<String> = m
+            .packages(config)
             .iter()
             .map(|p| format!("{}.txt", p.stem()))
+            .chain(["GOVERSION".to_string()])
             .collect();
         let have: BTreeSet<String> = fs::read_dir(&dir)
             .map(|d| {
@@ -380,32 +581,43 @@ fn go_std_manifests_and_expected_files_agree() {
                 "expected/{flavour}/{stray} belongs to no listed package"
             ));
         }
-        for pkg in &packages {
-            let expected = match load_expected(flavour, pkg) {
+        match fs::read_to_string(dir.join("GOVERSION")) {
+            Ok(v) if v.trim().starts_with(&config.version) => {}
+            Ok(v) => problems.push(format!(
+                "expected/{flavour}/GOVERSION says {}, toolchains.txt {}",
+                v.trim(),
+                config.version
+            )),
+            Err(e) => problems.push(format!("expected/{flavour}/GOVERSION: {e}")),
+        }
+        // `make test`'s runs need results; those only `make test-full` makes report a missing
+        // file when they run.
+        let quick = m.runs(false);
+        for pkg in m.packages(config) {
+            let needed = quick
+                .iter()
+                .any(|(c, p)| c.name == config.name && p.path == pkg.path);
+            let expected = match load_expected(config, pkg) {
                 Ok(e) => e,
+                Err(_) if !needed && !expected_path(config, pkg).exists() => continue,
                 Err(e) => {
                     problems.push(format!("{e} (run gen-expected.sh)"));
                     continue;
                 }
             };
-            if !expected.results.values().any(|o| *o == Outcome::Pass) {
-                problems.push(format!("{flavour}/{}: no test passed under QEMU", pkg.path));
-            }
-            for test in skips.get(&pkg.path).into_iter().flatten() {
-                if expected.results.contains_key(test) {
-                    problems.push(format!(
-                        "{flavour}/{}: skipped {test} ran under QEMU (regenerate expected/)",
-                        pkg.path
-                    ));
-                }
+            if expected.results.is_empty() && expected.status == 0 {
+                problems.push(format!(
+                    "{flavour}/{}: QEMU's recorded run has no results",
+                    pkg.path
+                ));
             }
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Every package of packages.txt, for both flavours, under rvrun; the runs share one worker
-/// per core and every failure is reported.
+/// The packages of the quick selection (or of all configurations with `RVRUN_GO_STD_FULL=1`)
+/// under rvrun; the runs share one worker per core and every failure is reported.
 #[test]
 fn go_std() {
     let guests = guests_dir();
@@ -417,44 +629,60 @@ fn go_std() {
                 .collect()
         })
         .unwrap_or_default();
-    let packages = load_packages();
-    let skips = load_skips();
-    // package-major order: packages.txt lists the heaviest first, so both flavours of the
-    // longest runs start early.
-    let runs: Vec<(&str, &Package)> = packages
-        .iter()
-        .flat_map(|p| FLAVOURS.iter().map(move |f| (*f, p)))
-        .filter(|(f, p)| {
-            let id = format!("{f}/{}", p.path);
+    let full = std::env::var("RVRUN_GO_STD_FULL").is_ok_and(|v| v == "1");
+    let m = load_manifests();
+    let mut runs: Vec<(&Config, &Package, Result<Expected, String>)> = m
+        .runs(full)
+        .into_iter()
+        .filter(|(c, p)| {
+            let id = format!("{}/{}", c.name, p.path);
             filter.is_empty() || filter.iter().any(|s| id.contains(s.as_str()))
         })
+        .map(|(c, p)| (c, p, load_expected(c, p)))
         .collect();
     assert!(!runs.is_empty(), "no run matches RVRUN_GO_STD={filter:?}");
+    // The longest runs (QEMU's seconds) first, so that they do not end the test alone.
+    runs.sort_by(|a, b| {
+        let secs = |r: &Result<Expected, String>| r.as_ref().map_or(f64::MAX, |e| e.seconds);
+        secs(&b.2).total_cmp(&secs(&a.2))
+    });
     // The results are those of one Go release: another one builds other binaries.
-    let version_file = goroot().join("VERSION");
-    let installed = read(&version_file).lines().next().unwrap_or("").to_string();
-    let recorded = read(&Path::new(GO_STD_DIR).join("expected/GOVERSION"));
-    assert_eq!(
-        installed,
-        recorded.trim(),
-        "{} names another Go release than the one expected/ was recorded with \
-         (rerun tests/programs/go-std/gen-expected.sh)",
-        version_file.display()
-    );
+    for config in &m.configs {
+        if !runs.iter().any(|(c, _, _)| c.name == config.name) {
+            continue;
+        }
+        let version_file = config.goroot.join("VERSION");
+        let installed = read(&version_file).lines().next().unwrap_or("").to_string();
+        let recorded = read(
+            &Path::new(GO_STD_DIR)
+                .join("expected")
+                .join(&config.name)
+                .join("GOVERSION"),
+        );
+        assert_eq!(
+            installed,
+            recorded.trim(),
+            "{} names another Go release than the one expected/{} was recorded with \
+             (rerun tests/programs/go-std/gen-expected.sh)",
+            version_file.display(),
+            config.name
+        );
+    }
+    let binary = |c: &Config, p: &Package| {
+        guests
+            .join("go-std")
+            .join(&c.name)
+            .join(format!("{}.test", p.stem()))
+    };
     let missing: Vec<String> = runs
         .iter()
-        .map(|(f, p)| {
-            guests
-                .join("go-std")
-                .join(f)
-                .join(format!("{}.test", p.stem()))
-        })
+        .map(|(c, p, _)| binary(c, p))
         .filter(|b| !b.is_file())
         .map(|b| b.display().to_string())
         .collect();
     assert!(
         missing.is_empty(),
-        "test binaries missing (run `make programs`):\n  {}",
+        "test binaries missing (run `make programs`, or `make -C tests/programs go-std-full`):\n  {}",
         missing.join("\n  ")
     );
 
@@ -466,22 +694,21 @@ fn go_std() {
         for _ in 0..threads {
             s.spawn(|| {
                 loop {
-                    let Some(&(flavour, pkg)) = next.lock().unwrap().next() else {
+                    let Some((config, pkg, expected)) = next.lock().unwrap().next() else {
                         break;
                     };
+                    let flavour = &config.name;
                     let id = format!("{flavour}/{}", pkg.path);
-                    let binary = guests
-                        .join("go-std")
-                        .join(flavour)
-                        .join(format!("{}.test", pkg.stem()));
-                    let skip = skip_pattern(skips.get(&pkg.path).map_or(&[][..], |v| &v[..]));
-                    let result = load_expected(flavour, pkg).and_then(|expected| {
-                        run_rvrun(&binary, pkg, skip.as_deref()).map(|run| (expected, run))
+                    let binary = binary(config, pkg);
+                    let skipped = m.skips.get(&pkg.path).map_or(&[][..], |v| &v[..]);
+                    let skip = skip_pattern(skipped);
+                    let result = expected.as_ref().map_err(Clone::clone).and_then(|expected| {
+                        run_rvrun(&binary, config, pkg, skip.as_deref()).map(|run| (expected, run))
                     });
                     let (expected, run) = match result {
-                        Ok(r) => r,
+                        Ok((expected, run)) => (without_skipped(expected, skipped), run),
                         Err(e) => {
-                            report(format_args!("FAIL  {:<16} {flavour:<8} {e}", pkg.path));
+                            report(format_args!("FAIL  {:<28} {flavour:<12} {e}", pkg.path));
                             failures.lock().unwrap().push(format!("{id}: {e}"));
                             continue;
                         }
@@ -498,14 +725,19 @@ fn go_std() {
                         .filter(|n| actual.get(**n) == Some(&Outcome::Pass))
                         .count();
                     let insns = instructions(&run.stderr);
-                    let problems = compare(&expected, run.status, &actual);
+                    let mut problems = compare(&expected, run.status, &actual);
+                    for what in unexpected_enosys(&run.stderr) {
+                        problems.push(format!("rvrun answered ENOSYS: {what}"));
+                    }
                     report(format_args!(
-                        "{}  {:<16} {flavour:<8} {kept:>4}/{:<4} of QEMU's passes  {:>12} insns  {:7.1} s",
+                        "{}  {:<28} {flavour:<12} {kept:>5}/{:<5} of QEMU's passes  {:>13} insns  {:7.1} s (QEMU {:.0} s){}",
                         if problems.is_empty() { "ok  " } else { "FAIL" },
                         pkg.path,
                         qemu_passed.len(),
                         insns.map_or("?".to_string(), |n| n.to_string()),
                         run.secs,
+                        expected.seconds,
+                        stop_message(&run.stderr).map_or(String::new(), |m| format!("  [{m}]")),
                     ));
                     {
                         let mut t = totals.lock().unwrap();
@@ -568,6 +800,16 @@ mod formats {
     }
 
     #[test]
+    fn only_process_creation_may_be_answered_enosys() {
+        let stderr = "[2026-01-01T00:00:00Z WARN  rvrun::kernel::syscalls] unsupported syscall pidfd_open (434) at pc 0x84ed4 args 0x3e8 0x0 0x0 0x0 0x0 0x0: answering ENOSYS (--allow-unsupported)\n\
+            [2026-01-01T00:00:00Z WARN  rvrun::kernel::syscalls] clone with flags 0x4111: only threads (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND) are supported, not new processes: answering ENOSYS (--allow-unsupported)\n\
+            [2026-01-01T00:00:00Z WARN  rvrun::kernel::syscalls] unsupported syscall acct (89) at pc 0x1000 args 0x0 0x0 0x0 0x0 0x0 0x0: answering ENOSYS (--allow-unsupported)\n\
+            [2026-01-01T00:00:00Z WARN  rvrun::kernel::syscalls] unsupported syscall acct (89) at pc 0x2000 args 0x0 0x0 0x0 0x0 0x0 0x0: answering ENOSYS (--allow-unsupported)\n\
+            guest output: answering ENOSYS (--allow-unsupported)\n";
+        assert_eq!(unexpected_enosys(stderr), ["unsupported syscall acct (89)"]);
+    }
+
+    #[test]
     fn failure_logs_show_what_the_test_printed() {
         let out = "=== RUN   TestA\n    a_test.go:5: want 1, got 2\n    a_test.go:6: again\n\
                    --- FAIL: TestA (0.00s)\n=== RUN   TestB\n--- PASS: TestB (0.00s)\nFAIL\n";
@@ -588,10 +830,46 @@ mod formats {
 
     #[test]
     fn manifests() {
-        let p = parse_packages("# c\nsort\ncompress/flate  testdata compress/testdata\n").unwrap();
-        assert_eq!(p[1].stem(), "compress-flate");
-        assert_eq!(p[1].extras, vec!["testdata", "compress/testdata"]);
-        assert!(parse_packages("sort\nsort\n").is_err());
+        let p = parse_list("# c\nsort\ncompress/flate\n", "x").unwrap();
+        assert_eq!(p, vec!["sort", "compress/flate"]);
+        assert!(parse_list("sort\nsort\n", "x").is_err());
+        assert!(parse_list("sort extra\n", "x").is_err());
+        let m = parse_mounts("compress/flate  testdata compress/testdata\n").unwrap();
+        assert_eq!(m["compress/flate"], vec!["testdata", "compress/testdata"]);
+        assert!(parse_mounts("time\n").is_err());
+        let c = parse_configs("a go1.23 rva20u64 /usr/lib/go-1.23 all\nb go1.26.8 rva22u64 toolchain/go/go1.26.8 quick\n").unwrap();
+        assert!(c[0].all_in_quick && !c[1].all_in_quick);
+        assert_eq!(c[0].goroot, Path::new("/usr/lib/go-1.23"));
+        assert_eq!(c[1].goroot, Path::new(REPO).join("toolchain/go/go1.26.8"));
+        assert!(parse_configs("a go1.23 rva99 /x all\n").is_err());
+        assert!(parse_configs("a go1.23 rva20u64 /x some\n").is_err());
+        assert!(parse_configs("a go1.23 rva20u64 /x all\na go1.23 rva20u64 /x all\n").is_err());
+        let pkg = |path: &str| Package {
+            path: path.into(),
+            extras: vec![],
+        };
+        let mut packages = BTreeMap::new();
+        packages.insert("go1.23".to_string(), vec![pkg("sort"), pkg("time")]);
+        let ms = Manifests {
+            configs: c,
+            packages,
+            quick: vec!["time".into()],
+            skips: BTreeMap::new(),
+        };
+        // b's version has no list: give it one
+        let mut ms = ms;
+        ms.packages
+            .insert("go1.26.8".into(), vec![pkg("sort"), pkg("time")]);
+        let quick: Vec<(String, String)> = ms
+            .runs(false)
+            .iter()
+            .map(|(c, p)| (c.name.clone(), p.path.clone()))
+            .collect();
+        assert_eq!(
+            quick,
+            [("a", "sort"), ("a", "time"), ("b", "time")].map(|(a, b)| (a.into(), b.into()))
+        );
+        assert_eq!(ms.runs(true).len(), 4);
         let s = parse_skips("a/b | TestX | why\na/b | TestY | why not\n").unwrap();
         assert_eq!(skip_pattern(&s["a/b"]).unwrap(), "^(TestX|TestY)$");
         assert!(parse_skips("a | TestX/sub | why\n").is_err());
@@ -602,9 +880,11 @@ mod formats {
 
     #[test]
     fn comparison_with_qemu() {
-        let expected = parse_expected("# x\nstatus 0\nPASS A\nPASS B\nFAIL C\nFLAKY D\n").unwrap();
+        let expected =
+            parse_expected("# x\nstatus 0\nseconds 12\nPASS A\nPASS B\nFAIL C\nFLAKY D\n").unwrap();
         let actual =
             parse_results("--- PASS: A (0.00s)\n--- FAIL: B (0.00s)\n--- PASS: C (0.0s)\n");
+        assert_eq!(expected.seconds, 12.0);
         let p = compare(&expected, 1, &actual);
         assert_eq!(p.len(), 2, "{p:?}");
         assert!(p[0].contains("B (FAIL)") && !p[0].contains("C") && !p[0].contains("D"));

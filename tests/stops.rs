@@ -61,6 +61,18 @@ fn allow_unsupported_answers_enosys() {
 }
 
 #[test]
+fn allow_unsupported_also_answers_unsupported_cases_of_known_calls() {
+    let prog = guest("c-musl/unsupported");
+    let o = rvrun(&["run", prog.to_str().unwrap(), "fork"]);
+    assert_eq!(o.status.code(), Some(125));
+    assert_eq!(text(&o.stdout), "before\n");
+    assert!(text(&o.stderr).contains("clone"), "{}", text(&o.stderr));
+    let o = rvrun(&["run", "--allow-unsupported", prog.to_str().unwrap(), "fork"]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "before\nfork: -1 ENOSYS\n");
+}
+
+#[test]
 fn dynamically_linked_program_is_refused() {
     let prog = guest("c-glibc-dynamic/hello");
     let o = rvrun(&["run", prog.to_str().unwrap()]);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything rvrun needs to build its riscv64 guest programs and to run the
 # reference emulator, on a Debian 12 (bookworm) machine. Idempotent: a second run only
-# checks. Everything comes from Debian's archive, PyPI or rustup's components.
+# checks. Everything comes from Debian's archive, PyPI, rustup's components or the Go module
+# proxy (further Go releases).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -49,5 +50,26 @@ fi
 if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
     rustup component add rust-src
 fi
+
+# Further Go releases (tests/programs/go-std/toolchains.txt names them by GOROOT, e.g.
+# toolchain/go/go1.26.8): the toolchain module golang.org/toolchain from the Go module proxy,
+# which the go command checks against the checksum database (sum.golang.org), copied out of a
+# throwaway module cache.
+go_roots=$(awk '!/^#/ && NF >= 4 && $4 ~ /^toolchain\/go\/go[0-9.]+$/ { print $4 }' \
+    "$here/../tests/programs/go-std/toolchains.txt" | sort -u)
+for root in $go_roots; do
+    dest="$here/../$root"
+    [ -x "$dest/bin/go" ] && continue
+    version=${root##*/}
+    tmp=$(mktemp -d)
+    (cd "$tmp" && env -i PATH="$PATH" HOME="$tmp" GOMODCACHE="$tmp/mod" GOPATH="$tmp/path" \
+        GOCACHE="$tmp/cache" GOENV=off GOFLAGS= GOTOOLCHAIN="$version" \
+        GOPROXY=https://proxy.golang.org GOSUMDB=sum.golang.org /usr/lib/go-1.23/bin/go version)
+    mkdir -p "$(dirname "$dest")"
+    cp -r "$tmp/mod/golang.org/toolchain@v0.0.1-$version.linux-$(dpkg --print-architecture)" "$dest.tmp"
+    chmod -R u+w "$tmp" "$dest.tmp"
+    rm -rf "$tmp"
+    mv "$dest.tmp" "$dest"
+done
 
 echo "toolchain ready"

@@ -35,6 +35,7 @@ pub fn read(cpu: &Cpu, num: u32, instret: u64) -> u64 {
         FFLAGS => cpu.fflags as u64,
         FRM => cpu.frm as u64,
         FCSR => cpu.fcsr() as u64,
+        TIME => instret.wrapping_add(cpu.time_offset),
         _ => instret,
     }
 }

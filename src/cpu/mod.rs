@@ -47,8 +47,12 @@ pub struct Cpu {
     pub frm: u32,
     /// Address reserved by the last `lr`, until an `sc`, an `ecall`, or a thread switch.
     pub reservation: Option<u64>,
-    /// Instructions retired by this hart (what `cycle`, `time` and `instret` read).
+    /// Instructions retired by this hart (what `cycle` and `instret` read).
     pub instret: u64,
+    /// What `time` reads beyond `instret`: the kernel sets it so that `time` is the virtual
+    /// clock in ticks of one instruction (every thread's instructions plus the time slept),
+    /// consistent with `clock_gettime` as the timer CSR is under Linux.
+    pub time_offset: u64,
 }
 
 impl Cpu {
@@ -62,6 +66,7 @@ impl Cpu {
             frm: 0,
             reservation: None,
             instret: 0,
+            time_offset: 0,
         }
     }
 

@@ -333,6 +333,7 @@ impl Process {
     fn switch_to(&mut self, tid: u64, wait: Option<Wait>, exiting: bool) {
         let next = self.sched.unpark(tid).expect("picked thread is parked");
         let old_cpu = std::mem::replace(&mut self.cpu, next.cpu);
+        self.sync_time_csr();
         let old_ctx = std::mem::replace(&mut self.thread, next.ctx);
         let (from, to) = (old_ctx.tid, self.thread.tid);
         self.vfs.set_thread_self(to);
@@ -359,6 +360,16 @@ impl Process {
         if self.has_deliverable_signal() {
             self.act_on_pending_signals();
         }
+    }
+
+    /// Points the running hart's `time` CSR at the virtual clock: every thread's retired
+    /// instructions plus the time slept, in instruction ticks (Linux's timer CSR and
+    /// `clock_gettime` count the same time; Go calibrates one against the other).
+    fn sync_time_csr(&mut self) {
+        self.cpu.time_offset = self
+            .insns
+            .wrapping_add(self.clock.slept_ticks())
+            .wrapping_sub(self.cpu.instret);
     }
 
     /// Ends the running thread's slice: switches to the next runnable thread, if any.
@@ -423,6 +434,7 @@ impl Process {
             let now = self.monotonic_ns();
             if deadline > now {
                 self.clock.advance(deadline - now);
+                self.sync_time_csr();
             }
             if own.is_some_and(|d| d <= deadline) {
                 // Our own wait timed out first: keep running with the timeout result.

@@ -4,10 +4,13 @@
 //! the kernel renders into the open file description when one is opened.
 
 use super::Vfs;
+use super::fd::NR_OPEN;
 use super::inode::{FileData, Ino, Node, Origin, TreeFs};
+use super::params::PIPE_MAX_SIZE;
 use super::synthetic::{self, ProcKind};
 use crate::abi::Errno;
 use crate::abi::fcntl::{AT_FDCWD, O_CLOEXEC};
+use crate::abi::socket::SOMAXCONN;
 use std::sync::Arc;
 
 /// The `/proc` inodes that change with the threads.
@@ -59,6 +62,17 @@ impl Vfs {
             synthetic::proc_version(release, version).as_bytes(),
         );
         self.fixed_file(proc_, b"cpuinfo", synthetic::proc_cpuinfo(cpus).as_bytes());
+        let proc_sys = self.builtin_dir(proc_, b"sys", 0o555);
+        let sys_fs = self.builtin_dir(proc_sys, b"fs", 0o555);
+        for (name, value) in [
+            (&b"nr_open"[..], u64::from(NR_OPEN)),
+            (b"pipe-max-size", PIPE_MAX_SIZE as u64),
+        ] {
+            self.fixed_file(sys_fs, name, format!("{value}\n").as_bytes());
+        }
+        let sys_net = self.builtin_dir(proc_sys, b"net", 0o555);
+        let net_core = self.builtin_dir(sys_net, b"core", 0o555);
+        self.fixed_file(net_core, b"somaxconn", format!("{SOMAXCONN}\n").as_bytes());
         for (name, kind) in [
             (&b"meminfo"[..], ProcKind::Meminfo),
             (b"stat", ProcKind::SysStat),
@@ -108,6 +122,15 @@ impl Vfs {
         for c in 0..cpus {
             self.builtin_dir(cpu, format!("cpu{c}").as_bytes(), 0o755);
         }
+        let kernel = self.builtin_dir(sys, b"kernel", 0o755);
+        let mm = self.builtin_dir(kernel, b"mm", 0o755);
+        let thp = self.builtin_dir(mm, b"transparent_hugepage", 0o755);
+        self.fixed_file(thp, b"enabled", synthetic::THP_ENABLED.as_bytes());
+        self.fixed_file(
+            thp,
+            b"hpage_pmd_size",
+            format!("{}\n", synthetic::THP_PMD_SIZE).as_bytes(),
+        );
         let fs = self.builtin_dir(sys, b"fs", 0o755);
         let cgroup = self.builtin_dir(fs, b"cgroup", 0o755);
         self.inodes.get_mut(cgroup).fs = TreeFs::Cgroup;

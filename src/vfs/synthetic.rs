@@ -18,6 +18,8 @@
 //! | `/proc/self/cgroup`, `/proc/self/mountinfo` | the guest in the root of a cgroup v2 hierarchy mounted at `/sys/fs/cgroup` |
 //! | `/sys/fs/cgroup/cpu.max` | `max 100000`: no CPU quota |
 //! | `/sys/fs/cgroup/cgroup.controllers` | `cpu` |
+//! | `/sys/kernel/mm/transparent_hugepage/{enabled,hpage_pmd_size}` | `always [madvise] never`; 2 MiB, the PMD size of Sv39 |
+//! | `/proc/sys/fs/{nr_open,pipe-max-size}`, `/proc/sys/net/core/somaxconn` | the limits rvrun enforces: 1048576, 1048576, 4096 |
 //!
 //! Files generated from the live state each time they are opened (see [`ProcKind`]; the
 //! kernel renders them): `/proc/self/{maps,status,stat,statm,cmdline,environ,comm}`,
@@ -137,6 +139,13 @@ pub fn cpu_list(cpus: u32) -> String {
         format!("0-{}\n", cpus - 1)
     }
 }
+
+/// `/sys/kernel/mm/transparent_hugepage/enabled`: huge pages only where the guest asks
+/// (`madvise(MADV_HUGEPAGE)`), Linux's default for distribution kernels.
+pub const THP_ENABLED: &str = "always [madvise] never\n";
+
+/// `/sys/kernel/mm/transparent_hugepage/hpage_pmd_size`: a PMD maps 2 MiB under Sv39.
+pub const THP_PMD_SIZE: u64 = 2 << 20;
 
 /// `/proc/self/cgroup`: the root of the unified hierarchy.
 pub fn proc_self_cgroup() -> &'static str {

@@ -204,13 +204,17 @@ pub fn dispatch(p: &mut Process) {
                 "unsupported syscall {name} ({nr}) at pc 0x{pc:x} args 0x{:x} 0x{:x} 0x{:x} 0x{:x} 0x{:x} 0x{:x}",
                 args.0[0], args.0[1], args.0[2], args.0[3], args.0[4], args.0[5]
             );
-            if p.allow_unsupported {
-                log::warn!("{what}: answering ENOSYS (--allow-unsupported)");
-                Err(SysError::Errno(Errno::ENOSYS))
-            } else {
-                Err(SysError::Unsupported(what))
-            }
+            Err(SysError::Unsupported(what))
         }
+    };
+    // An unknown call, or a case of a known one rvrun does not implement (a fork-style clone,
+    // an unknown ioctl), stops the run unless the user asked for ENOSYS instead.
+    let result = match result {
+        Err(SysError::Unsupported(what)) if p.allow_unsupported => {
+            log::warn!("{what}: answering ENOSYS (--allow-unsupported)");
+            Err(SysError::Errno(Errno::ENOSYS))
+        }
+        r => r,
     };
     // Shared mappings re-read what the call changed in their files before the guest runs.
     p.mem.sync_shared();

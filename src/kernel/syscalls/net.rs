@@ -672,13 +672,13 @@ fn recvmsg_one(p: &mut Process, fd: i32, at: u64, flags: u32) -> SysResult {
         return Err(Errno::EINVAL.into());
     }
     let iovs = read_iovecs(&p.mem, h.iov, h.iovlen, perm::W, Errno::EMSGSIZE)?;
-    let total: usize = iovs.iter().map(|v| v.1).sum();
     let (n, mut r) = recv_common(p, fd, &iovs, flags & !MSG_CMSG_CLOEXEC)?;
-    let mut mflags = 0u32;
+    // Linux starts msg_flags from the caller's MSG_CMSG_CLOEXEC (____sys_recvmsg); the
+    // protocol adds to it.
+    let mut mflags = flags & MSG_CMSG_CLOEXEC;
     if r.full_len > r.data.len() && p.vfs.socket_type(fd) != Some(SOCK_STREAM) {
         mflags |= MSG_TRUNC;
     }
-    let _ = total;
     if h.name != 0 {
         let from = r.from.clone().unwrap_or_default();
         let len = (h.namelen as usize).min(from.len());

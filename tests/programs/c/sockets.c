@@ -485,8 +485,9 @@ static void sec_pair(void) {
     mh.msg_controllen = sizeof ctl.b;
     sh("recvmsg SCM_RIGHTS", recvmsg(sv[1], &mh, MSG_CMSG_CLOEXEC));
     cm = CMSG_FIRSTHDR(&mh);
-    printf("cmsg level %d type %d len %u controllen %u\n", cm ? cm->cmsg_level : -1, cm ? cm->cmsg_type : -1,
-           cm ? (unsigned)cm->cmsg_len : 0, (unsigned)mh.msg_controllen);
+    printf("cmsg level %d type %d len %u controllen %u msg_flags 0x%x\n", cm ? cm->cmsg_level : -1,
+           cm ? cm->cmsg_type : -1, cm ? (unsigned)cm->cmsg_len : 0, (unsigned)mh.msg_controllen,
+           (unsigned)mh.msg_flags);
     if (cm) {
         memcpy(fds, CMSG_DATA(cm), sizeof fds);
         printf("received fds %d %d cloexec %d\n", fds[0], fds[1], fcntl(fds[0], F_GETFD));
