@@ -4,7 +4,7 @@ CARGO ?= cargo
 GUESTS := $(CURDIR)/build/guests
 TOOLCHAIN_STAMP := toolchain/.venv/.ready
 
-.PHONY: all build release toolchain programs test test-go-std bench fmt clippy clean sample readme
+.PHONY: all build release toolchain programs test test-go-std test-crates test-crates-full bench fmt clippy clean sample readme
 
 all: build
 
@@ -29,6 +29,15 @@ test: programs
 # Only the Go standard library tests (tests/go_std.rs); RVRUN_GO_STD=go/time,math selects runs.
 test-go-std: programs
 	RVRUN_GUESTS=$(GUESTS) $(CARGO) test --release --test go_std -- --nocapture
+
+# Only the crates.io crates' test suites and revme (tests/crates.rs); RVRUN_CRATES=tokio/,regex/lib
+# selects runs. test-crates-full also builds and runs the crates that `make test` leaves out.
+test-crates: programs
+	RVRUN_GUESTS=$(GUESTS) $(CARGO) test --release --test crates -- --nocapture
+
+test-crates-full: programs
+	$(MAKE) -C tests/programs OUT=$(GUESTS) crates-full
+	RVRUN_CRATES_FULL=1 RVRUN_GUESTS=$(GUESTS) $(CARGO) test --release --test crates -- --nocapture
 
 sample: programs release
 	./target/release/rvrun run $(GUESTS)/c-musl/hello
