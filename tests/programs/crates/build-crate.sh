@@ -14,7 +14,7 @@
 #                  (as its own repository's workspace does), not a second one from crates.io:
 #                  e.g. tokio's tests use tokio-test's mocks with the tokio under test
 #   bin=BIN        build that binary target (`cargo install` style: release profile) into
-#                  OUT/crates/NAME/BIN instead of the tests
+#                  OUT/crates/NAME/BIN instead of the tests, in BUILD/crates/target-NAME
 #
 # The crate's dependencies are pinned by the Cargo.lock it ships, or by locks/NAME.lock beside
 # this script (used with --locked either way). Tests build with opt-level 1 and no debug info
@@ -61,7 +61,10 @@ if [ ! -f "$src/.unpacked" ]; then
 fi
 
 # 2. Build. The user's own RUSTFLAGS and build target must not leak in.
-common=(--locked --config 'profile.dev.package.std.debug-assertions=false' -Zbuild-std=std,panic_unwind --target "$target" --target-dir "$build/crates/target"
+# A binary (release profile) shares no artifact with the tests: it gets its own target
+# directory, so that it builds in parallel with them.
+target_dir=$build/crates/target${bin:+-$name}
+common=(--locked --config 'profile.dev.package.std.debug-assertions=false' -Zbuild-std=std,panic_unwind --target "$target" --target-dir "$target_dir"
     --message-format=json-render-diagnostics)
 [ -z "$features" ] || common+=(--features "$features")
 [ -z "$patch_self" ] || common+=(--config "patch.crates-io.$name.path=\".\"")
