@@ -13,6 +13,9 @@
 #   patch-self     the crate's dev-dependencies that depend on the crate itself get this copy
 #                  (as its own repository's workspace does), not a second one from crates.io:
 #                  e.g. tokio's tests use tokio-test's mocks with the tokio under test
+#   empty-file=P   create the empty file P (relative to the crate) when the published crate
+#                  lacks it: e.g. regex leaves its fuzz regression inputs (tests/fuzz/) out of
+#                  the package, yet its integration tests declare `mod fuzz`
 #   bin=BIN        build that binary target (`cargo install` style: release profile) into
 #                  OUT/crates/NAME/BIN instead of the tests, in BUILD/crates/target-NAME
 #
@@ -26,11 +29,13 @@ set -euo pipefail
 name=$1 version=$2 out=$3 build=$4
 shift 4
 features= bin= patch_self=
+empty_files=()
 for opt in "$@"; do
     case "$opt" in
         features=*) features=${opt#features=} ;;
         bin=*) bin=${opt#bin=} ;;
         patch-self) patch_self=1 ;;
+        empty-file=*) empty_files+=("${opt#empty-file=}") ;;
         *) echo "build-crate.sh: unknown option $opt" >&2; exit 2 ;;
     esac
 done
@@ -56,6 +61,9 @@ if [ ! -f "$src/.unpacked" ]; then
     if [ -f "$here/locks/$name.lock" ]; then
         cp "$here/locks/$name.lock" "$src/Cargo.lock"
     fi
+    for f in "${empty_files[@]}"; do
+        [ -e "$src/$f" ] || : >"$src/$f"
+    done
     [ -f "$src/Cargo.lock" ] || { echo "$name $version ships no Cargo.lock: add $here/locks/$name.lock" >&2; exit 1; }
     touch "$src/.unpacked"
 fi
