@@ -4,7 +4,7 @@ CARGO ?= cargo
 GUESTS := $(CURDIR)/build/guests
 TOOLCHAIN_STAMP := toolchain/.venv/.ready
 
-.PHONY: all build release toolchain programs test test-go-std test-crates test-crates-full bench fmt clippy clean sample readme
+.PHONY: all build release toolchain programs test test-go-std test-crates test-crates-full census bench fmt clippy clean sample readme
 
 all: build
 
@@ -25,6 +25,13 @@ programs: toolchain
 
 test: programs
 	RVRUN_GUESTS=$(GUESTS) $(CARGO) test --release
+
+# The syscall census: every guest run of the suites merges the calls it made (with ioctl,
+# fcntl, prctl, futex and socket sub-commands, and their outcomes) into build/census.tsv.
+census: programs
+	rm -f $(CURDIR)/build/census.tsv
+	RVRUN_CENSUS=$(CURDIR)/build/census.tsv RVRUN_GUESTS=$(GUESTS) $(CARGO) test --release
+	@echo "census: build/census.tsv"
 
 # Only the Go standard library tests (tests/go_std.rs); RVRUN_GO_STD=go/time,math selects runs.
 test-go-std: programs

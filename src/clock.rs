@@ -24,6 +24,11 @@ impl Clock {
         instret as u128 * 1_000_000_000 / self.hz as u128 + self.slept_ns
     }
 
+    /// The epoch the clock started at, in whole seconds (`btime` of `/proc/stat`).
+    pub fn epoch_secs(&self) -> u64 {
+        (self.epoch_ns / 1_000_000_000) as u64
+    }
+
     /// Nanoseconds since the Unix epoch (CLOCK_REALTIME).
     pub fn realtime_ns(&self, instret: u64) -> u128 {
         self.epoch_ns + self.monotonic_ns(instret)

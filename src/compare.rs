@@ -10,7 +10,7 @@
 //! the staged copy (as `tests/programs/gen-expected.sh` does). rvrun runs in this process.
 
 use crate::config::{Mount, RunConfig};
-use crate::process::Process;
+use crate::kernel::process::Process;
 use crate::vfs::HostStdio;
 use similar::{Algorithm, DiffTag, TextDiff};
 use std::cell::RefCell;
@@ -47,6 +47,8 @@ pub struct CompareOptions {
     pub cwd: String,
     /// rvrun's `--quantum`.
     pub quantum: u64,
+    /// rvrun's `--cpus`.
+    pub cpus: u32,
     /// The QEMU binary (default: `qemu-riscv64` from `PATH`).
     pub qemu: Option<PathBuf>,
     /// Align and report the syscall sequences.
@@ -273,6 +275,7 @@ pub fn run_rvrun(opts: &CompareOptions) -> Result<RunResult, CompareError> {
         max_memory: opts.max_memory,
         cwd: opts.cwd.clone(),
         quantum: opts.quantum,
+        cpus: opts.cpus,
         ..RunConfig::default()
     };
     let mut process = Process::new(&config, &name, &program).map_err(CompareError::Setup)?;
@@ -290,7 +293,7 @@ pub fn run_rvrun(opts: &CompareOptions) -> Result<RunResult, CompareError> {
     let reason = process.run();
     let trace = trace.take();
     let stopped = match &reason {
-        crate::process::ExitReason::Stopped(m) => Some(m.clone()),
+        crate::kernel::process::ExitReason::Stopped(m) => Some(m.clone()),
         _ => None,
     };
     Ok(RunResult {

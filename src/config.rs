@@ -104,6 +104,9 @@ pub struct RunConfig {
     pub allow_unsupported: bool,
     /// Instructions a thread runs before the scheduler switches to the next one.
     pub quantum: u64,
+    /// CPUs (harts) the guest's machine has (`--cpus`); one guest thread runs at a time
+    /// whatever the number.
+    pub cpus: u32,
 }
 
 impl Default for RunConfig {
@@ -120,7 +123,8 @@ impl Default for RunConfig {
             max_insns: None,
             max_memory: crate::mem::DEFAULT_MAX_MEMORY,
             allow_unsupported: false,
-            quantum: crate::sched::DEFAULT_QUANTUM,
+            quantum: crate::kernel::sched::DEFAULT_QUANTUM,
+            cpus: 1,
         }
     }
 }

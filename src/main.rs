@@ -3,8 +3,8 @@
 use clap::{Args, Parser, Subcommand};
 use rvrun::compare::CompareOptions;
 use rvrun::config::{DEFAULT_CLOCK_HZ, DEFAULT_EPOCH, MAX_EPOCH, Mount, RunConfig};
+use rvrun::kernel::process::{ExitReason, Process};
 use rvrun::output;
-use rvrun::process::{ExitReason, Process};
 use rvrun::profile::{ProfileFormat, Profiler};
 use rvrun::receipt::{self, HostInfo, Receipt, Recorder, VerifyOptions};
 use rvrun::trace::{self, TraceWriter};
@@ -78,6 +78,11 @@ struct GuestInputs {
     /// brk fail with ENOMEM and file writes with ENOSPC.
     #[arg(long, value_name = "SIZE", default_value = "8G", value_parser = rvrun::config::parse_size)]
     max_memory: u64,
+    /// CPUs the guest's machine has (1 to 1024): sched_getaffinity, sysconf, /proc/cpuinfo and
+    /// /sys/devices/system/cpu report them; one guest thread still runs at a time.
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=rvrun::kernel::syscalls::cpu::MAX_CPUS as i64))]
+    cpus: u32,
 }
 
 fn parse_env(s: &str) -> Result<String, String> {
@@ -98,6 +103,10 @@ struct RunArgs {
     /// After the run, write every file the guest created or changed under this directory.
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
+    /// Merge this run's syscall census (calls, sub-commands, outcomes) into FILE, creating
+    /// it if needed; many runs can share one file.
+    #[arg(long, value_name = "FILE")]
+    census: Option<PathBuf>,
     /// Print each syscall on stderr, strace style.
     #[arg(long)]
     strace: bool,
@@ -114,7 +123,7 @@ struct RunArgs {
     #[arg(long)]
     allow_unsupported: bool,
     /// Instructions a guest thread runs before the scheduler switches to the next one.
-    #[arg(long, value_name = "N", default_value_t = rvrun::sched::DEFAULT_QUANTUM,
+    #[arg(long, value_name = "N", default_value_t = rvrun::kernel::sched::DEFAULT_QUANTUM,
           value_parser = clap::value_parser!(u64).range(1..))]
     quantum: u64,
     /// Write a run receipt (JSON: digests of every input and of the outcome) to FILE.
@@ -179,7 +188,7 @@ struct CompareArgs {
     #[arg(long, default_value = "/")]
     cwd: String,
     /// rvrun's thread time slice in instructions (see `run --quantum`).
-    #[arg(long, value_name = "N", default_value_t = rvrun::sched::DEFAULT_QUANTUM,
+    #[arg(long, value_name = "N", default_value_t = rvrun::kernel::sched::DEFAULT_QUANTUM,
           value_parser = clap::value_parser!(u64).range(1..))]
     quantum: u64,
     /// The program to run.
@@ -208,9 +217,9 @@ fn main() -> ExitCode {
         Command::Compare(args) => compare(*args),
         Command::Syscalls { markdown } => {
             let text = if markdown {
-                rvrun::syscalls::markdown_table()
+                rvrun::kernel::syscalls::markdown_table()
             } else {
-                let rows = rvrun::syscalls::table().iter().flatten();
+                let rows = rvrun::kernel::syscalls::table().iter().flatten();
                 rows.map(|row| format!("{:4} {}\n", row.nr, row.name))
                     .collect()
             };
@@ -264,6 +273,7 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         max_memory: args.inputs.max_memory,
         allow_unsupported: args.allow_unsupported,
         quantum: args.quantum,
+        cpus: args.inputs.cpus,
     };
     let mut process = Process::new(&config, &name, &program)?;
     // Receipts and traces name stdin as an input: it is read in full before the guest starts.
@@ -303,6 +313,9 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         }
         _ => None,
     };
+    if args.census.is_some() {
+        process.census = Some(rvrun::kernel::census::Census::new());
+    }
     if let Some(path) = &args.strace_file {
         let f = std::fs::File::create(path)
             .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
@@ -338,6 +351,9 @@ fn try_run(args: RunArgs) -> Result<i32, String> {
         let bytes = profiler.finish().encode(args.profile_format);
         file.write_all(&bytes)
             .map_err(|e| format!("cannot write --profile: {e}"))?;
+    }
+    if let (Some(path), Some(census)) = (&args.census, &process.census) {
+        census.merge_into_file(path)?;
     }
     if let Some(dir) = &config.out_dir {
         process
@@ -448,6 +464,7 @@ fn compare(args: CompareArgs) -> ExitCode {
         max_memory: args.inputs.max_memory,
         cwd: args.cwd,
         quantum: args.quantum,
+        cpus: args.inputs.cpus,
         qemu: args.qemu,
         syscalls: args.syscalls,
     };

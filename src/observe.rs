@@ -1,6 +1,6 @@
 //! Watching a whole run: every instruction (through [`cpu::Observer`]) plus the events that
 //! happen between instructions: syscalls, thread switches and signal deliveries. Traces and
-//! profiles are [`RunObserver`]s; [`crate::process::Process::run_observed`] feeds them.
+//! profiles are [`RunObserver`]s; [`crate::kernel::process::Process::run_observed`] feeds them.
 //!
 //! Events are collected by the kernel side into [`Process::events`] only while someone
 //! observes (the field is `None` otherwise), and handed over after each trap is handled, in
@@ -9,8 +9,8 @@
 //! kernel wrote for each event (see [`MemWrite`]).
 
 use crate::cpu::{self, Unobserved};
+use crate::kernel::process::Process;
 use crate::mem::MemWrite;
-use crate::process::Process;
 
 /// Something that happened outside a single instruction.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -15,12 +15,13 @@
 //! Host paths appear only in the informational `host` section, which [`compare_receipts`]
 //! ignores: two machines with the same inputs produce the same `inputs` and `outcome`.
 
+use crate::abi::fcntl::AT_FDCWD;
+use crate::abi::stat::{S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
 use crate::config::{Mount, RunConfig};
 use crate::cpu::Cpu;
+use crate::kernel::process::{ExitReason, Process};
 use crate::mem::{DEFAULT_MAX_MEMORY, GuestMemory};
-use crate::process::{ExitReason, Process};
 use crate::vfs::HostStdio;
-use crate::vfs::flags::{AT_FDCWD, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
 use crate::vfs::inode::FileData;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
@@ -110,7 +111,7 @@ impl BlobDigest {
             h.update(SPARSE_DIGEST_TAG);
             h.update(file.size().to_le_bytes());
         }
-        for (offset, bytes) in file.extents() {
+        for (offset, bytes) in file.extents().iter() {
             if sparse {
                 h.update(offset.to_le_bytes());
                 h.update((bytes.len() as u64).to_le_bytes());
@@ -173,6 +174,9 @@ pub struct Inputs {
     /// `--quantum`: instructions a thread runs before the scheduler switches (null in
     /// receipts written before threads existed; read as the default).
     pub quantum: Option<u64>,
+    /// `--cpus` (null in receipts written before the option existed; read as 1).
+    #[serde(default)]
+    pub cpus: Option<u32>,
     /// `--max-insns`.
     pub max_insns: Option<u64>,
     /// `--max-memory` in bytes (absent in receipts written before the cap existed; read as
@@ -356,6 +360,7 @@ pub fn inputs(config: &RunConfig, program: &[u8], process: &Process, stdin: &[u8
         epoch: config.epoch,
         clock_hz: config.clock_hz,
         quantum: Some(config.quantum),
+        cpus: Some(config.cpus),
         max_insns: config.max_insns,
         max_memory: Some(config.max_memory),
         allow_unsupported: config.allow_unsupported,
@@ -640,6 +645,14 @@ pub fn verify(recorded: &Receipt, opts: &VerifyOptions) -> Result<Verification, 
         })
         .collect::<Vec<_>>();
     // What the command line refuses, a receipt may not ask for either.
+    if inp
+        .cpus
+        .is_some_and(|c| c == 0 || c > crate::kernel::syscalls::cpu::MAX_CPUS)
+    {
+        return Err(ReceiptError::Invalid(
+            "receipt: cpus must be between 1 and 1024".to_string(),
+        ));
+    }
     if inp.clock_hz == 0 || inp.quantum == Some(0) {
         return Err(ReceiptError::Invalid(
             "receipt: clock_hz and quantum must be at least 1".to_string(),
@@ -679,7 +692,8 @@ pub fn verify(recorded: &Receipt, opts: &VerifyOptions) -> Result<Verification, 
         max_insns: inp.max_insns,
         max_memory: inp.max_memory.unwrap_or(DEFAULT_MAX_MEMORY),
         allow_unsupported: inp.allow_unsupported,
-        quantum: inp.quantum.unwrap_or(crate::sched::DEFAULT_QUANTUM),
+        quantum: inp.quantum.unwrap_or(crate::kernel::sched::DEFAULT_QUANTUM),
+        cpus: inp.cpus.unwrap_or(1),
     };
     let mut process = Process::new(&config, exe_name, &program).map_err(ReceiptError::Setup)?;
     let inputs = inputs(&config, &program, &process, &opts.stdin);
@@ -772,6 +786,7 @@ pub fn compare_inputs(x: &Inputs, y: &Inputs) -> Vec<String> {
     field(&mut d, "input epoch", &x.epoch, &y.epoch);
     field(&mut d, "input clock_hz", &x.clock_hz, &y.clock_hz);
     field(&mut d, "input quantum", &x.quantum, &y.quantum);
+    field(&mut d, "input cpus", &x.cpus, &y.cpus);
     field(&mut d, "input max_insns", &x.max_insns, &y.max_insns);
     field(&mut d, "input max_memory", &x.max_memory, &y.max_memory);
     field(

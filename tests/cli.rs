@@ -96,7 +96,7 @@ fn readme_syscall_table_matches_the_code() {
     let end = "<!-- syscall-table:end -->";
     let start = readme.find(begin).expect("README has the table markers") + begin.len();
     let stop = readme.find(end).expect("README has the end marker");
-    let table = rvrun::syscalls::markdown_table();
+    let table = rvrun::kernel::syscalls::markdown_table();
     assert_eq!(
         &readme[start..stop],
         table,

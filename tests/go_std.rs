@@ -237,7 +237,7 @@ fn run_rvrun(binary: &Path, pkg: &Package, skip: Option<&str>) -> Result<Run, St
     let src = goroot().join("src");
     let dir = src.join(&pkg.path);
     let mut cmd = Command::new(RVRUN);
-    cmd.arg("run").arg("--stats");
+    cmd.arg("run").arg("--stats").args(common::census_args());
     let mut mounts = vec![dir.clone()];
     mounts.extend(pkg.extras.iter().map(|e| src.join(e)));
     for m in &mounts {

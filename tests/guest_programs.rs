@@ -195,6 +195,7 @@ fn run_rvrun(case: &Case, guests: &Path, extra: &[&str]) -> Result<Output, Strin
         ));
     }
     cmd.args(extra);
+    cmd.args(common::census_args());
     // "--" so that guest arguments starting with '-' are never taken as rvrun options.
     cmd.arg("--").arg(guests.join(&case.program));
     for a in &case.args {

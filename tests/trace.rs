@@ -160,7 +160,7 @@ fn hello_trace_starts_at_the_entry_and_ends_with_the_exit() {
     );
     assert!(matches!(
         es[es.len() - 2].record,
-        Record::Exit(rvrun::process::ExitReason::Exited(0))
+        Record::Exit(rvrun::kernel::process::ExitReason::Exited(0))
     ));
 
     // The dump: the first instruction by name, the syscall line, the end.

@@ -14,6 +14,7 @@ mod exec;
 pub mod fpu;
 mod insn;
 pub mod observe;
+pub mod regs;
 
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,7 @@
 
 use super::Capture;
 use crate::config::RunConfig;
-use crate::process::{ExitReason, Process};
+use crate::kernel::process::{ExitReason, Process};
 use crate::vfs::dev::HostStdio;
 
 /// Instructions a fuzzed program may run.

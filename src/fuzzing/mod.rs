@@ -7,8 +7,8 @@
 //! input that end differently, or (for [`insn`]) two execution paths that disagree.
 //!
 //! - [`elf`]: the ELF loader and the first million instructions of the loaded program,
-//!   through [`Process::new`](crate::process::Process::new) and
-//!   [`Process::run`](crate::process::Process::run) as `rvrun run` uses them;
+//!   through [`Process::new`](crate::kernel::process::Process::new) and
+//!   [`Process::run`](crate::kernel::process::Process::run) as `rvrun run` uses them;
 //! - [`insn`]: raw instruction words run as decoded blocks, stepped under an observer, and
 //!   one instruction per call; all three must end in the same state;
 //! - [`syscall`]: a tiny guest that makes a list of syscalls with arbitrary numbers and

@@ -11,8 +11,8 @@
 use super::image::{self, PF_R, PF_W, PF_X, Segment, enc, reg};
 use super::{Bytes, Capture};
 use crate::config::RunConfig;
+use crate::kernel::process::{ExitReason, Process};
 use crate::mem::GUEST_SPACE;
-use crate::process::{ExitReason, Process};
 use crate::vfs::HostStdio;
 
 /// Instructions a run may take (all threads).

@@ -78,6 +78,15 @@ pub struct LoadedImage {
     pub phdr: u64,
     /// The absolute guest path of the program (`/proc/self/exe` points there).
     pub exe_path: String,
+    /// The argument strings on the initial stack: `[arg_start, arg_end)`
+    /// (`/proc/self/cmdline`).
+    pub arg_start: u64,
+    /// One past the last argument string's NUL.
+    pub arg_end: u64,
+    /// The environment strings: `[env_start, env_end)` (`/proc/self/environ`).
+    pub env_start: u64,
+    /// One past the last environment string's NUL.
+    pub env_end: u64,
 }
 
 /// Loads `program` and builds the initial stack. `exe_name` is the program as named on the
@@ -95,7 +104,16 @@ pub fn load(
     let mut random = [0u8; 16];
     rng.fill(&mut random);
     let sp = stack::build(mem, &seg, exe_name, argv, env, &random)?;
+    // The strings lie below the execfn string at the top: argv's, then env's.
+    let strings = |v: &[String]| v.iter().map(|s| s.len() as u64 + 1).sum::<u64>();
+    let env_end = layout::STACK_TOP - 8 - (exe_name.len() as u64 + 1);
+    let env_start = env_end - strings(env);
+    let arg_start = env_start - strings(argv);
     Ok(LoadedImage {
+        arg_start,
+        arg_end: env_start,
+        env_start,
+        env_end,
         entry: seg.entry,
         initial_sp: sp,
         brk_start: seg.brk_start,

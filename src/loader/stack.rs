@@ -5,29 +5,9 @@
 use super::LoadError;
 use super::elf::Segments;
 use super::layout::{STACK_SIZE, STACK_TOP};
+use crate::abi::auxv::*;
+use crate::kernel::process::GUEST_UID;
 use crate::mem::{GuestMemory, PAGE_SIZE, RegionKind, perm};
-use crate::process::GUEST_UID;
-
-/// Auxiliary vector tags (linux/auxvec.h).
-mod at {
-    pub const NULL: u64 = 0;
-    pub const PHDR: u64 = 3;
-    pub const PHENT: u64 = 4;
-    pub const PHNUM: u64 = 5;
-    pub const PAGESZ: u64 = 6;
-    pub const BASE: u64 = 7;
-    pub const FLAGS: u64 = 8;
-    pub const ENTRY: u64 = 9;
-    pub const UID: u64 = 11;
-    pub const EUID: u64 = 12;
-    pub const GID: u64 = 13;
-    pub const EGID: u64 = 14;
-    pub const HWCAP: u64 = 16;
-    pub const CLKTCK: u64 = 17;
-    pub const SECURE: u64 = 23;
-    pub const RANDOM: u64 = 25;
-    pub const EXECFN: u64 = 31;
-}
 
 /// AT_HWCAP: one bit per single-letter ISA extension implemented (asm/hwcap.h): I, M, A, F,
 /// D and C.
@@ -42,9 +22,6 @@ const fn isa_bits(letters: &[u8]) -> u64 {
     }
     bits
 }
-
-/// Linux's USER_HZ.
-const CLK_TCK: u64 = 100;
 
 /// Maps the stack, writes everything onto it and returns the initial sp.
 pub fn build(

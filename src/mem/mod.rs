@@ -8,13 +8,18 @@
 mod commit;
 mod pages;
 mod regions;
+mod residency;
 mod resident;
+mod shared;
 
 pub use commit::{CommitLimit, DEFAULT_MAX_MEMORY};
 pub use pages::{Page, PageStore};
-pub use regions::{FileBacking, Region, RegionKind};
+pub use regions::{AnonNameError, FileBacking, Region, RegionKind, SharedMap, lock};
+pub use residency::PopulateError;
+pub use shared::{Contents, ContentsError, State as ContentsState};
 
 use memmap2::{MmapMut, MmapOptions};
+use std::cell::Cell;
 use std::fmt;
 use std::sync::Arc;
 
@@ -41,9 +46,17 @@ pub mod perm {
     pub const X: u8 = 4;
     /// The decode cache holds instructions from this page: a write must invalidate them.
     pub const CODE: u8 = 8;
-    /// A file mapping's page whose contents have not been copied in yet: every access takes
-    /// the slow path, which fills it from the region's [`FileBacking`](super::FileBacking).
+    /// A page the guest has not touched since it was mapped (or discarded), or whose file
+    /// contents must be (re)read: every access takes the slow path, which fills it from the
+    /// region's file (a private [`FileBacking`](super::FileBacking) or shared
+    /// [`Contents`](super::Contents)) and marks it [`TOUCHED`].
     pub const LAZY: u8 = 16;
+    /// A page of a shared mapping: stores take the slow path, which writes them through to
+    /// the shared contents.
+    pub const SHARED: u8 = 32;
+    /// The page was touched since it was mapped or discarded (`mincore` residency): a
+    /// function of what the guest did, never of host paging.
+    pub const TOUCHED: u8 = 64;
     /// R, W and X together.
     pub const RWX: u8 = R | W | X;
 }
@@ -197,6 +210,14 @@ pub struct GuestMemory {
     /// The kernel side's writes since the last [`GuestMemory::take_logged_writes`], while
     /// logging is on. Instruction stores are never logged (the CPU's path stays untouched).
     write_log: Option<Vec<MemWrite>>,
+    /// Some region may be a shared mapping (else [`GuestMemory::sync_shared`] has nothing
+    /// to do).
+    any_shared: bool,
+    /// The address of the last access refused as a bus error (a shared mapping's page past
+    /// the end of its file, or a page its file could not get), for the SIGBUS it raises.
+    bus_fault: Cell<Option<u64>>,
+    /// Lock flags new mappings get (mlockall's MCL_FUTURE).
+    def_lock: u8,
 }
 
 // SAFETY: GuestMemory owns its maps; the raw pointers point into them and are only used by
@@ -236,6 +257,9 @@ impl GuestMemory {
             committed: 0,
             modified_code: Vec::new(),
             write_log: None,
+            any_shared: false,
+            bus_fault: Cell::new(None),
+            def_lock: 0,
         })
     }
 
@@ -345,63 +369,117 @@ impl GuestMemory {
         Ok(())
     }
 
-    /// Checks `[addr, addr+len)` for `need` and fills its lazy file pages, so that the host
+    /// Checks `[addr, addr+len)` for `need` and fills its lazy pages, so that the host
     /// bytes behind it are the guest's. Returns the range's end.
     fn prepare(&self, addr: u64, len: u64, need: u8, access: Access) -> Result<u64, MemFault> {
         self.check_range(addr, len, need, access)?;
         let end = addr + len; // check_range proved addr + len <= GUEST_SPACE
         let mut page = page_floor(addr);
         while page < end {
-            if self.perm_of(page) & perm::LAZY != 0 {
-                self.populate(page);
+            if self.perm_of(page) & perm::LAZY != 0 && !self.populate(page, true) {
+                let at = page.max(addr);
+                self.bus_fault.set(Some(at));
+                return Err(MemFault {
+                    addr: at,
+                    access,
+                    mapped: true,
+                });
             }
             page += PAGE_SIZE;
         }
         Ok(end)
     }
 
-    /// Copies the file page behind the lazy guest page `page` in and clears its LAZY bit.
+    /// Fills the lazy guest page `page` from its file (a shared mapping's contents page, or
+    /// zeros for a hole there; a private mapping's file page when it has data). With
+    /// `touch` the page becomes an ordinary [`perm::TOUCHED`] page; without (observation),
+    /// it stays lazy. False for a shared mapping's page past the end of its contents (a
+    /// bus error; nothing changes).
     #[cold]
-    fn populate(&self, page: u64) {
+    fn populate(&self, page: u64, touch: bool) -> bool {
         let p = self.perm_of(page);
         if p & perm::LAZY == 0 {
-            return;
+            return true;
         }
-        if let Some((store, index)) = self.regions.find(page).and_then(|r| r.file_page(page))
+        debug_assert!(page < GUEST_SPACE && page.is_multiple_of(PAGE_SIZE));
+        let region = self.regions.find(page);
+        if let Some((contents, index)) = region.and_then(|r| r.shared_page(page)) {
+            let state = contents.lock();
+            if index >= state.page_count() {
+                return false;
+            }
+            match state.page(index) {
+                Some(data) => self.fill(page, data),
+                None => self.fill(page, &[0; PAGE_SIZE as usize]),
+            }
+        } else if let Some((store, index)) = region.and_then(|r| r.file_page(page))
             && let Some(data) = store.get(index)
         {
-            debug_assert!(page < GUEST_SPACE && page.is_multiple_of(PAGE_SIZE));
-            // SAFETY: `page` is a page-aligned guest address whose permission byte is set, so
-            // page < GUEST_SPACE and the whole page lies inside the reservation. A LAZY page
-            // is never lent out as a reference (every path that hands out host views calls
-            // `prepare` first), so writing it through the raw pointer from `&self` aliases no
-            // live reference.
-            unsafe {
-                std::ptr::copy_nonoverlapping(
-                    data.as_ptr(),
-                    self.base.add(page as usize),
-                    PAGE_SIZE as usize,
-                )
-            };
+            self.fill(page, data);
         }
-        self.set_perm(page, p & !perm::LAZY);
+        if touch {
+            self.set_perm(page, (p & !perm::LAZY) | perm::TOUCHED);
+        }
+        true
     }
 
-    /// Fills every lazy page of every file mapping.
+    /// Copies `data` into the host page of the lazy guest page `page`.
+    fn fill(&self, page: u64, data: &Page) {
+        debug_assert!(self.perm_of(page) & perm::LAZY != 0);
+        // SAFETY: `page` is a page-aligned guest address whose permission byte is set, so
+        // page < GUEST_SPACE and the whole page lies inside the reservation. A LAZY page is
+        // never lent out as a reference (every path that hands out host views calls
+        // `prepare` first, which clears LAZY; `peek` and the digest walk read lazy pages
+        // only from their files), so writing it through the raw pointer from `&self`
+        // aliases no live reference.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                data.as_ptr(),
+                self.base.add(page as usize),
+                PAGE_SIZE as usize,
+            )
+        };
+    }
+
+    /// Fills every lazy page of every file mapping that has data (they stay lazy).
     fn populate_all(&mut self) {
-        let lazy: Vec<(u64, u64)> = self
+        let pages: Vec<u64> = self
             .regions
             .iter()
-            .filter(|r| r.backing.is_some())
-            .map(|r| (r.start, r.end))
+            .flat_map(|r| self.file_data_pages(r))
             .collect();
-        for (start, end) in lazy {
-            let mut page = start;
-            while page < end {
-                self.populate(page);
-                page += PAGE_SIZE;
-            }
+        for page in pages {
+            self.populate(page, false);
         }
+    }
+
+    /// The guest pages of `r` whose file page holds data.
+    fn file_data_pages(&self, r: &Region) -> Vec<u64> {
+        let n = (r.end - r.start) / PAGE_SIZE;
+        let at = |first: u64, i: u64| r.start + (i - first) * PAGE_SIZE;
+        if let Some(m) = &r.shared {
+            let state = m.contents.lock();
+            let last = (m.page_offset + n).min(state.page_count());
+            return state
+                .pages()
+                .range(m.page_offset..last.max(m.page_offset))
+                .map(|(i, _)| at(m.page_offset, i))
+                .collect();
+        }
+        match &r.backing {
+            Some(b) => b
+                .pages
+                .range(b.page_offset..b.page_offset + n)
+                .map(|(i, _)| at(b.page_offset, i))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Takes the address of the last access refused as a bus error, if it is `addr` (the
+    /// fault the CPU or a syscall reports): the signal is SIGBUS, not SIGSEGV.
+    pub fn take_bus_fault(&self, addr: u64) -> bool {
+        self.bus_fault.take() == Some(addr)
     }
 
     /// True when an access of `size` bytes at `addr` stays in one page that has all of `need`
@@ -440,7 +518,12 @@ impl GuestMemory {
     /// Stores a value of `N` bytes.
     #[inline(always)]
     fn store<const N: usize>(&mut self, addr: u64, v: [u8; N]) -> Result<(), StoreError> {
-        if self.fast_ok(addr, N as u64, perm::W, perm::CODE | perm::LAZY) {
+        if self.fast_ok(
+            addr,
+            N as u64,
+            perm::W,
+            perm::CODE | perm::LAZY | perm::SHARED,
+        ) {
             // SAFETY: fast_ok proved addr < GUEST_SPACE and that the N bytes stay in one
             // writable, filled page, so they lie inside the reservation.
             unsafe { std::ptr::write_unaligned(self.base.add(addr as usize) as *mut [u8; N], v) };
@@ -452,6 +535,9 @@ impl GuestMemory {
     #[inline(never)]
     fn store_slow<const N: usize>(&mut self, addr: u64, v: [u8; N]) -> Result<(), StoreError> {
         if let Err(f) = self.prepare(addr, N as u64, perm::W, Access::Write) {
+            return Err(StoreError::Fault(f));
+        }
+        if let Err(f) = self.write_through(addr, &v) {
             return Err(StoreError::Fault(f));
         }
         let code = self.note_code_writes(addr, N as u64);
@@ -595,6 +681,7 @@ impl GuestMemory {
             return Ok(());
         }
         self.prepare(addr, data.len() as u64, perm::W, Access::Write)?;
+        self.write_through(addr, data)?;
         self.note_code_writes(addr, data.len() as u64);
         // SAFETY: prepare proved [addr, addr+len) writable and inside the guest space; `data`
         // is a distinct host buffer.
@@ -649,7 +736,7 @@ impl GuestMemory {
         }
         let mut page = page_floor(addr);
         while page < end {
-            self.populate(page);
+            self.populate(page, false);
             page += PAGE_SIZE;
         }
         // SAFETY: span_end proved the range inside the reservation, and its lazy pages were
@@ -679,7 +766,7 @@ impl GuestMemory {
             .iter()
             .filter(|r| r.start < end && r.end > start)
         {
-            if r.backing.is_none() {
+            if r.backing.is_none() && r.shared.is_none() {
                 continue;
             }
             let mut page = r.start.max(start);
@@ -694,9 +781,12 @@ impl GuestMemory {
         pages.dedup();
         for page in pages {
             if self.perm_of(page) & perm::LAZY != 0 {
-                if let Some(data) = self
-                    .regions
-                    .find(page)
+                let region = self.regions.find(page);
+                if let Some((contents, index)) = region.and_then(|r| r.shared_page(page)) {
+                    if let Some(data) = contents.lock().page(index) {
+                        f(page, data);
+                    }
+                } else if let Some(data) = region
                     .and_then(|r| r.file_page(page))
                     .and_then(|(s, i)| s.get(i))
                 {
@@ -722,9 +812,11 @@ impl GuestMemory {
         }
         let mut page = page_floor(addr);
         while page < end {
-            self.populate(page);
+            self.populate(page, true);
             page += PAGE_SIZE;
         }
+        self.write_through(addr, data)
+            .map_err(|_| MapError::NoMemory)?;
         self.note_code_writes(addr, data.len() as u64);
         // SAFETY: span_end proved the range inside the reservation; `data` is a host buffer.
         unsafe {
@@ -767,41 +859,44 @@ impl GuestMemory {
         let mut region = Region::new(addr, addr.wrapping_add(len), prot, kind);
         region.backing = Some(backing);
         self.map_region(region, len)?;
-        self.mark_lazy(addr, addr + len);
-        if self.write_log.is_some() {
-            // Observed runs see every byte the guest can read in the log.
-            for page in (addr..addr + len).step_by(PAGE_SIZE as usize) {
-                if self.perm_of(page) & perm::LAZY != 0 {
-                    self.populate(page);
-                    let data = self.peek(page, PAGE_SIZE as usize).unwrap_or(&[]).to_vec();
-                    self.log_write(|| MemWrite::Bytes { addr: page, data });
-                }
-            }
-        }
+        self.log_file_pages(addr);
         Ok(())
     }
 
-    /// Sets LAZY on the pages of `[start, end)` whose file page holds data.
-    fn mark_lazy(&mut self, start: u64, end: u64) {
-        let Some(r) = self.regions.find(start) else {
+    /// Maps `[addr, addr+len)` as a shared mapping of `map.contents`: every page reads what
+    /// the contents hold (a bus error past their end), and stores write through to them. A
+    /// shared file mapping is not charged to the commitment (the file's pages are, as they
+    /// are made); a shared anonymous one is charged whole when writable, like a private one.
+    pub fn map_shared(
+        &mut self,
+        addr: u64,
+        len: u64,
+        prot: u8,
+        kind: RegionKind,
+        mut map: SharedMap,
+    ) -> Result<(), MapError> {
+        map.seen = map.contents.lock().version();
+        let mut region = Region::new(addr, addr.wrapping_add(len), prot, kind);
+        region.shared = Some(map);
+        self.any_shared = true;
+        self.map_region(region, len)?;
+        self.log_file_pages(addr);
+        Ok(())
+    }
+
+    /// Observed runs see every byte the guest can read in the log: the file pages of the
+    /// region just mapped at `addr`.
+    fn log_file_pages(&mut self, addr: u64) {
+        if self.write_log.is_none() {
+            return;
+        }
+        let Some(r) = self.regions.find(addr) else {
             return;
         };
-        let Some(b) = r.backing.as_ref() else {
-            return;
-        };
-        let first = b.page_offset + (start - r.start) / PAGE_SIZE;
-        let last = first + (end.min(r.end) - start) / PAGE_SIZE;
-        let (region_start, page_offset) = (r.start, b.page_offset);
-        let lazy: Vec<u64> = b
-            .pages
-            .range(first..last)
-            .map(|(i, _)| region_start + (i - page_offset) * PAGE_SIZE)
-            .collect();
-        for page in lazy {
-            let p = self.perm_of(page);
-            if p != 0 {
-                self.set_perm(page, p | perm::LAZY);
-            }
+        for page in self.file_data_pages(&r.clone()) {
+            self.populate(page, false);
+            let data = self.peek(page, PAGE_SIZE as usize).unwrap_or(&[]).to_vec();
+            self.log_write(|| MemWrite::Bytes { addr: page, data });
         }
     }
 
@@ -814,21 +909,30 @@ impl GuestMemory {
         if self.regions.len() > MAX_MAP_COUNT {
             return Err(MapError::NoMemory);
         }
-        // Charge first, so that a refused mapping leaves the old one in place.
-        let accounted = prot & perm::W != 0;
-        if accounted && !self.charge(len) {
+        // Charge first, so that a refused mapping leaves the old one in place. A shared
+        // file mapping counts as accounted without a charge (its file's pages are charged).
+        let shared_file = region.is_shared_file();
+        let accounted = prot & perm::W != 0 || shared_file;
+        if accounted && !shared_file && !self.charge(len) {
             return Err(MapError::NoMemory);
         }
         self.release(addr, end);
+        let extra = if region.shared.is_some() {
+            perm::SHARED
+        } else {
+            0
+        };
         self.regions.insert(Region {
             end,
             accounted,
+            opened: prot & perm::RWX != 0,
+            lock: self.def_lock,
             ..region
         });
         // Released pages have permission 0 already: a PROT_NONE reservation (Go reserves
         // hundreds of GiB that way) costs no walk over its pages.
         if prot & perm::RWX != 0 {
-            self.set_range_perm(addr, end, prot, false);
+            self.set_range_perm(addr, end, prot | extra, false);
         }
         self.log_write(|| MemWrite::Zero { addr, len });
         Ok(())
@@ -878,12 +982,12 @@ impl GuestMemory {
             return;
         }
         for r in self.regions.remove(addr, end) {
-            if r.accounted {
+            if r.accounted && !r.is_shared_file() {
                 self.uncharge(r.end - r.start);
             }
-            // A PROT_NONE region without a file has all-zero permission bytes already (no
+            // A region that was never accessible has all-zero permission bytes already (no
             // access, no lazy page, no cached code).
-            if r.prot & perm::RWX != 0 || r.backing.is_some() {
+            if r.opened || r.prot & perm::RWX != 0 {
                 self.set_range_perm(r.start, r.end, 0, false);
             }
             self.zero_host(r.start, r.end);
@@ -910,8 +1014,9 @@ impl GuestMemory {
     }
 
     /// Makes the pages of `[addr, addr+len)` (page aligned) read as they did when mapped,
-    /// keeping their mapping and permissions (madvise(MADV_DONTNEED): anonymous pages read as
-    /// zero again, private file pages as the file).
+    /// keeping their mapping and permissions (madvise(MADV_DONTNEED): private anonymous
+    /// pages read as zero again, private file pages as the file, shared pages as their
+    /// contents, which keep what was stored). The pages count as untouched again.
     pub fn discard(&mut self, addr: u64, len: u64) -> Result<(), MapError> {
         let end = page_span(addr, len)?;
         if len == 0 {
@@ -920,23 +1025,49 @@ impl GuestMemory {
         self.note_code_writes(addr, len);
         self.zero_host(addr, end);
         self.log_write(|| MemWrite::Zero { addr, len });
-        let files: Vec<(u64, u64)> = self
-            .regions
-            .iter()
-            .filter(|r| r.backing.is_some() && r.start < end && r.end > addr)
-            .map(|r| (r.start.max(addr), r.end.min(end)))
-            .collect();
-        for (s, e) in files {
-            self.mark_lazy(s, e);
-            if self.write_log.is_some() {
-                for page in (s..e).step_by(PAGE_SIZE as usize) {
-                    self.populate(page);
-                    let data = self.peek(page, PAGE_SIZE as usize).unwrap_or(&[]).to_vec();
-                    self.log_write(|| MemWrite::Bytes { addr: page, data });
+        let mut page = addr;
+        while page < end {
+            let p = self.perm_of(page);
+            if p & perm::RWX != 0 {
+                self.set_perm(page, (p & (perm::RWX | perm::SHARED)) | perm::LAZY);
+            } else if p != 0 {
+                self.set_perm(page, 0);
+            }
+            page += PAGE_SIZE;
+        }
+        if self.write_log.is_some() {
+            let regions: Vec<Region> = self.regions.within(addr, end).cloned().collect();
+            for r in regions {
+                for page in self.file_data_pages(&r) {
+                    if page >= addr && page < end {
+                        self.populate(page, false);
+                        let data = self.peek(page, PAGE_SIZE as usize).unwrap_or(&[]).to_vec();
+                        self.log_write(|| MemWrite::Bytes { addr: page, data });
+                    }
                 }
             }
         }
         Ok(())
+    }
+
+    /// Makes `[addr, addr+len)` of a shared mapping a hole in its contents (MADV_REMOVE):
+    /// every mapping of those pages reads zeros. False (nothing done) unless the whole range
+    /// lies in shared mappings.
+    pub fn remove_shared(&mut self, addr: u64, len: u64) -> Result<bool, MapError> {
+        let end = page_span(addr, len)?;
+        let regions: Vec<Region> = self.regions.within(addr, end).cloned().collect();
+        if !self.regions.covers(addr, end) || regions.iter().any(|r| r.shared.is_none()) {
+            return Ok(false);
+        }
+        for r in regions {
+            let (s, e) = (r.start.max(addr), r.end.min(end));
+            let (contents, first) = r.shared_page(s).expect("shared region");
+            contents
+                .lock()
+                .punch_hole(first * PAGE_SIZE, (e - s) / PAGE_SIZE * PAGE_SIZE);
+        }
+        self.sync_shared();
+        Ok(true)
     }
 
     /// Moves the mappings of `[src, src+len)` to `dst` (mremap): each region piece keeps its
@@ -986,9 +1117,161 @@ impl GuestMemory {
         Ok(())
     }
 
+    /// Writes a store's bytes at `addr` through to the shared contents behind the pages of
+    /// `[addr, addr+data.len())` that are shared (the range was checked by `prepare`), and
+    /// into the other mappings of the same contents pages. A page the contents cannot get
+    /// (the commitment is used up) is a bus error.
+    fn write_through(&mut self, addr: u64, data: &[u8]) -> Result<(), MemFault> {
+        let mut done = 0usize;
+        while done < data.len() {
+            let at = addr + done as u64;
+            let within = (at % PAGE_SIZE) as usize;
+            let n = (PAGE_SIZE as usize - within).min(data.len() - done);
+            let page = page_floor(at);
+            if self.perm_of(page) & perm::SHARED != 0 {
+                self.write_through_page(page, within, &data[done..done + n])?;
+            }
+            done += n;
+        }
+        Ok(())
+    }
+
+    /// [`write_through`](Self::write_through) for the bytes in one page.
+    #[cold]
+    fn write_through_page(
+        &mut self,
+        page: u64,
+        within: usize,
+        bytes: &[u8],
+    ) -> Result<(), MemFault> {
+        let Some((contents, index)) = self
+            .regions
+            .find(page)
+            .and_then(|r| r.shared_page(page))
+            .map(|(c, i)| (c.clone(), i))
+        else {
+            return Ok(());
+        };
+        let stored = {
+            let mut state = contents.lock();
+            if index >= state.page_count() {
+                Err(())
+            } else {
+                state
+                    .store(index, within, bytes, &self.commit)
+                    .map_err(|_| ())
+            }
+        };
+        if stored.is_err() {
+            let at = page + within as u64;
+            self.bus_fault.set(Some(at));
+            return Err(MemFault {
+                addr: at,
+                access: Access::Write,
+                mapped: true,
+            });
+        }
+        // Other mappings of the same contents (aliases): only when something besides this
+        // region and the clone above holds the contents (a file, or another region).
+        if Arc::strong_count(&contents) > 2 {
+            let aliases: Vec<u64> = self
+                .regions
+                .shared()
+                .filter_map(|r| {
+                    let m = r.shared.as_ref()?;
+                    let pages = (r.end - r.start) / PAGE_SIZE;
+                    (Arc::ptr_eq(&m.contents, &contents)
+                        && index >= m.page_offset
+                        && index - m.page_offset < pages)
+                        .then(|| r.start + (index - m.page_offset) * PAGE_SIZE)
+                })
+                .filter(|&a| a != page)
+                .collect();
+            for alias in aliases {
+                let p = self.perm_of(alias);
+                if p & perm::LAZY == 0 && p & perm::RWX != 0 {
+                    self.note_code_writes(alias + within as u64, bytes.len() as u64);
+                    // SAFETY: `alias` is a page-aligned guest address of a mapped region
+                    // (below GUEST_SPACE), `within + bytes.len() <= PAGE_SIZE`; no reference
+                    // into guest memory is alive (`&mut self`).
+                    unsafe {
+                        std::ptr::copy_nonoverlapping(
+                            bytes.as_ptr(),
+                            self.base.add((alias as usize) + within),
+                            bytes.len(),
+                        )
+                    };
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Brings the shared mappings up to date with what their files changed (write,
+    /// truncate...) since they last looked: the pages changed become lazy and are re-read
+    /// on their next access (a bus error if past the end). Called before the guest runs
+    /// again after a syscall; cheap when nothing is shared.
+    pub fn sync_shared(&mut self) {
+        if !self.any_shared {
+            return;
+        }
+        let mut stale = Vec::new();
+        let mut any = false;
+        self.regions.for_each_shared_mut(|r| {
+            let Some(m) = r.shared.as_mut() else {
+                return;
+            };
+            any = true;
+            let state = m.contents.lock();
+            let version = state.version();
+            if version == m.seen {
+                return;
+            }
+            let pages = (r.end - r.start) / PAGE_SIZE;
+            let (first, end) = state.changed_since(m.seen).unwrap_or((0, u64::MAX));
+            drop(state);
+            m.seen = version;
+            let lo = first.max(m.page_offset);
+            let hi = end.min(m.page_offset + pages);
+            if lo < hi {
+                stale.push((
+                    r.start + (lo - m.page_offset) * PAGE_SIZE,
+                    r.start + (hi - m.page_offset) * PAGE_SIZE,
+                ));
+            }
+        });
+        self.any_shared = any;
+        for (s, e) in stale {
+            self.note_code_writes(s, e - s);
+            let mut page = s;
+            while page < e {
+                let p = self.perm_of(page);
+                if p & perm::RWX != 0 {
+                    self.set_perm(page, p | perm::LAZY);
+                }
+                page += PAGE_SIZE;
+            }
+        }
+    }
+
+    /// Names the anonymous regions in `[start, end)` (see `RegionMap::set_anon_name`).
+    pub fn set_anon_name(
+        &mut self,
+        start: u64,
+        end: u64,
+        name: Option<std::sync::Arc<str>>,
+    ) -> Result<(), AnonNameError> {
+        self.regions.set_anon_name(start, end, name)
+    }
+
     /// The region containing `addr`, if any.
     pub fn region_at(&self, addr: u64) -> Option<&Region> {
         self.regions.find(addr)
+    }
+
+    /// The regions overlapping `[addr, end)`, in address order.
+    pub fn regions_within(&self, addr: u64, end: u64) -> impl Iterator<Item = &Region> {
+        self.regions.within(addr, end)
     }
 
     /// Changes the permissions of `[addr, addr+len)` (page aligned, must be mapped). Making
@@ -1010,13 +1293,24 @@ impl GuestMemory {
             }
         }
         self.regions.set_prot(addr, end, prot);
-        self.set_range_perm(addr, end, prot, true);
+        let pieces: Vec<(u64, u64, bool)> = self
+            .regions
+            .within(addr, end)
+            .map(|r| (r.start.max(addr), r.end.min(end), r.shared.is_some()))
+            .collect();
+        for (s, e, shared) in pieces {
+            let extra = if shared { perm::SHARED } else { 0 };
+            self.set_range_perm(s, e, prot | extra, true);
+        }
         Ok(())
     }
 
-    /// Sets the permission bytes of `[addr, end)` (page aligned, inside the guest space) to
-    /// `prot`; `keep_lazy` keeps each page's LAZY bit (the page stays mapped).
-    fn set_range_perm(&mut self, addr: u64, end: u64, prot: u8, keep_lazy: bool) {
+    /// Sets the permission bytes of `[addr, end)` (page aligned, inside the guest space) for
+    /// permissions `prot` (with [`perm::SHARED`] for a shared mapping's pages). A new
+    /// mapping's pages (`keep` false) start lazy (untouched); a remapped page (`keep`)
+    /// keeps whether it was touched and filled. Inaccessible pages keep only that.
+    fn set_range_perm(&mut self, addr: u64, end: u64, prot: u8, keep: bool) {
+        let open = prot & perm::RWX != 0;
         let mut page = addr;
         while page < end.min(GUEST_SPACE) {
             let old = self.perm_of(page);
@@ -1025,8 +1319,25 @@ impl GuestMemory {
                 // longer executable).
                 self.modified_code.push(page);
             }
-            let lazy = if keep_lazy { old & perm::LAZY } else { 0 };
-            self.set_perm(page, (prot & perm::RWX) | lazy);
+            let state = if keep {
+                let s = old & (perm::TOUCHED | perm::LAZY);
+                if old & perm::TOUCHED == 0 {
+                    s | perm::LAZY
+                } else {
+                    s
+                }
+            } else {
+                perm::LAZY
+            };
+            let new = if open {
+                (prot & (perm::RWX | perm::SHARED)) | state
+            } else if keep && old & perm::TOUCHED != 0 {
+                // Inaccessible, but its contents stay: it stays touched (and filled or not).
+                old & (perm::TOUCHED | perm::LAZY)
+            } else {
+                0
+            };
+            self.set_perm(page, new);
             page += PAGE_SIZE;
         }
     }
@@ -1034,6 +1345,11 @@ impl GuestMemory {
     /// The mapped regions, in address order.
     pub fn regions(&self) -> impl Iterator<Item = &Region> {
         self.regions.iter()
+    }
+
+    /// The shared mappings, in address order.
+    pub fn shared_regions(&self) -> impl Iterator<Item = &Region> {
+        self.regions.shared()
     }
 
     /// Bytes this address space has committed (accounted regions).
@@ -1202,9 +1518,9 @@ mod tests {
             0,
             "read-only file mappings are not committed"
         );
-        // Only the data pages are lazy; a hole is an ordinary zero page.
+        // Every page starts untouched (lazy); only the data pages will be filled.
         assert_ne!(m.perm_of(base) & perm::LAZY, 0);
-        assert_eq!(m.perm_of(base + PAGE_SIZE) & perm::LAZY, 0);
+        assert_ne!(m.perm_of(base + PAGE_SIZE) & perm::LAZY, 0);
         let mut seen = Vec::new();
         m.for_each_data_page(base, base + (1 << 30), |p, d| {
             seen.push((p, d[..5].to_vec()))
@@ -1275,6 +1591,153 @@ mod tests {
             limit.used(),
             0,
             "a dropped address space returns everything"
+        );
+    }
+    fn shared_map(contents: &Arc<Contents>, page_offset: u64) -> SharedMap {
+        SharedMap {
+            contents: contents.clone(),
+            page_offset,
+            may_write: true,
+            anonymous: false,
+            seen: 0,
+        }
+    }
+
+    #[test]
+    fn shared_mappings_write_through_and_alias() {
+        let limit = Arc::new(CommitLimit::new(64 * PAGE_SIZE));
+        let mut m = GuestMemory::with_limit(limit.clone()).unwrap();
+        let file = Arc::new(Contents::new(&[]));
+        file.lock().write_at(0, b"hello", &limit, u64::MAX).unwrap();
+        file.lock().truncate(3 * PAGE_SIZE);
+        let kind = || RegionKind::File("/f".into());
+        let (a, b, c) = (0x100_0000, 0x200_0000, 0x300_0000);
+        m.map_shared(a, 3 * PAGE_SIZE, rw(), kind(), shared_map(&file, 0))
+            .unwrap();
+        m.map_shared(b, 2 * PAGE_SIZE, rw(), kind(), shared_map(&file, 0))
+            .unwrap();
+        m.map_shared(c, PAGE_SIZE, rw(), kind(), shared_map(&file, 1))
+            .unwrap();
+        assert_eq!(m.committed(), 0, "shared file mappings are not charged");
+        assert_eq!(m.slice(a, 5).unwrap(), b"hello");
+        // Loads fill b's page; a store through a shows there at once, and in the file.
+        assert_eq!(m.read_u8(b).unwrap(), b'h');
+        m.write_u8(a + 1, b'E').unwrap();
+        assert_eq!(m.slice(b, 5).unwrap(), b"hEllo");
+        assert_eq!(file.lock().read_at(0, 5), b"hEllo");
+        m.write_u32(c, u32::from_le_bytes(*b"wxyz")).unwrap();
+        assert_eq!(m.slice(a + PAGE_SIZE, 4).unwrap(), b"wxyz");
+        assert_eq!(
+            limit.used(),
+            2 * PAGE_SIZE,
+            "the hole page stored into was charged"
+        );
+        // A change made through the file shows after the sync.
+        file.lock().write_at(2, b"LL", &limit, u64::MAX).unwrap();
+        m.sync_shared();
+        assert_eq!(m.slice(b, 5).unwrap(), b"hELLo");
+        // Shrinking the file: pages past the end are bus errors, the rest reads zeros.
+        file.lock().truncate(100);
+        m.sync_shared();
+        assert_eq!(m.read_u8(a + 99).unwrap(), b'\0');
+        let f = m.read_u8(a + PAGE_SIZE).unwrap_err();
+        assert!(f.mapped && m.take_bus_fault(a + PAGE_SIZE));
+        assert!(m.write_u8(c + 8, 1).is_err());
+        assert!(m.take_bus_fault(c + 8));
+        // Storing past the end in the last page does not grow the file; growing zeroes it.
+        m.write_u8(a + 200, b'T').unwrap();
+        assert_eq!(file.lock().size(), 100);
+        file.lock().truncate(3 * PAGE_SIZE);
+        m.sync_shared();
+        assert_eq!(m.read_u8(a + 200).unwrap(), 0);
+        assert_eq!(m.read_u8(c).unwrap(), 0);
+        // Moving keeps the mapping shared.
+        m.move_mapping(a, 0x400_0000, 3 * PAGE_SIZE).unwrap();
+        m.write_u8(0x400_0000, b'M').unwrap();
+        assert_eq!(m.read_u8(b).unwrap(), b'M');
+        m.unmap(0x400_0000, 3 * PAGE_SIZE).unwrap();
+        m.unmap(b, 2 * PAGE_SIZE).unwrap();
+        m.unmap(c, PAGE_SIZE).unwrap();
+        assert_eq!(file.lock().read_at(0, 5), b"MELLo");
+    }
+
+    #[test]
+    fn residency_is_what_the_guest_touched() {
+        let mut m = GuestMemory::new().unwrap();
+        let base = 0x10_0000;
+        m.map_fixed(base, 4 * PAGE_SIZE, rw(), RegionKind::Anon)
+            .unwrap();
+        assert_eq!(m.residency(base, 4), Some(vec![0, 0, 0, 0]));
+        m.write_u8(base, 1).unwrap();
+        m.read_u8(base + 2 * PAGE_SIZE).unwrap();
+        assert_eq!(m.residency(base, 16), Some(vec![1, 0, 1, 0]));
+        assert_eq!(m.residency(base + PAGE_SIZE, 2), Some(vec![0, 1]));
+        assert_eq!(m.residency(base + 4 * PAGE_SIZE, 1), None);
+        // Going inaccessible and back keeps touched pages touched (and their data).
+        m.protect(base, 4 * PAGE_SIZE, 0).unwrap();
+        assert_eq!(m.residency(base, 4), Some(vec![1, 0, 1, 0]));
+        m.protect(base, 4 * PAGE_SIZE, rw()).unwrap();
+        assert_eq!(m.read_u8(base).unwrap(), 1);
+        assert_eq!(m.residency(base, 4), Some(vec![1, 0, 1, 0]));
+        m.discard(base, PAGE_SIZE).unwrap();
+        assert_eq!(m.residency(base, 4), Some(vec![0, 0, 1, 0]));
+        assert_eq!(m.read_u8(base).unwrap(), 0);
+        // Observation (receipts, traces) does not touch.
+        let _ = m.peek(base + PAGE_SIZE, 8);
+        assert_eq!(m.residency(base, 4), Some(vec![1, 0, 1, 0]));
+        m.populate_range(base, base + 4 * PAGE_SIZE, false).unwrap();
+        assert_eq!(m.residency(base, 4), Some(vec![1, 1, 1, 1]));
+        // Unmapped and remapped: untouched again.
+        m.unmap(base, 4 * PAGE_SIZE).unwrap();
+        m.map_fixed(base, 4 * PAGE_SIZE, 0, RegionKind::Anon)
+            .unwrap();
+        m.protect(base, 4 * PAGE_SIZE, rw()).unwrap();
+        assert_eq!(m.residency(base, 4), Some(vec![0, 0, 0, 0]));
+        assert_eq!(
+            m.populate_range(base, base + 5 * PAGE_SIZE, false),
+            Err(residency::PopulateError::Unmapped)
+        );
+    }
+
+    #[test]
+    fn locks_follow_mappings_and_stop_at_gaps() {
+        let mut m = GuestMemory::new().unwrap();
+        let base = 0x10_0000;
+        m.map_fixed(base, 4 * PAGE_SIZE, rw(), RegionKind::Anon)
+            .unwrap();
+        m.map_fixed(
+            base + 4 * PAGE_SIZE,
+            2 * PAGE_SIZE,
+            perm::R,
+            RegionKind::Anon,
+        )
+        .unwrap();
+        m.set_lock(base + PAGE_SIZE, 4 * PAGE_SIZE, lock::LOCKED)
+            .unwrap();
+        assert_eq!(m.locked_pages(), 4);
+        assert_eq!(m.locked_pages_in(base, base + 2 * PAGE_SIZE), 1);
+        // A gap: the mappings before it are locked, and the answer is ENOMEM.
+        assert_eq!(
+            m.set_lock(base, 8 * PAGE_SIZE, lock::LOCKED),
+            Err(MapError::NoMemory)
+        );
+        assert_eq!(m.locked_pages(), 6);
+        assert_eq!(
+            m.set_lock(base + 6 * PAGE_SIZE, PAGE_SIZE, lock::LOCKED),
+            Err(MapError::NoMemory)
+        );
+        m.set_lock_all(0);
+        assert_eq!(m.locked_pages(), 0);
+        assert_eq!(m.regions().count(), 2, "unlocked neighbours merge back");
+        m.set_future_lock(lock::LOCKED);
+        m.map_fixed(0x40_0000, PAGE_SIZE, rw(), RegionKind::Anon)
+            .unwrap();
+        assert_eq!(m.locked_pages(), 1);
+        assert_eq!(m.total_pages(), 7);
+        m.protect(0x40_0000, PAGE_SIZE, 0).unwrap();
+        assert_eq!(
+            m.populate_range(0x40_0000, 0x40_1000, true),
+            Err(residency::PopulateError::Fault)
         );
     }
 }

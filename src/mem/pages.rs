@@ -51,6 +51,19 @@ impl PageStore {
         (Arc::make_mut(page), created)
     }
 
+    /// Drops the pages with index in `range`; returns how many were dropped. Costs what
+    /// was there, not the length of the range.
+    pub fn remove_range(&mut self, range: std::ops::Range<u64>) -> u64 {
+        if range.start >= range.end {
+            return 0;
+        }
+        let mut tail = self.pages.split_off(&range.start);
+        let mut rest = tail.split_off(&range.end);
+        let dropped = tail.len() as u64;
+        self.pages.append(&mut rest);
+        dropped
+    }
+
     /// Drops every page with index >= `first`; returns how many were dropped.
     pub fn drop_from(&mut self, first: u64) -> u64 {
         let tail = self.pages.split_off(&first);

@@ -2,6 +2,7 @@
 //! it answers "where is there room" and "what is mapped here" for mmap and /proc/self/maps.
 
 use super::pages::PageStore;
+use super::shared::Contents;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -16,8 +17,9 @@ pub enum RegionKind {
     Stack,
     /// Anonymous mmap.
     Anon,
-    /// A private mapping of a file (path as the guest named it); its contents come from the
-    /// region's [`FileBacking`].
+    /// A mapping of a file (path as the guest named it, or `/dev/zero (deleted)` and
+    /// `/memfd:NAME (deleted)` as Linux shows those); its contents come from the region's
+    /// [`FileBacking`] (private) or [`SharedMap`] (shared).
     File(String),
     /// A page rvrun provides (the signal return trampoline).
     Special(&'static str),
@@ -42,6 +44,42 @@ impl PartialEq for FileBacking {
 
 impl Eq for FileBacking {}
 
+/// What a shared mapping maps: contents shared with a file (or, for a shared anonymous
+/// mapping, with no file), from a page offset.
+#[derive(Clone, Debug)]
+pub struct SharedMap {
+    /// The contents.
+    pub contents: Arc<Contents>,
+    /// Contents offset of the region's start, in pages.
+    pub page_offset: u64,
+    /// Linux's VM_MAYWRITE: the mapping may be made writable (its file was opened for
+    /// writing and is not write-sealed).
+    pub may_write: bool,
+    /// A shared anonymous mapping (charged whole when mapped), not a file's.
+    pub anonymous: bool,
+    /// The contents' version the region's pages were last brought up to date with.
+    pub seen: u64,
+}
+
+impl PartialEq for SharedMap {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.contents, &other.contents)
+            && self.page_offset == other.page_offset
+            && self.may_write == other.may_write
+            && self.anonymous == other.anonymous
+    }
+}
+
+impl Eq for SharedMap {}
+
+/// Lock flags of a region (Linux's VM_LOCKED and VM_LOCKONFAULT).
+pub mod lock {
+    /// Locked (mlock, mlockall).
+    pub const LOCKED: u8 = 1;
+    /// Locked as pages are touched, not populated now (MLOCK_ONFAULT, MCL_ONFAULT).
+    pub const ONFAULT: u8 = 2;
+}
+
 /// One mapped range `[start, end)` with uniform permissions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Region {
@@ -56,7 +94,18 @@ pub struct Region {
     /// The file contents behind a file mapping.
     pub backing: Option<FileBacking>,
     /// Counted in the commitment (`--max-memory`): the region is, or once was, writable.
+    /// A shared file mapping is never charged (its file's pages are).
     pub accounted: bool,
+    /// The contents behind a shared mapping.
+    pub shared: Option<SharedMap>,
+    /// [`lock`] flags.
+    pub lock: u8,
+    /// The region was accessible (not `PROT_NONE`) at some point since it was mapped, so
+    /// its pages' permission bytes may be non-zero.
+    pub opened: bool,
+    /// The name `prctl(PR_SET_VMA_ANON_NAME)` gave an anonymous region (`[anon:NAME]` in
+    /// `/proc/self/maps`).
+    pub anon_name: Option<Arc<str>>,
 }
 
 impl Region {
@@ -69,7 +118,25 @@ impl Region {
             kind,
             backing: None,
             accounted: false,
+            shared: None,
+            lock: 0,
+            opened: false,
+            anon_name: None,
         }
+    }
+
+    /// The contents page (index) behind the guest page at `addr` of a shared mapping.
+    pub fn shared_page(&self, addr: u64) -> Option<(&Arc<Contents>, u64)> {
+        let m = self.shared.as_ref()?;
+        Some((
+            &m.contents,
+            m.page_offset + (addr - self.start) / super::PAGE_SIZE,
+        ))
+    }
+
+    /// True for a shared mapping of a file (not charged to the commitment).
+    pub fn is_shared_file(&self) -> bool {
+        self.shared.as_ref().is_some_and(|m| !m.anonymous)
     }
 
     /// The file page (index in the backing store) behind the guest page at `addr`.
@@ -86,6 +153,19 @@ fn continues(a: &Region, b: &Region) -> bool {
         && a.prot == b.prot
         && a.kind == b.kind
         && a.accounted == b.accounted
+        && a.lock == b.lock
+        && match (&a.shared, &b.shared) {
+            (None, None) => true,
+            (Some(x), Some(y)) => {
+                Arc::ptr_eq(&x.contents, &y.contents)
+                    && x.may_write == y.may_write
+                    && x.anonymous == y.anonymous
+                    && x.seen == y.seen
+                    && x.page_offset + (a.end - a.start) / super::PAGE_SIZE == y.page_offset
+            }
+            _ => false,
+        }
+        && a.anon_name == b.anon_name
         && match (&a.backing, &b.backing) {
             (None, None) => true,
             (Some(x), Some(y)) => {
@@ -96,6 +176,15 @@ fn continues(a: &Region, b: &Region) -> bool {
         }
 }
 
+/// Why naming a range of regions stopped or was incomplete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnonNameError {
+    /// A region in the range maps a file (Linux: EBADF).
+    FileMapping,
+    /// Part of the range is not mapped (Linux: ENOMEM).
+    Unmapped,
+}
+
 /// Non-overlapping regions keyed by start address.
 #[derive(Default)]
 pub struct RegionMap {
@@ -104,6 +193,9 @@ pub struct RegionMap {
     /// them, so a placement search steps over a pile of adjacent mappings (thread stacks
     /// and their guard pages) in one step instead of one per region.
     runs: BTreeMap<u64, u64>,
+    /// Start keys of the shared mappings, so that the work on them (keeping aliases and
+    /// file changes coherent) costs what is shared, not every mapping.
+    shared: std::collections::BTreeSet<u64>,
 }
 
 impl RegionMap {
@@ -132,6 +224,9 @@ impl RegionMap {
         debug_assert!(self.is_free(r.start, r.end));
         let (start, end) = (r.start, r.end);
         self.add_run(start, end);
+        if r.shared.is_some() {
+            self.shared.insert(r.start);
+        }
         self.map.insert(r.start, r);
         self.coalesce(start, end);
     }
@@ -160,7 +255,10 @@ impl RegionMap {
             let (a, b) = (keys[i], keys[i + 1]);
             if continues(&self.map[&a], &self.map[&b]) {
                 let tail = self.map.remove(&b).expect("region key");
-                self.map.get_mut(&a).expect("region key").end = tail.end;
+                self.shared.remove(&b);
+                let head = self.map.get_mut(&a).expect("region key");
+                head.end = tail.end;
+                head.opened |= tail.opened;
                 keys.remove(i + 1);
             } else {
                 i += 1;
@@ -209,6 +307,9 @@ impl RegionMap {
     /// Regions overlapping `[start, end)`, by start key.
     fn overlapping(&self, start: u64, end: u64) -> Vec<u64> {
         let mut keys = Vec::new();
+        if start >= end {
+            return keys;
+        }
         if let Some((&k, r)) = self.map.range(..start).next_back()
             && r.end > start
         {
@@ -231,7 +332,13 @@ impl RegionMap {
             if let Some(b) = tail.backing.as_mut() {
                 b.page_offset += (addr - r.start) / super::PAGE_SIZE;
             }
+            if let Some(m) = tail.shared.as_mut() {
+                m.page_offset += (addr - r.start) / super::PAGE_SIZE;
+            }
             self.map.get_mut(&k).expect("region key").end = addr;
+            if tail.shared.is_some() {
+                self.shared.insert(addr);
+            }
             self.map.insert(addr, tail);
         }
     }
@@ -249,7 +356,10 @@ impl RegionMap {
         let removed: Vec<Region> = self
             .isolate(start, end)
             .into_iter()
-            .filter_map(|k| self.map.remove(&k))
+            .filter_map(|k| {
+                self.shared.remove(&k);
+                self.map.remove(&k)
+            })
             .collect();
         self.cut_runs(start, end);
         removed
@@ -260,7 +370,7 @@ impl RegionMap {
         self.overlapping(start, end)
             .iter()
             .map(|k| &self.map[k])
-            .filter(|r| !r.accounted)
+            .filter(|r| !r.accounted && !r.is_shared_file())
             .map(|r| r.end.min(end) - r.start.max(start))
             .sum()
     }
@@ -276,9 +386,75 @@ impl RegionMap {
     /// Sets the permissions of `[start, end)`, splitting regions at its edges.
     pub fn set_prot(&mut self, start: u64, end: u64, prot: u8) {
         for k in self.isolate(start, end) {
-            self.map.get_mut(&k).expect("region key").prot = prot;
+            let r = self.map.get_mut(&k).expect("region key");
+            r.prot = prot;
+            r.opened |= prot != 0;
         }
         self.coalesce(start, end);
+    }
+
+    /// Sets the [`lock`] flags of `[start, end)`, splitting regions at its edges.
+    pub fn set_lock(&mut self, start: u64, end: u64, flags: u8) {
+        for k in self.isolate(start, end) {
+            self.map.get_mut(&k).expect("region key").lock = flags;
+        }
+        self.coalesce(start, end);
+    }
+
+    /// The regions overlapping `[start, end)`, in address order.
+    pub fn within(&self, start: u64, end: u64) -> impl Iterator<Item = &Region> {
+        self.overlapping(start, end)
+            .into_iter()
+            .map(move |k| &self.map[&k])
+    }
+
+    /// Calls `f` on each shared mapping, mutably, in address order (it may change their
+    /// contents' `seen` version; nothing that merging compares).
+    pub fn for_each_shared_mut(&mut self, mut f: impl FnMut(&mut Region)) {
+        for k in &self.shared {
+            f(self.map.get_mut(k).expect("shared region key"));
+        }
+    }
+
+    /// The shared mappings, in address order.
+    pub fn shared(&self) -> impl Iterator<Item = &Region> {
+        self.shared.iter().map(|k| &self.map[k])
+    }
+
+    /// Names the regions in `[start, end)` (`madvise_set_anon_name`), in address order:
+    /// a file mapping stops the walk ([`AnonNameError::FileMapping`]; the regions before it
+    /// keep their new name), and an unmapped part of the range is reported once the rest is
+    /// named ([`AnonNameError::Unmapped`]).
+    pub fn set_anon_name(
+        &mut self,
+        start: u64,
+        end: u64,
+        name: Option<Arc<str>>,
+    ) -> Result<(), AnonNameError> {
+        let mut at = start;
+        let mut result = Ok(());
+        for k in self.overlapping(start, end) {
+            let r = &self.map[&k];
+            if r.start > at {
+                result = Err(AnonNameError::Unmapped);
+            }
+            // Shared anonymous memory is anonymous shmem: it takes a name too.
+            let anon_shmem = r.shared.as_ref().is_some_and(|m| m.anonymous);
+            if matches!(r.kind, RegionKind::Image | RegionKind::File(_)) && !anon_shmem {
+                self.coalesce(start, end);
+                return Err(AnonNameError::FileMapping);
+            }
+            let (lo, hi) = (r.start.max(start), r.end.min(end));
+            for key in self.isolate(lo, hi) {
+                self.map.get_mut(&key).expect("region key").anon_name = name.clone();
+            }
+            at = hi;
+        }
+        if at < end {
+            result = Err(AnonNameError::Unmapped);
+        }
+        self.coalesce(start, end);
+        result
     }
 
     /// True when every address of `[start, end)` is in some region.
@@ -387,6 +563,48 @@ mod tests {
         m.insert(anon(0x6000, 0x7000));
         m.remove(0x8000, 0x9000);
         assert_eq!(m.find_free_top_down(0x1000, 0, 0xa000), Some(0x8000));
+    }
+
+    /// The index of shared mappings follows inserts, splits, merges and removals.
+    #[test]
+    fn shared_index_follows_the_regions() {
+        let contents = Arc::new(Contents::default());
+        let shared = |start: u64, end: u64, page_offset: u64| {
+            let mut r = Region::new(start, end, 3, RegionKind::Anon);
+            r.shared = Some(SharedMap {
+                contents: contents.clone(),
+                page_offset,
+                may_write: true,
+                anonymous: false,
+                seen: 0,
+            });
+            r
+        };
+        let mut m = RegionMap::default();
+        let check = |m: &RegionMap| {
+            let want: Vec<u64> = m
+                .iter()
+                .filter(|r| r.shared.is_some())
+                .map(|r| r.start)
+                .collect();
+            let have: Vec<u64> = m.shared().map(|r| r.start).collect();
+            assert_eq!(have, want);
+        };
+        m.insert(anon(0x1000, 0x3000));
+        m.insert(shared(0x3000, 0x6000, 0));
+        m.insert(shared(0x6000, 0x7000, 3));
+        check(&m);
+        assert_eq!(m.shared().count(), 1, "continuing pieces merge");
+        m.set_prot(0x4000, 0x5000, 1);
+        check(&m);
+        assert_eq!(m.shared().count(), 3);
+        m.remove(0x3800, 0x4800);
+        check(&m);
+        m.set_lock(0x1000, 0x7000, lock::LOCKED);
+        check(&m);
+        m.remove(0x0, 0x10000);
+        check(&m);
+        assert_eq!(m.shared().count(), 0);
     }
 
     /// The placement search over runs gives what a walk over every region gives.

@@ -1,9 +1,9 @@
 //! The functions a profile names: one small integer per function symbol the run entered,
 //! plus the pseudo-functions for code without a symbol and for signal delivery.
 
+use crate::kernel::signal::signal_name;
 use crate::loader::layout::SIGRETURN_TRAMPOLINE;
 use crate::mem::PAGE_SIZE;
-use crate::signal::signal_name;
 use crate::symbols::Symbols;
 use std::collections::HashMap;
 

@@ -15,9 +15,9 @@ mod tree;
 
 use crate::cpu::observe::{Jump, Step};
 use crate::cpu::{self, Cpu};
+use crate::kernel::process::Process;
 use crate::mem::GuestMemory;
 use crate::observe::{RunEvent, RunObserver};
-use crate::process::Process;
 use crate::symbols::Symbols;
 use functions::{ELIDED, FuncId, FuncKind, Functions};
 use std::collections::BTreeMap;

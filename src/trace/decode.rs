@@ -3,8 +3,8 @@
 use super::codec::{VarintError, get_uvarint, unzigzag};
 use super::format::*;
 use super::intmap::IntMap;
+use crate::kernel::process::ExitReason;
 use crate::mem::MemWrite;
-use crate::process::ExitReason;
 
 /// Why a record does not decode.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -118,7 +118,7 @@ pub fn difference(x: &Entry, y: &Entry) -> Option<String> {
                 result: r2,
             },
         ) => {
-            let name = crate::syscalls::names::syscall_name(*n1).unwrap_or("unknown");
+            let name = crate::abi::unistd::syscall_name(*n1).unwrap_or("unknown");
             if n1 != n2 {
                 format!("syscall number: {n1} vs {n2}")
             } else if let Some(k) = (0..6).find(|&k| a1[k] != a2[k]) {

@@ -91,7 +91,7 @@ fn write_header<R: Read>(reader: &TraceReader<R>, out: &mut impl Write) -> io::R
         i.seed,
         i.epoch,
         i.clock_hz,
-        i.quantum.unwrap_or(crate::sched::DEFAULT_QUANTUM),
+        i.quantum.unwrap_or(crate::kernel::sched::DEFAULT_QUANTUM),
         i.stdin.sha256,
         i.stdin.size
     )?;

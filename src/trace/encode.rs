@@ -2,8 +2,8 @@
 
 use super::codec::{put_svarint, put_uvarint, zigzag};
 use super::format::*;
+use crate::kernel::process::ExitReason;
 use crate::mem::MemWrite;
-use crate::process::ExitReason;
 
 /// Entries of the cache of raw instructions already written, by pc.
 const RAW_SEEN: usize = 1 << 14;

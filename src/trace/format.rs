@@ -2,8 +2,8 @@
 //! preamble and header, the record tags and flags, the decoded record types, and the state
 //! both ends keep so that values can be written as small deltas.
 
+use crate::kernel::process::ExitReason;
 use crate::mem::MemWrite;
-use crate::process::ExitReason;
 use crate::receipt::{HostInfo, Inputs};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

@@ -4,11 +4,11 @@
 use super::format::*;
 use super::reader::Entry;
 use crate::cpu::disasm::disassemble;
+use crate::kernel::process::ExitReason;
+use crate::kernel::signal::signal_name;
+use crate::kernel::syscalls;
 use crate::mem::MemWrite;
-use crate::process::ExitReason;
-use crate::signal::signal_name;
 use crate::symbols::Symbols;
-use crate::syscalls;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -79,7 +79,7 @@ impl Renderer {
                 let row = syscalls::lookup(*nr);
                 let name = row
                     .map(|r| r.name)
-                    .or_else(|| syscalls::names::syscall_name(*nr))
+                    .or_else(|| crate::abi::unistd::syscall_name(*nr))
                     .unwrap_or("unknown");
                 let argc = row.map_or(6, |r| r.args.len());
                 let args: Vec<String> = args[..argc].iter().map(|a| hex_or_small(*a)).collect();

@@ -4,11 +4,11 @@
 use super::format::{AccessKind, Record};
 use super::intmap::IntMap;
 use super::reader::{TraceError, TraceReader};
+use crate::abi::unistd::syscall_name;
 use crate::cpu::disasm::disassemble;
+use crate::kernel::process::ExitReason;
+use crate::kernel::signal::signal_name;
 use crate::mem::MemWrite;
-use crate::process::ExitReason;
-use crate::signal::signal_name;
-use crate::syscalls::names::syscall_name;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::io::Read;

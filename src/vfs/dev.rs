@@ -9,8 +9,8 @@
 //! a large buffer waits until that buffer is full or stdin ends.
 
 use super::inode::FileKind;
+use crate::abi::Errno;
 use crate::rng::GuestRng;
-use crate::syscalls::Errno;
 use std::io::{ErrorKind, Read, Write};
 
 /// One of the host's standard streams.

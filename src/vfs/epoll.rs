@@ -18,34 +18,13 @@
 use super::epoll_graph::EpollGraph;
 use super::eventfd::EventFd;
 use super::fd::FileId;
-use super::flags::*;
 use super::inode::{Node, Origin};
 use super::{Readiness, Vfs};
-use crate::syscalls::Errno;
+use crate::abi::Errno;
+use crate::abi::eventpoll::*;
+use crate::abi::fcntl::*;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// `EPOLLIN`.
-pub const EPOLLIN: u32 = 0x1;
-/// `EPOLLOUT`.
-pub const EPOLLOUT: u32 = 0x4;
-/// `EPOLLERR`.
-pub const EPOLLERR: u32 = 0x8;
-/// `EPOLLHUP`.
-pub const EPOLLHUP: u32 = 0x10;
-/// `EPOLLRDNORM`.
-pub const EPOLLRDNORM: u32 = 0x40;
-/// `EPOLLWRNORM`.
-pub const EPOLLWRNORM: u32 = 0x100;
-/// `EPOLLRDHUP`.
-pub const EPOLLRDHUP: u32 = 0x2000;
-/// `EPOLLEXCLUSIVE`.
-pub const EPOLLEXCLUSIVE: u32 = 1 << 28;
-/// `EPOLLWAKEUP` (needs CAP_BLOCK_SUSPEND: silently dropped, as Linux does without it).
-pub const EPOLLWAKEUP: u32 = 1 << 29;
-/// `EPOLLONESHOT`.
-pub const EPOLLONESHOT: u32 = 1 << 30;
-/// `EPOLLET`.
-pub const EPOLLET: u32 = 1 << 31;
 /// The events `EPOLLEXCLUSIVE` may be combined with.
 const EXCLUSIVE_OK: u32 = EPOLLIN
     | EPOLLOUT
@@ -58,16 +37,6 @@ const EXCLUSIVE_OK: u32 = EPOLLIN
     | EPOLLWRNORM
     | 0x80
     | 0x200;
-
-/// `EPOLL_CTL_ADD`.
-pub const EPOLL_CTL_ADD: u32 = 1;
-/// `EPOLL_CTL_DEL`.
-pub const EPOLL_CTL_DEL: u32 = 2;
-/// `EPOLL_CTL_MOD`.
-pub const EPOLL_CTL_MOD: u32 = 3;
-
-/// `EFD_SEMAPHORE`.
-pub const EFD_SEMAPHORE: u32 = 1;
 
 /// How deep readiness looks into nested instances: as deep as the nesting checks let them
 /// nest (a guard only).
@@ -163,12 +132,13 @@ impl Vfs {
         let target = self.io_file(fd)?;
         let target_ino = target.ino;
         let pollable = match &self.inodes.get(target_ino).node {
-            Node::File(_) | Node::Dir(_) | Node::Symlink(_) => false,
+            Node::File(_) | Node::Dir(_) | Node::Symlink(_) | Node::Proc(_) => false,
             Node::Device(d) => {
                 use super::Device;
                 matches!(d, Device::Random | Device::Urandom | Device::Host(_))
             }
-            Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) => true,
+            Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) | Node::Socket(_) => true,
+            Node::SocketName => false,
         };
         if !pollable {
             return Err(Errno::EPERM);

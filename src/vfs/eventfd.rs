@@ -7,7 +7,7 @@
 
 use super::inode::Ino;
 use super::{Blocked, Readiness, VfsError, WaitOn};
-use crate::syscalls::Errno;
+use crate::abi::Errno;
 
 /// The largest value the counter can hold.
 const MAX: u64 = u64::MAX - 1;

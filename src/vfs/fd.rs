@@ -5,10 +5,11 @@
 //! with `FD_CLOEXEC` kept per fd; new fds take the lowest free number below the soft
 //! `RLIMIT_NOFILE` (EMFILE past it). Lowering the limit leaves the fds above it open.
 
-use super::flags::*;
 use super::inode::{Ino, Node};
+use super::params::*;
 use super::{Vfs, pipe::Pipe};
-use crate::syscalls::Errno;
+use crate::abi::Errno;
+use crate::abi::fcntl::*;
 
 /// Identifies an open file description.
 pub type FileId = u64;
@@ -26,6 +27,8 @@ pub struct OpenFile {
     pub snapshot: Option<Vec<Vec<u8>>>,
     /// Number of fds referring to it.
     pub refs: u32,
+    /// The contents of a generated file (`/proc`), rendered when it was opened.
+    pub content: Option<std::sync::Arc<[u8]>>,
 }
 
 impl OpenFile {
@@ -216,14 +219,19 @@ impl Vfs {
             offset: 0,
             snapshot: None,
             refs: 0,
+            content: None,
         };
         if let Node::Pipe(p) = &mut self.inodes.get_mut(ino).node {
             if f.readable() {
                 p.readers += 1;
+                p.r_counter += 1;
             }
             if f.writable() {
                 p.writers += 1;
+                p.w_counter += 1;
             }
+            // A FIFO open may be what another thread's open waits for.
+            self.generation += 1;
         }
         self.files.insert(id, f);
         id
@@ -240,7 +248,7 @@ impl Vfs {
     }
 
     /// Drops one fd's reference to a description; the last one closes it.
-    fn drop_file_ref(&mut self, id: FileId) {
+    pub(crate) fn drop_file_ref(&mut self, id: FileId) {
         let f = self.files.get_mut(&id).expect("live description");
         f.refs -= 1;
         if f.refs > 0 {
@@ -262,6 +270,9 @@ impl Vfs {
             if f.writable() {
                 p.writers -= 1;
             }
+        }
+        if matches!(self.inodes.get(f.ino).node, Node::Socket(_)) {
+            self.socket_release(f.ino);
         }
         self.inodes.release(f.ino);
     }

@@ -6,10 +6,10 @@
 
 use super::dev::Device;
 use super::dir::Dir;
-use super::flags::*;
 use super::pipe::Pipe;
-use crate::mem::{CommitLimit, PAGE_SIZE, PageStore};
-use crate::syscalls::Errno;
+use crate::abi::Errno;
+use crate::abi::{fcntl::*, limits::*, stat::*};
+use crate::mem::{CommitLimit, Contents, ContentsError, PAGE_SIZE, PageStore};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -31,6 +31,8 @@ pub enum FileKind {
     Fifo,
     /// An anonymous inode (eventfd, epoll): no file type bits in `st_mode`.
     Anon,
+    /// A socket, or the file system name of a bound AF_UNIX socket.
+    Socket,
 }
 
 impl FileKind {
@@ -43,6 +45,7 @@ impl FileKind {
             FileKind::CharDevice => S_IFCHR,
             FileKind::Fifo => S_IFIFO,
             FileKind::Anon => 0,
+            FileKind::Socket => S_IFSOCK,
         }
     }
 
@@ -55,80 +58,43 @@ impl FileKind {
             FileKind::CharDevice => DT_CHR,
             FileKind::Fifo => DT_FIFO,
             FileKind::Anon => 0,
+            FileKind::Socket => DT_SOCK,
         }
     }
 }
 
-/// The bytes of a regular file: a sparse page store and a size. Pages never written are
-/// holes that read as zero and cost nothing, so `ftruncate` to 200 GiB or a write at a large
-/// offset commits only the pages written. Pages the guest creates are charged to the
-/// guest's memory commitment (`--max-memory`); past it writes fail with ENOSPC.
+/// The bytes of a regular file: shared [`Contents`] (a sparse page store and a size, also
+/// mapped by the file's `MAP_SHARED` mappings), and for a memfd its name and seals. Pages
+/// never written are holes that read as zero and cost nothing, so `ftruncate` to 200 GiB or
+/// a write at a large offset commits only the pages written. Pages the guest creates are
+/// charged to the guest's memory commitment (`--max-memory`); past it writes fail with
+/// ENOSPC.
 #[derive(Debug, Default)]
 pub struct FileData {
+    contents: Arc<Contents>,
+    /// The memfd this file is, if it is one.
+    pub memfd: Option<Memfd>,
+}
+
+/// What a memfd adds to a file: its name and its seals.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Memfd {
+    /// The name given to `memfd_create` (without the `memfd:` prefix).
+    pub name: Vec<u8>,
+    /// `F_SEAL_*` bits.
+    pub seals: u32,
+}
+
+/// The data extents of a file below its size (see [`FileData::extents`]).
+pub struct Extents {
     pages: Arc<PageStore>,
     size: u64,
-    /// The budget this file's written pages are charged to, once it has any.
-    limit: Option<Arc<CommitLimit>>,
-    /// Bytes charged to `limit`.
-    charged: u64,
 }
 
-impl Drop for FileData {
-    fn drop(&mut self) {
-        if let Some(l) = &self.limit {
-            l.release(self.charged);
-        }
-    }
-}
-
-impl FileData {
-    /// A file holding `bytes` (input files: not charged to the guest's commitment).
-    pub fn new(bytes: &[u8]) -> FileData {
-        let mut pages = PageStore::default();
-        pages.write(0, bytes);
-        FileData {
-            pages: Arc::new(pages),
-            size: bytes.len() as u64,
-            limit: None,
-            charged: 0,
-        }
-    }
-
-    /// The file size.
-    pub fn size(&self) -> u64 {
-        self.size
-    }
-
-    /// Bytes of storage the file uses (its data pages).
-    pub fn allocated(&self) -> u64 {
-        self.pages.len() * PAGE_SIZE
-    }
-
-    /// True when some page below the size is a hole.
-    pub fn is_sparse(&self) -> bool {
-        self.pages.len() < self.size.div_ceil(PAGE_SIZE)
-    }
-
-    /// A snapshot of the file's pages (shared until either side changes), for private
-    /// mappings.
-    pub fn snapshot(&self) -> Arc<PageStore> {
-        self.pages.clone()
-    }
-
-    /// Up to `max` bytes from `offset` (fewer at the end of the file).
-    pub fn read_at(&self, offset: u64, max: usize) -> Vec<u8> {
-        if offset >= self.size {
-            return Vec::new();
-        }
-        let n = (self.size - offset).min(max as u64) as usize;
-        let mut out = vec![0; n];
-        self.pages.read(offset, &mut out);
-        out
-    }
-
-    /// The data extents below the size, in order: `(offset, bytes)` for each page that holds
-    /// data (the last one cut at the size). Everything else is a hole.
-    pub fn extents(&self) -> impl Iterator<Item = (u64, &[u8])> {
+impl Extents {
+    /// `(offset, bytes)` for each page that holds data (the last one cut at the size), in
+    /// order. Everything else is a hole.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, &[u8])> {
         let size = self.size;
         self.pages
             .range(0..size.div_ceil(PAGE_SIZE))
@@ -137,14 +103,66 @@ impl FileData {
                 (off, &p[..((size - off).min(PAGE_SIZE)) as usize])
             })
     }
+}
+
+impl FileData {
+    /// A file holding `bytes` (input files: not charged to the guest's commitment).
+    pub fn new(bytes: &[u8]) -> FileData {
+        FileData {
+            contents: Arc::new(Contents::new(bytes)),
+            memfd: None,
+        }
+    }
+
+    /// The contents, shared with the file's shared mappings.
+    pub fn contents(&self) -> &Arc<Contents> {
+        &self.contents
+    }
+
+    /// The file size.
+    pub fn size(&self) -> u64 {
+        self.contents.lock().size()
+    }
+
+    /// Bytes of storage the file uses (its data pages).
+    pub fn allocated(&self) -> u64 {
+        self.contents.lock().pages().len() * PAGE_SIZE
+    }
+
+    /// True when some page below the size is a hole.
+    pub fn is_sparse(&self) -> bool {
+        let c = self.contents.lock();
+        c.pages().len() < c.size().div_ceil(PAGE_SIZE)
+    }
+
+    /// A snapshot of the file's pages (shared until either side changes), for private
+    /// mappings.
+    pub fn snapshot(&self) -> Arc<PageStore> {
+        self.contents.lock().snapshot()
+    }
+
+    /// Up to `max` bytes from `offset` (fewer at the end of the file).
+    pub fn read_at(&self, offset: u64, max: usize) -> Vec<u8> {
+        self.contents.lock().read_at(offset, max)
+    }
+
+    /// The data extents below the size (a snapshot: iterate with [`Extents::iter`]).
+    pub fn extents(&self) -> Extents {
+        let c = self.contents.lock();
+        Extents {
+            pages: c.snapshot(),
+            size: c.size(),
+        }
+    }
 
     /// `SEEK_DATA` from `offset` (below the size): `offset` itself when its page holds data,
     /// else the start of the next page that does; `None` when only holes follow.
     pub fn seek_data(&self, offset: u64) -> Option<u64> {
+        let c = self.contents.lock();
         let first = offset / PAGE_SIZE;
-        let (index, _) = self
-            .pages
-            .range(first..self.size.div_ceil(PAGE_SIZE))
+        let (index, _) = c
+            .pages()
+            .range(first..c.size().div_ceil(PAGE_SIZE))
             .next()?;
         Some(offset.max(index * PAGE_SIZE))
     }
@@ -152,19 +170,27 @@ impl FileData {
     /// `SEEK_HOLE` from `offset` (below the size): the start of the first hole at or after
     /// it, or the size when data runs to the end (the end of a file counts as a hole).
     pub fn seek_hole(&self, offset: u64) -> Option<u64> {
+        let c = self.contents.lock();
         let mut index = offset / PAGE_SIZE;
-        for (i, _) in self.pages.range(index..self.size.div_ceil(PAGE_SIZE)) {
+        for (i, _) in c.pages().range(index..c.size().div_ceil(PAGE_SIZE)) {
             if i != index {
                 break;
             }
             index += 1;
         }
-        Some(offset.max(index * PAGE_SIZE).min(self.size))
+        Some(offset.max(index * PAGE_SIZE).min(c.size()))
+    }
+
+    /// The seals (0 for a file that is not a memfd).
+    pub fn seals(&self) -> u32 {
+        self.memfd.as_ref().map_or(0, |m| m.seals)
     }
 
     /// Writes `bytes` at `offset`, growing the file; new pages are charged to `limit`.
     /// Returns how many bytes were written: all of them, or (when the budget runs out part
     /// way) the leading bytes whose pages fit; ENOSPC when not even the first page fits.
+    /// A write-sealed memfd gives EPERM, and a grow-sealed one writes only the leading
+    /// pieces (page by page, as shmem does) that stay inside the size.
     pub fn write_at(
         &mut self,
         offset: u64,
@@ -174,63 +200,55 @@ impl FileData {
         if bytes.is_empty() {
             return Ok(0);
         }
-        let end = offset.checked_add(bytes.len() as u64).ok_or(Errno::EFBIG)?;
-        if end > MAX_FILE_SIZE {
-            return Err(Errno::EFBIG);
+        let seals = self.seals();
+        if seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE) != 0 {
+            return Err(Errno::EPERM);
         }
-        let (first, last) = (offset / PAGE_SIZE, end.div_ceil(PAGE_SIZE));
-        let new_pages = (last - first) - self.pages.count(first..last);
-        let limit = self.limit.get_or_insert_with(|| limit.clone()).clone();
-        let mut n = bytes.len();
-        if !limit.try_charge(new_pages * PAGE_SIZE) {
-            // Write page by page until the budget runs out, as a filesystem that fills up.
-            n = 0;
+        let mut c = self.contents.lock();
+        let mut bytes = bytes;
+        if seals & F_SEAL_GROW != 0 {
+            let size = c.size();
+            let mut n = 0usize;
             while n < bytes.len() {
-                let at = offset + n as u64;
+                let at = offset.saturating_add(n as u64);
                 let chunk = ((PAGE_SIZE - at % PAGE_SIZE) as usize).min(bytes.len() - n);
-                if self.pages.get(at / PAGE_SIZE).is_none() {
-                    if !limit.try_charge(PAGE_SIZE) {
-                        break;
-                    }
-                    self.charged += PAGE_SIZE;
+                if at.saturating_add(chunk as u64) > size {
+                    break;
                 }
-                Arc::make_mut(&mut self.pages).write(at, &bytes[n..n + chunk]);
                 n += chunk;
             }
             if n == 0 {
-                return Err(Errno::ENOSPC);
+                return Err(Errno::EPERM);
             }
-            self.size = self.size.max(offset + n as u64);
-            return Ok(n);
+            bytes = &bytes[..n];
         }
-        self.charged += new_pages * PAGE_SIZE;
-        Arc::make_mut(&mut self.pages).write(offset, bytes);
-        self.size = self.size.max(end);
-        Ok(n)
+        c.write_at(offset, bytes, limit, MAX_FILE_SIZE)
+            .map_err(|e| match e {
+                ContentsError::TooBig => Errno::EFBIG,
+                ContentsError::NoSpace => Errno::ENOSPC,
+            })
     }
 
     /// Sets the size: shrinking drops the pages past it (and zeroes the rest of the last
-    /// one), growing adds a hole.
-    pub fn truncate(&mut self, len: u64) {
-        if len < self.size {
-            let pages = Arc::make_mut(&mut self.pages);
-            let dropped = pages.drop_from(len.div_ceil(PAGE_SIZE));
-            if !len.is_multiple_of(PAGE_SIZE) && pages.get(len / PAGE_SIZE).is_some() {
-                let (page, _) = pages.get_mut(len / PAGE_SIZE);
-                page[(len % PAGE_SIZE) as usize..].fill(0);
-            }
-            let freed = (dropped * PAGE_SIZE).min(self.charged);
-            self.charged -= freed;
-            if let Some(l) = &self.limit {
-                l.release(freed);
-            }
+    /// one), growing adds a hole. EPERM when a memfd's seals forbid it.
+    pub fn truncate(&mut self, len: u64) -> Result<(), Errno> {
+        let seals = self.seals();
+        let mut c = self.contents.lock();
+        if (len < c.size() && seals & F_SEAL_SHRINK != 0)
+            || (len > c.size() && seals & F_SEAL_GROW != 0)
+        {
+            return Err(Errno::EPERM);
         }
-        self.size = len;
+        if len != c.size() {
+            c.truncate(len);
+        }
+        Ok(())
     }
 
     /// The whole contents (holes as zeros). Only for files known to be small.
     pub fn to_vec(&self) -> Vec<u8> {
-        self.read_at(0, self.size.min(usize::MAX as u64) as usize)
+        let c = self.contents.lock();
+        c.read_at(0, c.size().min(usize::MAX as u64) as usize)
     }
 }
 
@@ -251,6 +269,13 @@ pub enum Node {
     EventFd(super::eventfd::EventFd),
     /// An epoll instance.
     Epoll(super::epoll::Epoll),
+    /// A file whose contents the kernel generates when it is opened (`/proc`).
+    Proc(super::synthetic::ProcKind),
+    /// A socket.
+    Socket(Box<super::socket::Socket>),
+    /// The file system name of a bound AF_UNIX socket (`bind` makes it; the socket it
+    /// names is in the socket tables).
+    SocketName,
 }
 
 /// Where an inode came from; decides what [`Vfs::write_out`](super::Vfs::write_out) writes.
@@ -285,18 +310,22 @@ pub struct Inode {
     pub exec_busy: bool,
     /// Open file descriptions, cwd and holds referring to it.
     pub refs: u32,
+    /// Access, modification and change times once something set them (`utimensat`,
+    /// `fchown`); until then all three are the run's epoch.
+    pub times: Option<Box<[(i64, u32); 3]>>,
 }
 
 impl Inode {
     /// The file kind.
     pub fn kind(&self) -> FileKind {
         match &self.node {
-            Node::File(_) => FileKind::Regular,
+            Node::File(_) | Node::Proc(_) => FileKind::Regular,
             Node::Dir(_) => FileKind::Directory,
             Node::Symlink(_) => FileKind::Symlink,
             Node::Device(d) => d.kind(),
             Node::Pipe(_) => FileKind::Fifo,
             Node::EventFd(_) | Node::Epoll(_) => FileKind::Anon,
+            Node::Socket(_) | Node::SocketName => FileKind::Socket,
         }
     }
 
@@ -359,40 +388,15 @@ impl Inode {
             // tmpfs: 20 bytes per entry, counting `.` and `..`.
             Node::Dir(d) => 40 + 20 * d.len() as u64,
             Node::Symlink(t) => t.len() as u64,
-            Node::Device(_) | Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) => 0,
+            Node::Device(_)
+            | Node::Pipe(_)
+            | Node::EventFd(_)
+            | Node::Epoll(_)
+            | Node::Proc(_)
+            | Node::Socket(_)
+            | Node::SocketName => 0,
         }
     }
-}
-
-/// Metadata of a file, as `stat` and `statx` report it. Every timestamp is the run's epoch.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Stat {
-    /// Device holding the file (major, minor).
-    pub dev: (u32, u32),
-    /// Inode number.
-    pub ino: u64,
-    /// File type and permission bits.
-    pub mode: u32,
-    /// Hard links.
-    pub nlink: u32,
-    /// Owner.
-    pub uid: u32,
-    /// Group.
-    pub gid: u32,
-    /// Device number of a device file (major, minor).
-    pub rdev: (u32, u32),
-    /// Size in bytes.
-    pub size: u64,
-    /// Preferred I/O size.
-    pub blksize: u32,
-    /// 512-byte blocks allocated.
-    pub blocks: u64,
-    /// Access, modification, status change and birth time: (seconds, nanoseconds).
-    pub time: (i64, u32),
-    /// Mount id (statx).
-    pub mnt_id: u64,
-    /// The root of a mount (statx `STATX_ATTR_MOUNT_ROOT`).
-    pub mount_root: bool,
 }
 
 /// The inode table.
@@ -432,6 +436,7 @@ impl Inodes {
             modified: false,
             exec_busy: false,
             refs: 0,
+            times: None,
         };
         self.map.insert(ino, inode);
         ino
@@ -450,6 +455,11 @@ impl Inodes {
     /// The inode, if it still exists.
     pub fn try_get(&self, ino: Ino) -> Option<&Inode> {
         self.map.get(&ino)
+    }
+
+    /// The inode `ino` mutably, if it exists.
+    pub fn try_get_mut(&mut self, ino: Ino) -> Option<&mut Inode> {
+        self.map.get_mut(&ino)
     }
 
     /// Adds a reference (an open file description, the cwd, a hold).

@@ -1,11 +1,11 @@
 //! Reading, writing, seeking, truncating and listing through open file descriptions.
 
 use super::dir::DirEntry;
-use super::flags::*;
 use super::inode::{FileKind, Node};
 use super::{Device, Vfs, VfsError};
+use crate::abi::Errno;
+use crate::abi::{fcntl::*, limits::*, stat::*};
 use crate::rng::GuestRng;
-use crate::syscalls::Errno;
 
 /// Which transfer [`Vfs::check_io`] checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,7 +31,11 @@ impl Vfs {
         if positional
             && matches!(
                 node,
-                Node::Pipe(_) | Node::Device(Device::Host(_)) | Node::EventFd(_) | Node::Epoll(_)
+                Node::Pipe(_)
+                    | Node::Device(Device::Host(_))
+                    | Node::EventFd(_)
+                    | Node::Epoll(_)
+                    | Node::Socket(_)
             )
         {
             return Err(Errno::ESPIPE);
@@ -51,6 +55,12 @@ impl Vfs {
     pub fn read(&mut self, fd: i32, max: usize, rng: &mut GuestRng) -> Result<Vec<u8>, VfsError> {
         self.note_change();
         self.check_io(fd, IoKind::Read)?;
+        if self.is_socket(fd) {
+            let r = self.sock_recv(fd, max, 0)?;
+            // A read takes no control data: passed descriptions are closed.
+            self.drop_received(r.rights);
+            return Ok(r.data);
+        }
         let id = self.fds.get(fd)?.file;
         let f = self.files.get_mut(&id).expect("live description");
         let (ino, nonblock) = (f.ino, f.nonblock());
@@ -60,10 +70,16 @@ impl Vfs {
                 f.offset += v.len() as u64;
                 Ok(v)
             }
+            Node::Proc(_) => {
+                let v = proc_read(f.content.as_deref(), f.offset, max);
+                f.offset += v.len() as u64;
+                Ok(v)
+            }
             Node::Device(dev) => Ok(dev.read(max, &mut self.stdio, rng)),
             Node::Pipe(p) => p.read(ino, max, nonblock),
             Node::EventFd(e) => e.read(ino, max, nonblock),
-            Node::Epoll(_) => Err(Errno::EINVAL.into()),
+            Node::Socket(_) => unreachable!("sockets are read above"),
+            Node::Epoll(_) | Node::SocketName => Err(Errno::EINVAL.into()),
             Node::Dir(_) | Node::Symlink(_) => Err(Errno::EISDIR.into()),
         }
     }
@@ -78,9 +94,10 @@ impl Vfs {
         rng: &mut GuestRng,
     ) -> Result<Vec<u8>, Errno> {
         self.check_io(fd, IoKind::PRead)?;
-        let ino = self.file(fd)?.ino;
-        match &self.inodes.get(ino).node {
+        let f = self.file(fd)?;
+        match &self.inodes.get(f.ino).node {
             Node::File(d) => Ok(d.read_at(offset, max)),
+            Node::Proc(_) => Ok(proc_read(f.content.as_deref(), offset, max)),
             Node::Device(dev) => Ok(dev.read(max, &mut self.stdio, rng)),
             _ => Err(Errno::ESPIPE),
         }
@@ -92,6 +109,9 @@ impl Vfs {
     pub fn write(&mut self, fd: i32, data: &[u8]) -> Result<usize, VfsError> {
         self.note_change();
         self.check_io(fd, IoKind::Write)?;
+        if self.is_socket(fd) {
+            return self.sock_send(fd, data, None, 0, &[]);
+        }
         let id = self.fds.get(fd)?.file;
         let f = self.files.get_mut(&id).expect("live description");
         let (ino, nonblock, append) = (f.ino, f.nonblock(), f.append());
@@ -110,7 +130,9 @@ impl Vfs {
             Node::Device(dev) => Ok(dev.write(data, &mut self.stdio)?),
             Node::Pipe(p) => p.write(ino, data, nonblock),
             Node::EventFd(e) => e.write(ino, data, nonblock),
-            Node::Epoll(_) => Err(Errno::EINVAL.into()),
+            Node::Socket(_) => unreachable!("sockets are written above"),
+            // Writable generated files (comm) are written by the kernel itself.
+            Node::Epoll(_) | Node::Proc(_) | Node::SocketName => Err(Errno::EINVAL.into()),
             Node::Dir(_) | Node::Symlink(_) => Err(Errno::EBADF.into()),
         }
     }
@@ -152,11 +174,25 @@ impl Vfs {
         let (ino, cur) = (f.ino, f.offset);
         let i = self.inodes.get(ino);
         let new = match &i.node {
-            Node::Pipe(_) | Node::Device(Device::Host(_)) => return Err(Errno::ESPIPE),
+            Node::Pipe(_) | Node::Device(Device::Host(_)) | Node::Socket(_) => {
+                return Err(Errno::ESPIPE);
+            }
+            Node::SocketName => 0,
             // noop_llseek: the offset stays (0).
             Node::EventFd(_) | Node::Epoll(_) => cur,
             Node::Device(Device::Random | Device::Urandom) => cur,
             Node::Device(_) => 0,
+            // seq_lseek: SEEK_SET and SEEK_CUR only.
+            Node::Proc(_) => {
+                let base = match whence {
+                    SEEK_SET => 0,
+                    SEEK_CUR => cur as i64,
+                    _ => return Err(Errno::EINVAL),
+                };
+                base.checked_add(offset)
+                    .filter(|n| *n >= 0)
+                    .ok_or(Errno::EINVAL)? as u64
+            }
             Node::Dir(_) => {
                 let base = match whence {
                     SEEK_SET => 0,
@@ -313,6 +349,11 @@ impl Vfs {
         if ii.kind() != FileKind::Regular || io.kind() != FileKind::Regular {
             return Err(Errno::EINVAL);
         }
+        // Generated files live on another superblock (procfs), which has no copy_file_range
+        // of its own: EXDEV, as since Linux 5.19.
+        if matches!(ii.node, Node::Proc(_)) || matches!(io.node, Node::Proc(_)) {
+            return Err(Errno::EXDEV);
+        }
         let (ino_in, ino_out) = (fi.ino, fo.ino);
         let src = off_in.unwrap_or(fi.offset);
         let dst = off_out.unwrap_or(fo.offset);
@@ -363,14 +404,24 @@ impl Vfs {
             return Err(Errno::EINVAL.into());
         }
         let src = off_in.unwrap_or(fi.offset);
-        let len = len.min(MAX_RW_COUNT);
+        let to_socket = self.is_socket(fd_out);
+        // A socket takes at most its buffer per call: copy no more than that.
+        let len = len.min(if to_socket { 1 << 20 } else { MAX_RW_COUNT });
         let data = match &self.inodes.get(fi.ino).node {
             Node::File(d) => d.read_at(src, len),
+            Node::Proc(_) => proc_read(fi.content.as_deref(), src, len),
             Node::Device(Device::Zero) => vec![0; len],
             _ => return Err(Errno::EINVAL.into()),
         };
         let n = if data.is_empty() {
             0
+        } else if to_socket {
+            // Like a socket write, but a transfer stopped part way by a full buffer returns
+            // what was sent (sendfile may return less than asked).
+            match self.write(fd_out, &data) {
+                Err(VfsError::WouldBlock(b)) if b.done > 0 => b.done,
+                r => r?,
+            }
         } else {
             self.write(fd_out, &data)?
         };
@@ -379,4 +430,12 @@ impl Vfs {
         }
         Ok(n)
     }
+}
+
+/// Up to `max` bytes at `offset` of a generated file's contents.
+fn proc_read(content: Option<&[u8]>, offset: u64, max: usize) -> Vec<u8> {
+    let c = content.unwrap_or(&[]);
+    let start = offset.min(c.len() as u64) as usize;
+    let end = start + max.min(c.len() - start);
+    c[start..end].to_vec()
 }

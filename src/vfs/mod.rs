@@ -9,8 +9,8 @@
 //! One concern per file: [`inode`] (nodes and metadata), [`dir`] (entries and listing
 //! cursors), [`path`] (path resolution), [`fd`] (open file descriptions and the fd table),
 //! [`io`] (reading, writing, seeking), [`namespace`] (operations on names: open, mkdir,
-//! unlink, rename...), [`pipe`], [`dev`] (device files and host streams), [`mount`]
-//! (start-up tree and `write_out`), [`flags`] (the Linux constants).
+//! unlink, rename...), [`pipe`], [`socket`] (AF_UNIX, loopback TCP/UDP and netlink sockets),
+//! [`dev`] (device files and host streams), [`mount`] (start-up tree and `write_out`).
 
 pub mod dev;
 pub mod dir;
@@ -18,26 +18,32 @@ pub mod epoll;
 mod epoll_graph;
 pub mod eventfd;
 pub mod fd;
-pub mod flags;
 pub mod inode;
 pub mod io;
+pub mod memfd;
+pub mod meta;
 pub mod mount;
 pub mod namespace;
+pub mod params;
 pub mod path;
 pub mod pipe;
+pub mod proc;
+pub mod socket;
+pub mod synthetic;
 #[cfg(test)]
 mod tests;
 
+pub use crate::abi::stat::Stat;
 pub use dev::{Device, HostStdio, Stream};
 pub use dir::DirEntry;
-pub use inode::{FileKind, Ino, Stat};
+pub use inode::{FileKind, Ino};
 
+use crate::abi::Errno;
 use crate::config::RunConfig;
-use crate::mem::{CommitLimit, PageStore};
-use crate::syscalls::Errno;
+use crate::mem::CommitLimit;
 use fd::{FdTable, FileId, OpenFile};
-use flags::*;
 use inode::{Inodes, Node};
+use params::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -72,6 +78,8 @@ pub enum WaitOn {
     EventFdReadable(Ino),
     /// The eventfd counter has room for the value written.
     EventFdWritable(Ino),
+    /// The socket's state changes (data, room, a connection, the peer leaving).
+    Socket(Ino),
 }
 
 impl std::fmt::Display for WaitOn {
@@ -86,6 +94,7 @@ impl std::fmt::Display for WaitOn {
             }
             WaitOn::EventFdReadable(i) => write!(f, "read from eventfd (inode {i}) at 0"),
             WaitOn::EventFdWritable(i) => write!(f, "write into full eventfd (inode {i})"),
+            WaitOn::Socket(i) => write!(f, "socket (inode {i}) not ready"),
         }
     }
 }
@@ -121,6 +130,21 @@ pub struct FdInfo {
     pub device: Option<Device>,
 }
 
+/// What an fd maps (see [`Vfs::mmap_source`]).
+#[derive(Clone, Debug)]
+pub struct MmapSource {
+    /// The file's contents; `None` for `/dev/zero`.
+    pub contents: Option<Arc<crate::mem::Contents>>,
+    /// The name `/proc/self/maps` shows.
+    pub name: String,
+    /// The fd is open for reading.
+    pub readable: bool,
+    /// The fd is open for writing.
+    pub writable: bool,
+    /// The file's `F_SEAL_*` seals.
+    pub seals: u32,
+}
+
 /// Readiness of an fd, for poll/select/epoll, as Linux's `poll` methods report it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Readiness {
@@ -133,6 +157,8 @@ pub struct Readiness {
     pub hangup: bool,
     /// POLLERR: a pipe's write end whose readers are all gone.
     pub error: bool,
+    /// POLLRDHUP: a socket shut for reading (or its peer for writing).
+    pub rdhup: bool,
     /// Counts data movements through the file (edge-triggered epoll reports each new one);
     /// 0 for files without such a counter.
     pub activity: u64,
@@ -142,7 +168,9 @@ impl Readiness {
     /// The event bits Linux reports for this state, for epoll and for poll alike (the POLL*
     /// and EPOLL* values are the same numbers).
     pub fn events(self) -> u32 {
-        use epoll::{EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDNORM, EPOLLWRNORM};
+        use crate::abi::eventpoll::{
+            EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDHUP, EPOLLRDNORM, EPOLLWRNORM,
+        };
         let mut m = 0;
         if self.readable {
             m |= EPOLLIN | EPOLLRDNORM;
@@ -155,6 +183,9 @@ impl Readiness {
         }
         if self.error {
             m |= EPOLLERR;
+        }
+        if self.rdhup {
+            m |= EPOLLRDHUP;
         }
         m
     }
@@ -185,6 +216,10 @@ pub struct Vfs {
     /// The descriptions of each epoll instance that was added to an instance. While it is
     /// empty no instance watches another and `EPOLL_CTL_ADD` skips the nesting checks.
     epoll_descriptions: BTreeMap<Ino, BTreeSet<FileId>>,
+    /// The inodes of `/proc` that follow the threads (see [`proc`]).
+    proc: proc::ProcInodes,
+    /// The socket tables (names, ports).
+    net: socket::Net,
 }
 
 impl Vfs {
@@ -249,6 +284,8 @@ impl Vfs {
             commit,
             epoll_watchers: BTreeMap::new(),
             epoll_descriptions: BTreeMap::new(),
+            proc: proc::ProcInodes::default(),
+            net: socket::Net::default(),
         }
     }
 
@@ -271,11 +308,14 @@ impl Vfs {
     pub fn stat_inode(&self, ino: Ino) -> Stat {
         let i = self.inodes.get(ino);
         let kind = i.kind();
-        let pipe_like = matches!(i.node, Node::Pipe(_) | Node::Device(Device::Host(_)));
+        let pipe_like = matches!(
+            i.node,
+            Node::Pipe(_) | Node::Device(Device::Host(_)) | Node::Socket(_)
+        );
         let anon = matches!(i.node, Node::EventFd(_) | Node::Epoll(_));
         let (rdev, nlink) = match &i.node {
             Node::Device(d) => (d.rdev(), i.nlink.max(1)),
-            Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) => ((0, 0), 1),
+            Node::Pipe(_) | Node::EventFd(_) | Node::Epoll(_) | Node::Socket(_) => ((0, 0), 1),
             _ => ((0, 0), i.nlink),
         };
         let blocks = match &i.node {
@@ -300,7 +340,8 @@ impl Vfs {
             size: i.size(),
             blksize: BLKSIZE,
             blocks,
-            time: (self.epoch, 0),
+            times: i.times.as_deref().copied().unwrap_or([(self.epoch, 0); 3]),
+            btime: (self.epoch, 0),
             mnt_id: if anon {
                 ANON_MNT_ID
             } else if pipe_like {
@@ -365,6 +406,7 @@ impl Vfs {
         match &self.inodes.get(f.ino).node {
             Node::EventFd(e) => r = e.readiness(),
             Node::Epoll(e) => r = self.epoll_readiness(f.ino, e, depth, memo),
+            Node::Socket(_) => r = self.socket_readiness(f.ino),
             Node::Pipe(p) => {
                 r.activity = p.activity;
                 if f.readable() {
@@ -398,32 +440,35 @@ impl Vfs {
         }
     }
 
-    /// What a mapping of `fd` maps: the file's pages (a snapshot, shared until either side
-    /// changes) and the name `/proc/self/maps` shows, or `None` pages for `/dev/zero` (an
-    /// anonymous mapping). EACCES unless the file is readable (and, for a writable shared
-    /// mapping, writable and not append-only); ENODEV for files that cannot be mapped.
-    pub fn mmap_source(
-        &self,
-        fd: i32,
-        write_shared: bool,
-    ) -> Result<(Option<Arc<PageStore>>, String), Errno> {
+    /// What a mapping of `fd` maps: the file's contents (shared with its shared mappings;
+    /// a private mapping takes a snapshot), the name `/proc/self/maps` shows, how the fd was
+    /// opened and the file's seals; `None` contents for `/dev/zero` (an anonymous mapping).
+    /// ENODEV for files that cannot be mapped. The access checks are the caller's (they
+    /// depend on the mapping's type).
+    pub fn mmap_source(&self, fd: i32) -> Result<MmapSource, Errno> {
         let f = self.io_file(fd)?;
         let i = self.inodes.get(f.ino);
-        let data = match &i.node {
-            Node::File(d) => d,
-            Node::Device(Device::Zero) => {
-                return Ok((None, "/dev/zero (deleted)".to_string()));
-            }
+        let (contents, seals) = match &i.node {
+            Node::File(d) => (Some(d.contents().clone()), d.seals()),
+            Node::Device(Device::Zero) => (None, 0),
             _ => return Err(Errno::ENODEV),
         };
-        if !f.readable() || (write_shared && (!f.writable() || f.append())) {
-            return Err(Errno::EACCES);
-        }
-        let name = match self.path_of(f.ino) {
-            Some(p) => String::from_utf8_lossy(&p).into_owned(),
-            None => "(deleted)".to_string(),
+        let name = match (&i.node, self.path_of(f.ino)) {
+            (Node::Device(_), _) => "/dev/zero (deleted)".to_string(),
+            (Node::File(d), _) if d.memfd.is_some() => {
+                let m = d.memfd.as_ref().expect("checked");
+                format!("/memfd:{} (deleted)", String::from_utf8_lossy(&m.name))
+            }
+            (_, Some(p)) => String::from_utf8_lossy(&p).into_owned(),
+            (_, None) => "(deleted)".to_string(),
         };
-        Ok((Some(data.snapshot()), name))
+        Ok(MmapSource {
+            contents,
+            name,
+            readable: f.readable(),
+            writable: f.writable(),
+            seals,
+        })
     }
 
     /// A path naming inode `ino` (the first in name order), if it is linked.
@@ -517,6 +562,7 @@ impl Vfs {
         match &self.inodes.get(f.ino).node {
             Node::Pipe(p) => Ok(p.available() as u64),
             Node::File(d) => Ok(d.size().saturating_sub(f.offset)),
+            Node::Socket(s) => s.bytes_readable(),
             _ => Err(Errno::ENOTTY),
         }
     }

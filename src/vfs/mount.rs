@@ -13,9 +13,9 @@ use super::Vfs;
 use super::dev::{Device, Stream};
 use super::dir::Dir;
 use super::fd::FileId;
-use super::flags::*;
 use super::inode::{FileData, Ino, Node, Origin};
 use super::path::LastLink;
+use crate::abi::{fcntl::*, limits::*};
 use crate::config::{Mount, RunConfig};
 use crate::hostfile::{MAX_MOUNT_FILE, MAX_MOUNT_TOTAL};
 use std::ffi::OsStr;
@@ -77,6 +77,7 @@ impl Vfs {
             streams.push(self.builtin_node(dev, name, Node::Device(Device::Host(s)), 0o600));
         }
         self.builtin_dir(root, b"tmp", 0o1777);
+        self.populate_synthetic(config.cpus);
         let proc_ = self.builtin_dir(root, b"proc", 0o555);
         let self_ = self.builtin_dir(proc_, b"self", 0o555);
         self.builtin_node(
@@ -101,7 +102,7 @@ impl Vfs {
         let cwd = self
             .lookup_at(AT_FDCWD, config.cwd.as_bytes(), LastLink::Follow, false)
             .map_err(|e| match e {
-                crate::syscalls::Errno::ENOENT => format!(
+                crate::abi::Errno::ENOENT => format!(
                     "--cwd {}: no such directory in the guest (mount one there with --mount)",
                     config.cwd
                 ),
@@ -129,7 +130,7 @@ impl Vfs {
     }
 
     /// Creates a built-in directory `name` in `parent` (or returns the existing one).
-    fn builtin_dir(&mut self, parent: Ino, name: &[u8], perm: u32) -> Ino {
+    pub(super) fn builtin_dir(&mut self, parent: Ino, name: &[u8], perm: u32) -> Ino {
         if let Some(ino) = self.inodes.get(parent).dir().and_then(|d| d.get(name))
             && self.inodes.get(ino).is_dir()
         {
@@ -409,7 +410,7 @@ fn write_host_file(path: &Path, data: &FileData, exec: bool) -> io::Result<()> {
         std::fs::create_dir_all(parent)?;
     }
     let file = std::fs::File::create(path)?;
-    for (offset, bytes) in data.extents() {
+    for (offset, bytes) in data.extents().iter() {
         file.write_all_at(bytes, offset)?;
     }
     file.set_len(data.size())?;

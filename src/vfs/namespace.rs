@@ -6,13 +6,14 @@
 //! mount gives EROFS for any change inside it, EXDEV for a rename or link across its
 //! boundary, and EBUSY for removing or renaming the mount point itself.
 
+use super::Stat;
 use super::Vfs;
 use super::dir::Dir;
-use super::flags::*;
-use super::inode::{FileData, FileKind, Ino, Node, Origin, Stat};
+use super::inode::{FileData, FileKind, Ino, Node, Origin};
 use super::path::{Last, LastLink, Resolved};
 use super::{Device, Stream};
-use crate::syscalls::Errno;
+use crate::abi::Errno;
+use crate::abi::{fcntl::*, limits::*};
 
 /// The status flags an open file description keeps.
 const KEPT_OPEN_FLAGS: u32 = O_ACCMODE
@@ -139,11 +140,25 @@ impl Vfs {
             if i.exec_busy && (write || (trunc && kind == FileKind::Regular)) {
                 return Err(Errno::ETXTBSY);
             }
+            // A socket's name cannot be opened (no_open).
+            if matches!(i.node, Node::SocketName) {
+                return Err(Errno::ENXIO);
+            }
+        }
+        if let Node::Pipe(pipe) = &self.inodes.get(ino).node {
+            // fifo_open: O_ACCMODE is not an access mode for a FIFO; a non-blocking writer
+            // needs a reader already.
+            if acc == O_ACCMODE {
+                return Err(Errno::EINVAL);
+            }
+            if acc == O_WRONLY && flags & O_NONBLOCK != 0 && pipe.readers == 0 {
+                return Err(Errno::ENXIO);
+            }
         }
         if trunc && !created {
             let i = self.inodes.get_mut(ino);
             if let Node::File(d) = &mut i.node {
-                d.truncate(0);
+                d.truncate(0)?;
                 i.modified = true;
             }
         }
@@ -155,15 +170,27 @@ impl Vfs {
     /// Creates `node` as `name` in directory `parent` (already known not to exist). ENOENT
     /// when the directory was removed; EROFS on a read-only mount; EACCES without write and
     /// search permission.
-    fn create(&mut self, parent: Ino, name: &[u8], node: Node, perm: u32) -> Result<Ino, Errno> {
+    pub(crate) fn create(
+        &mut self,
+        parent: Ino,
+        name: &[u8],
+        node: Node,
+        perm: u32,
+    ) -> Result<Ino, Errno> {
+        self.check_create(parent)?;
+        let ino = self.inodes.add(node, perm, 0, Origin::Guest);
+        self.link_entry(parent, name, ino);
+        Ok(ino)
+    }
+
+    /// What creating a name in `parent` needs (`may_create`): ENOENT when the directory was
+    /// removed, EROFS on a read-only mount, EACCES without write and search permission.
+    pub(super) fn check_create(&self, parent: Ino) -> Result<(), Errno> {
         let p = self.inodes.get(parent);
         if p.nlink == 0 {
             return Err(Errno::ENOENT);
         }
-        p.check_write_access(W_OK | X_OK)?;
-        let ino = self.inodes.add(node, perm, 0, Origin::Guest);
-        self.link_entry(parent, name, ino);
-        Ok(ino)
+        p.check_write_access(W_OK | X_OK)
     }
 
     /// Links `ino` as `name` in `parent` and counts the link (a directory also counts as a
@@ -580,7 +607,7 @@ impl Vfs {
         }
         let i = self.inodes.get_mut(ino);
         if let Node::File(d) = &mut i.node {
-            d.truncate(len);
+            d.truncate(len)?;
             i.modified = true;
         }
         Ok(())
@@ -598,7 +625,7 @@ impl Vfs {
         self.set_perm(ino, mode)
     }
 
-    fn set_perm(&mut self, ino: Ino, mode: u32) -> Result<(), Errno> {
+    pub(super) fn set_perm(&mut self, ino: Ino, mode: u32) -> Result<(), Errno> {
         let i = self.inodes.get_mut(ino);
         if i.read_only()
             && matches!(
@@ -607,6 +634,13 @@ impl Vfs {
             )
         {
             return Err(Errno::EROFS);
+        }
+        // shmem: an exec-sealed memfd keeps its execute bits.
+        if let Node::File(d) = &i.node
+            && d.seals() & F_SEAL_EXEC != 0
+            && (i.perm ^ mode) & 0o111 != 0
+        {
+            return Err(Errno::EPERM);
         }
         i.perm = mode & 0o7777;
         Ok(())

@@ -5,9 +5,9 @@
 //! permission (EACCES); a component longer than [`NAME_MAX`] is ENAMETOOLONG.
 
 use super::Vfs;
-use super::flags::*;
 use super::inode::{Ino, Node};
-use crate::syscalls::Errno;
+use crate::abi::Errno;
+use crate::abi::{fcntl::*, limits::*};
 
 /// How a symlink in the last component is treated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,10 +4,11 @@
 //! into a full pipe) can never complete; it returns [`VfsError::WouldBlock`] naming the
 //! condition to wait for, so a scheduler can park the thread and retry later.
 
-use super::flags::{PIPE_BUF, PIPE_DEFAULT_SIZE, PIPE_MAX_SIZE};
 use super::inode::Ino;
+use super::params::{PIPE_DEFAULT_SIZE, PIPE_MAX_SIZE};
 use super::{Blocked, VfsError, WaitOn};
-use crate::syscalls::Errno;
+use crate::abi::Errno;
+use crate::abi::limits::PIPE_BUF;
 use std::collections::VecDeque;
 
 /// A pipe's buffer and ends.
@@ -21,6 +22,11 @@ pub struct Pipe {
     pub writers: u32,
     /// Counts reads and writes that moved data (edge-triggered epoll reports each new one).
     pub activity: u64,
+    /// Read ends ever opened (`r_counter`: a FIFO writer waiting for a reader wakes when it
+    /// moves, even if that reader closed again).
+    pub r_counter: u64,
+    /// Write ends ever opened (`w_counter`).
+    pub w_counter: u64,
 }
 
 impl Default for Pipe {
@@ -38,6 +44,8 @@ impl Pipe {
             readers: 0,
             writers: 0,
             activity: 0,
+            r_counter: 0,
+            w_counter: 0,
         }
     }
 

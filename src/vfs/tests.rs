@@ -1,7 +1,8 @@
 //! Unit tests of the tree, path resolution, fds, pipes, mounts and their error cases.
 
-use super::flags::*;
+use super::params::*;
 use super::*;
+use crate::abi::{fcntl::*, limits::*, stat::*};
 use crate::config::{Mount, RunConfig};
 use crate::rng::GuestRng;
 use std::cell::RefCell;
@@ -112,7 +113,7 @@ fn startup_tree() {
     let tmp = v.stat_at(AT_FDCWD, b"/tmp", true, false).unwrap();
     assert_eq!(tmp.mode, S_IFDIR | 0o1777);
     assert_eq!((tmp.uid, tmp.gid), (1000, 1000));
-    assert_eq!(tmp.time, (crate::config::DEFAULT_EPOCH as i64, 0));
+    assert_eq!(tmp.times, [(crate::config::DEFAULT_EPOCH as i64, 0); 3]);
     assert_eq!(
         v.readlink(AT_FDCWD, b"/proc/self/exe").unwrap(),
         EXE.as_bytes()
@@ -763,6 +764,7 @@ fn pipes() {
             writable: false,
             hangup: false,
             error: false,
+            rdhup: false,
             activity: 3,
         }
     );
@@ -868,8 +870,8 @@ fn devices() {
     assert_ne!(a, c);
     assert_eq!(v.fsync(u), Err(Errno::EINVAL));
     assert_eq!(v.ftruncate(z, 0), Err(Errno::EINVAL));
-    assert_eq!(v.mmap_source(n, false).unwrap_err(), Errno::ENODEV);
-    assert!(v.mmap_source(z, false).unwrap().0.is_none());
+    assert_eq!(v.mmap_source(n).unwrap_err(), Errno::ENODEV);
+    assert!(v.mmap_source(z).unwrap().contents.is_none());
 }
 
 #[test]
@@ -877,17 +879,52 @@ fn mmap_source_checks() {
     let mut v = vfs();
     create(&mut v, "/tmp/m", b"0123456789");
     let r = v.open(AT_FDCWD, b"/tmp/m", O_RDONLY, 0).unwrap();
-    let (pages, name) = v.mmap_source(r, false).unwrap();
-    let mut head = [0u8; 12];
-    pages.expect("file pages").read(0, &mut head);
-    assert_eq!((&head, name.as_str()), (b"0123456789\0\0", "/tmp/m"));
-    assert_eq!(v.mmap_source(r, true).unwrap_err(), Errno::EACCES);
+    let src = v.mmap_source(r).unwrap();
+    let head = src.contents.expect("file contents").lock().read_at(0, 12);
+    assert_eq!(
+        (&head[..], src.name.as_str()),
+        (&b"0123456789"[..], "/tmp/m")
+    );
+    assert!(src.readable && !src.writable);
     let w = v.open(AT_FDCWD, b"/tmp/m", O_WRONLY, 0).unwrap();
-    assert_eq!(v.mmap_source(w, false).unwrap_err(), Errno::EACCES);
+    let src = v.mmap_source(w).unwrap();
+    assert!(!src.readable && src.writable);
     let d = v.open(AT_FDCWD, b"/tmp", O_RDONLY, 0).unwrap();
-    assert_eq!(v.mmap_source(d, false).unwrap_err(), Errno::ENODEV);
+    assert_eq!(v.mmap_source(d).unwrap_err(), Errno::ENODEV);
     v.unlink(AT_FDCWD, b"/tmp/m", false).unwrap();
-    assert_eq!(v.mmap_source(r, false).unwrap().1, "(deleted)");
+    assert_eq!(v.mmap_source(r).unwrap().name, "(deleted)");
+}
+
+#[test]
+fn memfds_are_unlinked_files_with_seals() {
+    let mut v = vfs();
+    let fd = v.memfd_create(b"name", 0, 0o777, true).unwrap();
+    assert_eq!(v.memfd_link(fd).unwrap(), b"/memfd:name (deleted)");
+    assert_eq!(v.fstat(fd).unwrap().mode & 0o7777, 0o777);
+    assert_eq!(v.seals(fd), Ok(0));
+    assert_eq!(v.write(fd, b"0123456789"), Ok(10));
+    assert_eq!(v.add_seals(fd, 0x40, false), Err(Errno::EINVAL));
+    assert_eq!(v.add_seals(fd, F_SEAL_WRITE, true), Err(Errno::EBUSY));
+    v.add_seals(fd, F_SEAL_SHRINK | F_SEAL_GROW, false).unwrap();
+    assert_eq!(v.ftruncate(fd, 5), Err(Errno::EPERM));
+    assert_eq!(v.ftruncate(fd, 50), Err(Errno::EPERM));
+    // Grow-sealed: page-sized pieces that stay inside the size, as shmem's write_begin.
+    assert_eq!(v.pwrite(fd, b"abcdef", 7), Err(Errno::EPERM));
+    v.ftruncate(fd, 10).unwrap();
+    assert_eq!(v.pwrite(fd, b"x", 10), Err(Errno::EPERM));
+    v.add_seals(fd, F_SEAL_WRITE | F_SEAL_SEAL, false).unwrap();
+    assert_eq!(v.pwrite(fd, b"x", 0), Err(Errno::EPERM));
+    assert_eq!(v.add_seals(fd, 0, false), Err(Errno::EPERM));
+    assert_eq!(
+        v.seals(fd),
+        Ok(F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL)
+    );
+    let plain = v.open(AT_FDCWD, b"/tmp", O_RDONLY, 0).unwrap();
+    assert_eq!(v.seals(plain), Err(Errno::EINVAL));
+    // An exec-sealed memfd keeps its execute bits.
+    let x = v.memfd_create(b"x", F_SEAL_EXEC, 0o666, false).unwrap();
+    assert_eq!(v.fchmod(x, 0o755), Err(Errno::EPERM));
+    v.fchmod(x, 0o600).unwrap();
 }
 
 #[test]
@@ -1253,7 +1290,7 @@ fn deep_trees_do_not_exhaust_the_stack() {
     }
     create(&mut v, "leaf", b"deep");
     let fd = v.open(AT_FDCWD, b"leaf", O_RDONLY, 0).unwrap();
-    let (_, name) = v.mmap_source(fd, false).unwrap();
+    let name = v.mmap_source(fd).unwrap().name;
     assert_eq!(name.len(), "/tmp".len() + 5_000 * 2 + "/leaf".len());
     assert_eq!(v.getcwd().unwrap().len(), 4 + 5_000 * 2);
     let out = tempfile::tempdir().unwrap();
@@ -1263,7 +1300,7 @@ fn deep_trees_do_not_exhaust_the_stack() {
 
 #[test]
 fn epoll_drops_closed_fds_and_reports_edges() {
-    use super::epoll::{EPOLL_CTL_ADD, EPOLLET, EPOLLIN};
+    use crate::abi::eventpoll::{EPOLL_CTL_ADD, EPOLLET, EPOLLIN};
     let mut v = vfs();
     let ep = v.epoll_create(0).unwrap();
     let efd = v.eventfd(0, 0).unwrap();
@@ -1329,7 +1366,7 @@ fn fd_table_size_grows_as_linux_sizes_it() {
 
 #[test]
 fn epoll_links_last_as_long_as_their_description() {
-    use super::epoll::{EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLLIN};
+    use crate::abi::eventpoll::{EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLLIN};
     let mut v = vfs();
     let add = |v: &mut Vfs, ep: i32, fd: i32| v.epoll_ctl(ep, EPOLL_CTL_ADD, fd, EPOLLIN, 0);
     let a = v.epoll_create(0).unwrap();
@@ -1354,7 +1391,7 @@ fn epoll_links_last_as_long_as_their_description() {
 
 #[test]
 fn epoll_wakeup_paths_are_limited() {
-    use super::epoll::{EPOLL_CTL_ADD, EPOLLIN};
+    use crate::abi::eventpoll::{EPOLL_CTL_ADD, EPOLLIN};
     let mut v = vfs();
     let add = |v: &mut Vfs, ep: i32, fd: i32| v.epoll_ctl(ep, EPOLL_CTL_ADD, fd, EPOLLIN, 0);
     let (r, _w) = v.pipe(0).unwrap();

@@ -151,3 +151,12 @@ pub fn run_measured(mut cmd: Command, limit_secs: u64) -> Measured {
         max_rss_kib: usage.ru_maxrss,
     }
 }
+
+/// `--census FILE` when `RVRUN_CENSUS` names a census file (`make census`), else nothing:
+/// the suites that run guests add it to every `rvrun run`.
+pub fn census_args() -> Vec<String> {
+    match std::env::var("RVRUN_CENSUS") {
+        Ok(path) if !path.is_empty() => vec!["--census".into(), path],
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,96 @@
+//! Unit tests of the socket objects: memory accounting, passed descriptions, readiness.
+
+use super::super::{HostStdio, Vfs, VfsError};
+use crate::abi::Errno;
+use crate::abi::socket::*;
+use crate::config::RunConfig;
+use crate::rng::GuestRng;
+
+fn vfs_with_memory(max_memory: u64) -> Vfs {
+    let config = RunConfig {
+        max_memory,
+        ..RunConfig::default()
+    };
+    let mut v = Vfs::new(&config, "/bin/prog", b"\x7fELF").expect("tree builds");
+    v.set_stdio(HostStdio {
+        stdin: Box::new(std::io::empty()),
+        stdout: Box::new(Vec::new()),
+        stderr: Box::new(Vec::new()),
+    });
+    v
+}
+
+#[test]
+fn queued_bytes_draw_on_the_memory_budget() {
+    let mut v = vfs_with_memory(1 << 20);
+    let (a, b) = v
+        .socketpair(AF_UNIX as i32, SOCK_DGRAM | SOCK_NONBLOCK, 0)
+        .unwrap();
+    let big = vec![7u8; 200_000];
+    let mut sent = 0;
+    let err = loop {
+        match v.sock_send(a, &big, None, 0, &[]) {
+            Ok(_) => sent += 1,
+            Err(e) => break e,
+        }
+    };
+    // 1 MiB holds five of them (less what the tree already uses), then the budget is spent.
+    assert_eq!(err, VfsError::Errno(Errno::ENOBUFS));
+    assert!((1..=5).contains(&sent), "{sent}");
+    // Reading gives the bytes back to the budget.
+    v.sock_recv(b, 1 << 20, 0).unwrap();
+    assert!(v.sock_send(a, &big, None, 0, &[]).is_ok());
+    // Closing the receiver releases what it still held.
+    v.close(b).unwrap();
+    v.close(a).unwrap();
+    let (c, d) = v
+        .socketpair(AF_UNIX as i32, SOCK_DGRAM | SOCK_NONBLOCK, 0)
+        .unwrap();
+    for _ in 0..sent {
+        v.sock_send(c, &big, None, 0, &[]).unwrap();
+    }
+    let _ = d;
+}
+
+#[test]
+fn descriptions_in_flight_close_with_the_socket() {
+    let mut v = vfs_with_memory(1 << 30);
+    let mut rng = GuestRng::new(1);
+    let (a, b) = v.socketpair(AF_UNIX as i32, SOCK_STREAM, 0).unwrap();
+    let (r, w) = v.pipe(0).unwrap();
+    v.sock_send(a, b"x", None, 0, &[w]).unwrap();
+    v.close(w).unwrap();
+    // The write end lives on inside the message: the pipe is not at end of file.
+    v.set_nonblock(r, true).unwrap();
+    assert_eq!(v.read(r, 1, &mut rng), Err(VfsError::Errno(Errno::EAGAIN)));
+    // Closing the receiving socket drops the message and with it the last write end.
+    v.close(b).unwrap();
+    assert_eq!(v.read(r, 1, &mut rng), Ok(Vec::new()));
+    v.close(a).unwrap();
+}
+
+#[test]
+fn a_reset_connection_reports_every_event_linux_does() {
+    let mut v = vfs_with_memory(1 << 30);
+    let l = v.socket(AF_INET as i32, SOCK_STREAM, 0).unwrap();
+    let mut addr = vec![0u8; 16];
+    addr[..2].copy_from_slice(&AF_INET.to_le_bytes());
+    addr[4..8].copy_from_slice(&[127, 0, 0, 1]);
+    v.bind(l, &addr).unwrap();
+    v.listen(l, 1).unwrap();
+    let port = v.getsockname(l).unwrap()[2..4].to_vec();
+    assert_eq!(port, EPHEMERAL_LOW.to_be_bytes());
+    addr[2..4].copy_from_slice(&port);
+    let c = v.socket(AF_INET as i32, SOCK_STREAM, 0).unwrap();
+    v.connect(c, &addr).unwrap();
+    let (s, _) = v.accept(l, 0).unwrap();
+    v.sock_send(c, b"unread", None, 0, &[]).unwrap();
+    v.close(s).unwrap();
+    // POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP
+    assert_eq!(v.readiness(c).unwrap().events() & 0x201d, 0x201d);
+    assert_eq!(
+        v.sock_recv(c, 10, 0).unwrap_err(),
+        VfsError::Errno(Errno::ECONNRESET)
+    );
+    assert!(v.sock_recv(c, 10, 0).unwrap().eof);
+}
