@@ -749,7 +749,10 @@ mod formats {
 
     #[test]
     fn manifests() {
-        let c = parse_crates("# c\nitoa 1.0.19 test\ntokio 1.54.1 full features=full,test-util patch-self\n").unwrap();
+        let c = parse_crates(
+            "# c\nitoa 1.0.19 test\ntokio 1.54.1 full features=full,test-util patch-self\n",
+        )
+        .unwrap();
         assert_eq!(c.len(), 2);
         assert!(c[0].in_test_set && !c[1].in_test_set);
         assert!(parse_crates("itoa 1 test\n").is_err());

@@ -278,6 +278,14 @@ impl Vfs {
     }
 
     /// The socket at `ino` if that inode still is one.
+    pub(crate) fn try_sock(&self, ino: Ino) -> Option<&Socket> {
+        match self.inodes.try_get(ino).map(|i| &i.node) {
+            Some(Node::Socket(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The socket at `ino` mutably, if that inode still is one.
     pub(crate) fn try_sock_mut(&mut self, ino: Ino) -> Option<&mut Socket> {
         match self.inodes.try_get_mut(ino).map(|i| &mut i.node) {
             Some(Node::Socket(s)) => Some(s),
@@ -894,9 +902,11 @@ impl Vfs {
                 Some(p) => (s.opts.sndbuf as usize).saturating_sub(self.sock(p).rx_bytes),
                 None => 1,
             },
-            (AF_UNIX, _) => match s.peer {
-                Some(p) if self.sock(p).peer != Some(ino) || s.stype == SOCK_SEQPACKET => {
-                    let q = self.sock(p).rx.len();
+            // A datagram peer that went away is not full (unix_dgram_poll: its queue was
+            // purged when it closed); the next send reports ECONNREFUSED.
+            (AF_UNIX, _) => match s.peer.and_then(|p| self.try_sock(p)) {
+                Some(o) if o.peer != Some(ino) || s.stype == SOCK_SEQPACKET => {
+                    let q = o.rx.len();
                     if q > UNIX_MAX_DGRAM_QLEN {
                         0
                     } else {

@@ -94,3 +94,66 @@ fn a_reset_connection_reports_every_event_linux_does() {
     );
     assert!(v.sock_recv(c, 10, 0).unwrap().eof);
 }
+
+#[test]
+fn a_datagram_peer_that_closed_leaves_the_socket_writable() {
+    let mut v = vfs_with_memory(1 << 30);
+    let (a, b) = v
+        .socketpair(AF_UNIX as i32, SOCK_DGRAM | SOCK_NONBLOCK, 0)
+        .unwrap();
+    v.close(b).unwrap();
+    // POLLOUT, neither POLLIN nor POLLHUP (unix_dgram_poll); the send finds the peer gone.
+    assert_eq!(v.readiness(a).unwrap().events() & 0x15, 0x4);
+    assert_eq!(
+        v.sock_send(a, b"x", None, 0, &[]).unwrap_err(),
+        VfsError::Errno(Errno::ECONNREFUSED)
+    );
+    assert_eq!(
+        v.sock_send(a, b"x", None, 0, &[]).unwrap_err(),
+        VfsError::Errno(Errno::ENOTCONN)
+    );
+}
+
+#[test]
+fn quickack_and_multicast_ttl_read_back_as_linux_keeps_them() {
+    use super::opts::OptVal;
+    let mut v = vfs_with_memory(1 << 30);
+    let t = v.socket(AF_INET as i32, SOCK_STREAM, 0).unwrap();
+    let get = |v: &mut Vfs, fd, level, name| v.getsockopt(fd, level, name).unwrap().unwrap();
+    assert_eq!(get(&mut v, t, SOL_TCP, TCP_QUICKACK), OptVal::Int(1));
+    v.setsockopt(t, SOL_TCP, TCP_QUICKACK, &0i32.to_le_bytes())
+        .unwrap()
+        .unwrap();
+    assert_eq!(get(&mut v, t, SOL_TCP, TCP_QUICKACK), OptVal::Int(0));
+    v.setsockopt(t, SOL_TCP, TCP_QUICKACK, &2i32.to_le_bytes())
+        .unwrap()
+        .unwrap();
+    assert_eq!(get(&mut v, t, SOL_TCP, TCP_QUICKACK), OptVal::Int(1));
+    // Not for TCP, though TCP reads the default.
+    assert_eq!(
+        v.setsockopt(t, SOL_IP, IP_MULTICAST_TTL, &4i32.to_le_bytes()),
+        Err(Errno::EINVAL)
+    );
+    assert_eq!(get(&mut v, t, SOL_IP, IP_MULTICAST_TTL), OptVal::Int(1));
+    let u = v.socket(AF_INET as i32, SOCK_DGRAM, 0).unwrap();
+    assert_eq!(get(&mut v, u, SOL_IP, IP_MULTICAST_TTL), OptVal::Int(1));
+    for (set, want) in [
+        (40, Ok(40)),
+        (-1, Ok(1)),
+        (0, Ok(0)),
+        (256, Err(Errno::EINVAL)),
+    ] {
+        let r = v.setsockopt(u, SOL_IP, IP_MULTICAST_TTL, &(set as i32).to_le_bytes());
+        match want {
+            Ok(w) => {
+                r.unwrap().unwrap();
+                assert_eq!(get(&mut v, u, SOL_IP, IP_MULTICAST_TTL), OptVal::Int(w));
+            }
+            Err(e) => assert_eq!(r, Err(e)),
+        }
+    }
+    assert_eq!(
+        v.setsockopt(u, SOL_TCP, TCP_QUICKACK, &1i32.to_le_bytes()),
+        Err(Errno::ENOPROTOOPT)
+    );
+}
