@@ -17,7 +17,8 @@
 //!
 //! Needs the binaries under `RVRUN_GUESTS` (built by `make programs`; `make test` does both),
 //! next to the unpacked sources (`$RVRUN_GUESTS/../crates/src`). By default the crates of set
-//! `test` run; `RVRUN_CRATES_FULL=1` runs every crate of crates.txt (`make test-crates-full`).
+//! `test` run (of a crate with the option `select`, the binaries listed in select/NAME.txt);
+//! `RVRUN_CRATES_FULL=1` runs every binary of every crate of crates.txt (`make test-crates-full`).
 //! `RVRUN_CRATES=tokio/,regex/lib` restricts the runs to those whose "crate/binary" contains
 //! one of the substrings; `RVRUN_TEST_TIMEOUT` sets the per-run limit in seconds (default
 //! 1800).
@@ -43,6 +44,9 @@ struct Crate {
     version: String,
     /// in `make test` (set `test`) or only in the full run (set `full`)
     in_test_set: bool,
+    /// `make test` builds and runs only the binaries listed in select/NAME.txt (option
+    /// `select`)
+    selected: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -94,6 +98,7 @@ fn parse_crates(text: &str) -> Result<Vec<Crate>, String> {
             name: name.to_string(),
             version: version.to_string(),
             in_test_set,
+            selected: words[3..].contains(&"select"),
         });
     }
     Ok(crates)
@@ -228,6 +233,17 @@ fn recorded_binaries(krate: &str) -> BTreeSet<String> {
     file_names(&expected_dir(krate))
         .into_iter()
         .filter_map(|n| n.strip_suffix(".txt").map(String::from))
+        .collect()
+}
+
+/// select/NAME.txt: the test binaries `make test` builds and runs for a crate with the
+/// option `select`, one a line.
+fn load_selection(krate: &str) -> BTreeSet<String> {
+    let path = Path::new(CRATES_DIR)
+        .join("select")
+        .join(format!("{krate}.txt"));
+    manifest_lines(&read(&path))
+        .map(|(_, l)| l.to_string())
         .collect()
 }
 
@@ -382,6 +398,15 @@ fn crates_manifests_and_expected_files_agree() {
         if !binaries.is_empty() && passed == 0 {
             problems.push(format!("{}: no test passed under QEMU", c.name));
         }
+        if c.selected {
+            let selection = load_selection(&c.name);
+            if selection.is_empty() {
+                problems.push(format!("select/{}.txt selects nothing", c.name));
+            }
+            for b in selection.difference(&binaries) {
+                problems.push(format!("select/{}.txt: {b} has no QEMU results", c.name));
+            }
+        }
     }
     for ((krate, binary), tests) in &skips {
         if !names.contains(krate.as_str()) {
@@ -429,21 +454,27 @@ fn crates() {
     for c in crates.iter().filter(|c| full || c.in_test_set) {
         let built = file_names(&guests.join("crates").join(&c.name));
         let recorded = recorded_binaries(&c.name);
+        // `make test` builds a selected crate's listed binaries only.
+        let wanted = if c.selected && !full {
+            load_selection(&c.name)
+        } else {
+            recorded.clone()
+        };
         for b in built.difference(&recorded) {
             problems.push(format!(
                 "{}/{b}: built but not recorded (run tests/programs/crates/gen-expected.sh)",
                 c.name
             ));
         }
-        for b in recorded.difference(&built) {
+        for b in wanted.difference(&built) {
             problems.push(format!(
-                "{}/{b}: recorded but not built (run `make programs`)",
+                "{}/{b}: recorded but not built (run `make programs`, or `make -C tests/programs crates-full` for the full run)",
                 c.name
             ));
         }
         runs.extend(
             built
-                .intersection(&recorded)
+                .intersection(&wanted)
                 .filter(|b| {
                     let id = format!("{}/{b}", c.name);
                     filter.is_empty() || filter.iter().any(|s| id.contains(s.as_str()))
@@ -750,11 +781,12 @@ mod formats {
     #[test]
     fn manifests() {
         let c = parse_crates(
-            "# c\nitoa 1.0.19 test\ntokio 1.54.1 full features=full,test-util patch-self\n",
+            "# c\nitoa 1.0.19 test\ntokio 1.54.1 full features=full,test-util patch-self select\n",
         )
         .unwrap();
         assert_eq!(c.len(), 2);
         assert!(c[0].in_test_set && !c[1].in_test_set);
+        assert!(!c[0].selected && c[1].selected);
         assert!(parse_crates("itoa 1 test\n").is_err());
         assert!(parse_crates("itoa 1.0.19 some\n").is_err());
         assert!(parse_crates("itoa 1.0.19 test\nitoa 1.0.19 test\n").is_err());

@@ -16,6 +16,9 @@
 #   empty-file=P   create the empty file P (relative to the crate) when the published crate
 #                  lacks it: e.g. regex leaves its fuzz regression inputs (tests/fuzz/) out of
 #                  the package, yet its integration tests declare `mod fuzz`
+#   select=FILE    build only the test targets FILE lists (one a line, `lib` for the
+#                  library's unit tests; crates.mk passes select/NAME.txt for `make test`
+#                  when crates.txt gives the crate the option `select`)
 #   bin=BIN        build that binary target (`cargo install` style: release profile) into
 #                  OUT/crates/NAME/BIN instead of the tests, in BUILD/crates/target-NAME
 #
@@ -28,7 +31,7 @@ set -euo pipefail
 
 name=$1 version=$2 out=$3 build=$4
 shift 4
-features= bin= patch_self=
+features= bin= patch_self= select=
 empty_files=()
 for opt in "$@"; do
     case "$opt" in
@@ -36,6 +39,8 @@ for opt in "$@"; do
         bin=*) bin=${opt#bin=} ;;
         patch-self) patch_self=1 ;;
         empty-file=*) empty_files+=("${opt#empty-file=}") ;;
+        select=*) select=$(cd "$(dirname "${opt#select=}")" && pwd)/$(basename "${opt#select=}") ;;
+        select) ;;  # crates.mk's marker: it passes select=FILE for `make test`
         *) echo "build-crate.sh: unknown option $opt" >&2; exit 2 ;;
     esac
 done
@@ -78,6 +83,11 @@ common=(--locked --config 'profile.dev.package.std.debug-assertions=false' -Zbui
 [ -z "$patch_self" ] || common+=(--config "patch.crates-io.$name.path=\".\"")
 if [ -n "$bin" ]; then
     cmd=(cargo build --release --bin "$bin" "${common[@]}")
+elif [ -n "$select" ]; then
+    cmd=(cargo test --no-run "${common[@]}")
+    while read -r t; do
+        if [ "$t" = lib ]; then cmd+=(--lib); else cmd+=(--test "$t"); fi
+    done < <(awk '!/^#/ && NF { print $1 }' "$select")
 else
     cmd=(cargo test --no-run --lib --tests "${common[@]}")
 fi
