@@ -154,7 +154,7 @@ fn quickack_and_multicast_ttl_read_back_as_linux_keeps_them() {
     let u = v.socket(AF_INET as i32, SOCK_DGRAM, 0).unwrap();
     assert_eq!(get(&mut v, u, SOL_IP, IP_MULTICAST_TTL), OptVal::Int(1));
     for (set, want) in [
-        (40, Ok(40)),
+        (40i32, Ok(40)),
         (-1, Ok(1)),
         (0, Ok(0)),
         (256, Err(Errno::EINVAL)),
