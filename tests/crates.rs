@@ -1,6 +1,7 @@
 //! Runs the test suites of crates.io crates (their `cargo test` binaries) under rvrun and checks
 //! that every test that passed under qemu-riscv64 passes under rvrun too; runs revm's `revme`
-//! on its built-in benchmarks and on state tests and compares its output with QEMU's.
+//! on its built-in benchmarks' bytecode (`revme evm`: `revme bench` needs process creation)
+//! and on state tests and compares its output with QEMU's.
 //!
 //! The crates are listed in tests/programs/crates/crates.txt, the tests left out (with a
 //! reason each) in skips.txt, and the QEMU results in expected/<crate>/<binary>.txt, written
@@ -674,67 +675,100 @@ fn guest_stderr(stderr: &str) -> &str {
     &stderr[..end]
 }
 
-/// The benchmark names of criterion's `NAME   time:   [..]` lines.
-fn bench_names(output: &str) -> Vec<String> {
-    output
-        .lines()
-        .filter(|l| !l.starts_with(' '))
-        .filter_map(|l| {
-            let (name, rest) = l.split_once(" time:")?;
-            rest.trim_start()
-                .starts_with('[')
-                .then(|| name.trim_end().to_string())
-        })
-        .filter(|n| !n.is_empty())
-        .collect()
+/// revme's version (crates.mk's REVME_VERSION): its unpacked source holds the benchmarks'
+/// bytecode.
+fn revme_version() -> String {
+    let mk = read(&Path::new(CRATES_DIR).join("../crates.mk"));
+    mk.lines()
+        .find_map(|l| l.strip_prefix("REVME_VERSION := "))
+        .expect("crates.mk sets REVME_VERSION")
+        .trim()
+        .to_string()
 }
 
-/// `revme bench NAME` for each benchmark of revme/benches.txt (shortest warm-up and
-/// measurement): exit status and the benchmarks criterion reported equal QEMU's
-/// (expected/bench-NAME.txt). Times are not compared: they differ between runs.
+/// `revme evm`'s output with the host time of its `Elapsed:` line normalised, as
+/// gen-expected.sh does for QEMU's.
+fn normalize_evm_stdout(stdout: &str) -> String {
+    stdout
+        .lines()
+        .map(|l| {
+            if l.starts_with("Elapsed: ") {
+                "Elapsed: (normalised)"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// revme's built-in benchmarks (revme/benches.txt) through `revme evm`: each benchmark's
+/// bytecode called once with its input (`revme bench` itself runs `gnuplot --version`, and
+/// process creation is not provided). Exit status and stdout (the result, and the EIP-3155
+/// trace where listed) equal QEMU's (expected/evm-NAME.txt).
 #[test]
-fn revme_bench() {
-    let revme = revme_binary(&guests_dir());
-    let benches: Vec<String> = manifest_lines(&read(&revme_dir().join("benches.txt")))
-        .map(|(_, l)| l.to_string())
+fn revme_evm() {
+    let guests = guests_dir();
+    let revme = revme_binary(&guests);
+    let bench_src = guests.parent().unwrap_or(Path::new("/")).join(format!(
+        "crates/src/revme-{}/src/cmd/bench",
+        revme_version()
+    ));
+    let benches: Vec<Vec<String>> = manifest_lines(&read(&revme_dir().join("benches.txt")))
+        .map(|(_, l)| l.split_whitespace().map(String::from).collect())
         .collect();
     assert!(!benches.is_empty(), "benches.txt lists no benchmark");
     let mut failures = Vec::new();
-    for bench in &benches {
-        let want = read(
-            &revme_dir()
-                .join("expected")
-                .join(format!("bench-{bench}.txt")),
-        );
-        let want: Vec<&str> = manifest_lines(&want).map(|(_, l)| l).collect();
+    for words in &benches {
+        let [name, input, rest @ ..] = &words[..] else {
+            panic!("benches.txt: want NAME INPUT [trace], got {words:?}");
+        };
+        let want = read(&revme_dir().join("expected").join(format!("evm-{name}.txt")));
         let mut cmd = Command::new(RVRUN);
-        cmd.args(["run", "--stats", "--cwd", "/tmp", "--"])
-            .arg(&revme);
-        cmd.args(["bench", bench, "--warmup", "0.001", "--time", "0.001"]);
-        cmd.args(["--samples", "10"]);
+        cmd.arg("run").arg("--stats");
+        cmd.arg("--mount")
+            .arg(format!("{}:/bench:ro", bench_src.display()));
+        cmd.arg("--").arg(&revme);
+        cmd.args([
+            "evm",
+            "--path",
+            &format!("/bench/{name}.hex"),
+            "--input",
+            input,
+        ]);
+        if rest.iter().any(|w| w == "trace") {
+            cmd.arg("--trace");
+        }
         cmd.current_dir("/").stdin(Stdio::null());
         let run = match common::run_limited(cmd, 1800) {
             Ok(r) => r,
             Err(e) => {
-                failures.push(format!("revme bench {bench}: {e}"));
+                failures.push(format!("revme evm {name}: {e}"));
                 continue;
             }
         };
         let stdout = String::from_utf8_lossy(&run.stdout);
         let stderr = String::from_utf8_lossy(&run.stderr);
-        let mut got = vec![format!("status {}", run.status)];
-        got.extend(bench_names(&format!("{stdout}\n{}", guest_stderr(&stderr))));
-        let ok = got == want;
+        let got = format!("status {}\n{}", run.status, normalize_evm_stdout(&stdout));
+        let ok = got.trim_end() == want.trim_end();
         report(format_args!(
-            "{}  revme bench {bench:<20} {:>12} insns  {:7.1} s",
+            "{}  revme evm {name:<20} {:>5} lines  {:>12} insns  {:7.1} s",
             if ok { "ok  " } else { "FAIL" },
+            want.lines().count(),
             instructions(&stderr).map_or("?".to_string(), |n| n.to_string()),
             run.secs
         ));
         if !ok {
+            let first = got
+                .lines()
+                .zip(want.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(got.lines().count().min(want.lines().count()));
             failures.push(format!(
-                "revme bench {bench}: got {got:?}, QEMU {want:?}\n  output ends:\n      {}\n      {}",
-                tail(&stdout, 10),
+                "revme evm {name}: output differs from QEMU's from line {} on\n  rvrun: {:?}\n  QEMU:  {:?}\n  stderr ends:\n      {}",
+                first + 1,
+                got.lines().nth(first),
+                want.lines().nth(first),
                 tail(&stderr, 20)
             ));
         }
@@ -826,12 +860,6 @@ mod formats {
 
     #[test]
     fn revme_outputs() {
-        let out = "Benchmarking transfer: Warming up for 1.0000 ms\n\
-                   transfer                time:   [1.2 µs 1.3 µs 1.4 µs]\n\
-                   Found 1 outliers\n  (1 high mild)\n\
-                   analysis/a b            time:   [5.0 ms 5.1 ms 5.2 ms]\n                   \
-                   time:   [-1% +0% +1%]\n";
-        assert_eq!(bench_names(out), ["transfer", "analysis/a b"]);
         assert_eq!(guest_stderr("a\ninstructions: 5\nmips: 1\n"), "a\n");
         assert_eq!(guest_stderr("instructions: 5\n"), "");
         assert_eq!(guest_stderr("a\n"), "a\n");
@@ -839,5 +867,10 @@ mod formats {
             normalize_statetest_stdout("x\nFinished execution. Total CPU time: 0.012345s\nAll\n"),
             "x\nFinished execution. Total CPU time: (normalised)\nAll\n"
         );
+        assert_eq!(
+            normalize_evm_stdout("Result: x\nElapsed: 6.3ms\n"),
+            "Result: x\nElapsed: (normalised)"
+        );
+        assert!(revme_version().split('.').count() == 3);
     }
 }

@@ -116,17 +116,22 @@ done < <(awk '!/^#/ && NF' "$here/crates.txt")
 echo "$count test binaries recorded"
 
 # revme (revm's command-line tool): `revme statetest` on revme/statetests/*.json (in that
-# directory, the files named relative to it, in glob order) and `revme
-# bench NAME` for each benchmark of revme/benches.txt, each run twice; written to
-# revme/expected/. statetest's outputs are kept whole, its CPU time line normalised (as
-# tests/crates.rs does); a benchmark's are reduced to the exit status and the names of the
-# benchmarks criterion reported (their times differ between runs).
+# directory, the files named relative to it, in glob order) and `revme evm` on the bytecode of
+# each benchmark of revme/benches.txt, each run twice; written to revme/expected/.
+# statetest's outputs are kept whole, its CPU time line normalised (as tests/crates.rs does);
+# `revme evm`'s stdout with its host time normalised, and its exit status.
 revme=$guests/crates/revme/revme
 rdir=$here/revme
-bench_args=(--warmup 0.001 --time 0.001 --samples 10)
-# criterion's "NAME   time:   [..]" lines: the benchmark names
-bench_names() { sed -n 's/^\([^ ].*[^ ]\) \{1,\}time: \{1,\}\[.*$/\1/p' "$1"; }
-if wanted revme/; then
+revme_version=$(awk '$1 == "REVME_VERSION" { print $3 }' "$here/../crates.mk")
+bench_src=$build/crates/src/revme-$revme_version/src/cmd/bench
+# Whether some revme run is selected (a FILTER naming one, or none).
+revme_wanted() {
+    [ ${#filters[@]} -eq 0 ] && return 0
+    local f
+    for f in "${filters[@]}"; do [[ "$f" == revme* || "revme/" == *"$f"* ]] && return 0; done
+    return 1
+}
+if revme_wanted; then
     [ -x "$revme" ] || { echo "$revme missing (make -C tests/programs crates)" >&2; exit 1; }
     mkdir -p "$rdir/expected"
     if wanted revme/statetest; then
@@ -148,27 +153,24 @@ if wanted revme/; then
         done
         echo "revme statetest: status $(cat "$rdir/expected/statetest.status"), $(grep -c '"pass":true' "$rdir/expected/statetest.stderr" || true) passed, $(grep -c '"pass":false' "$rdir/expected/statetest.stderr" || true) failed"
     fi
-    while read -r bench; do
-        wanted "revme/bench-$bench" || continue
+    while read -r bench input trace; do
+        wanted "revme/evm-$bench" || continue
+        args=(evm --path "$bench_src/$bench.hex" --input "$input")
+        [ -z "$trace" ] || args+=(--trace)
         results=()
         for run in 1 2; do
             f=$(mktemp)
             set +e
-            (cd "$(mktemp -d)" && env -i timeout "$limit" qemu-riscv64 "$revme" bench "$bench" "${bench_args[@]}" \
-                </dev/null >"$f" 2>&1)
+            env -i timeout "$limit" qemu-riscv64 "$revme" "${args[@]}" </dev/null >"$f" 2>/dev/null
             st=$?
             set -e
-            results+=("$(echo "status $st"; bench_names "$f")")
+            results+=("$(echo "status $st"; sed 's/^Elapsed: .*$/Elapsed: (normalised)/' "$f")")
             rm -f "$f"
         done
         [ "${results[0]}" = "${results[1]}" ] ||
-            { echo "revme bench $bench: results differ between two QEMU runs" >&2; failed=1; }
-        {
-            echo "# qemu-riscv64: revme bench $bench ${bench_args[*]}: exit status and benchmarks reported"
-            echo "# written by tests/programs/crates/gen-expected.sh"
-            echo "${results[0]}"
-        } >"$rdir/expected/bench-$bench.txt"
-        echo "revme bench $bench: $(echo "${results[0]}" | paste -sd' ')"
-    done < <(awk '!/^#/ && NF { print $1 }' "$rdir/benches.txt")
+            { echo "revme evm $bench: results differ between two QEMU runs" >&2; failed=1; }
+        printf '%s\n' "${results[0]}" >"$rdir/expected/evm-$bench.txt"
+        echo "revme evm $bench: $(head -1 "$rdir/expected/evm-$bench.txt"), $(wc -l <"$rdir/expected/evm-$bench.txt") lines"
+    done < <(awk '!/^#/ && NF' "$rdir/benches.txt")
 fi
 exit $failed
