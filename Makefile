@@ -4,7 +4,7 @@ CARGO ?= cargo
 GUESTS := $(CURDIR)/build/guests
 TOOLCHAIN_STAMP := toolchain/.venv/.ready
 
-.PHONY: all build release toolchain programs programs-full test test-full test-go-std census bench fmt clippy clean sample readme
+.PHONY: all build release toolchain programs programs-full test test-full test-go-std test-crates test-crates-full census bench fmt clippy clean sample readme
 
 all: build
 
@@ -25,16 +25,18 @@ JOBS ?= $(shell nproc)
 programs: toolchain
 	$(MAKE) -j$(JOBS) -C tests/programs OUT=$(GUESTS)
 
-# Also every Go std test binary of every configuration (tests/programs/go-std/toolchains.txt).
+# Also every Go std test binary of every configuration (tests/programs/go-std/toolchains.txt)
+# and the crates of set `full` (tests/programs/crates/crates.txt).
 programs-full: programs
-	$(MAKE) -j$(JOBS) -C tests/programs OUT=$(GUESTS) go-std-full
+	$(MAKE) -j$(JOBS) -C tests/programs OUT=$(GUESTS) go-std-full crates-full
 
 test: programs
 	RVRUN_GUESTS=$(GUESTS) $(CARGO) test --release
 
-# `make test` with the whole Go std matrix: every package of every configuration.
+# `make test` with the whole matrix: every Go std package of every configuration, every
+# crate and every tokio test binary.
 test-full: programs-full
-	RVRUN_GUESTS=$(GUESTS) RVRUN_GO_STD_FULL=1 $(CARGO) test --release
+	RVRUN_GUESTS=$(GUESTS) RVRUN_GO_STD_FULL=1 RVRUN_CRATES_FULL=1 $(CARGO) test --release
 
 # The syscall census: every guest run of the suites merges the calls it made (with ioctl,
 # fcntl, prctl, futex and socket sub-commands, and their outcomes) into build/census.tsv.
@@ -47,6 +49,15 @@ census: programs
 # all); RVRUN_GO_STD=go1.23/time,math selects runs.
 test-go-std: $(if $(GO_STD_FULL),programs-full,programs)
 	RVRUN_GUESTS=$(GUESTS) RVRUN_GO_STD_FULL=$(GO_STD_FULL) $(CARGO) test --release --test go_std -- --nocapture
+
+# Only the crates.io crates' test suites and revme (tests/crates.rs); RVRUN_CRATES=tokio/,regex/lib
+# selects runs. test-crates-full also builds and runs the crates that `make test` leaves out.
+test-crates: programs
+	RVRUN_GUESTS=$(GUESTS) $(CARGO) test --release --test crates -- --nocapture
+
+test-crates-full: programs
+	$(MAKE) -C tests/programs OUT=$(GUESTS) crates-full
+	RVRUN_CRATES_FULL=1 RVRUN_GUESTS=$(GUESTS) $(CARGO) test --release --test crates -- --nocapture
 
 sample: programs release
 	./target/release/rvrun run $(GUESTS)/c-musl/hello

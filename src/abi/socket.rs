@@ -61,10 +61,12 @@ pub const TCP_MAXSEG: i32 = 2;
 pub const TCP_KEEPIDLE: i32 = 4;
 pub const TCP_KEEPINTVL: i32 = 5;
 pub const TCP_KEEPCNT: i32 = 6;
+pub const TCP_QUICKACK: i32 = 12;
 pub const TCP_USER_TIMEOUT: i32 = 18;
 
 pub const IP_TOS: i32 = 1;
 pub const IP_TTL: i32 = 2;
+pub const IP_MULTICAST_TTL: i32 = 33;
 pub const IP_MULTICAST_LOOP: i32 = 34;
 pub const IPV6_UNICAST_HOPS: i32 = 16;
 pub const IPV6_MULTICAST_LOOP: i32 = 19;

@@ -52,7 +52,7 @@ const SOCKET_NOTE: &str = "AF_UNIX (stream, datagram, seqpacket), AF_INET and AF
                            of `lo`); other families EAFNOSUPPORT; raw sockets EPERM and ping sockets EACCES (unprivileged)";
 const SOCKOPT_NOTE: &str = "SO_TYPE/DOMAIN/PROTOCOL/ERROR/ACCEPTCONN/PEERCRED, SO_REUSEADDR/REUSEPORT, SO_KEEPALIVE, \
                             SO_BROADCAST, SO_PASSCRED, SO_SNDBUF/RCVBUF (doubled as Linux), SO_LINGER, SO_RCVTIMEO/SNDTIMEO, \
-                            IPV6_V6ONLY, TCP_NODELAY/KEEPIDLE/KEEPINTVL/KEEPCNT/MAXSEG/USER_TIMEOUT, IP_TOS/TTL, \
+                            IPV6_V6ONLY, TCP_NODELAY/KEEPIDLE/KEEPINTVL/KEEPCNT/MAXSEG/USER_TIMEOUT/QUICKACK, IP_TOS/TTL/MULTICAST_TTL, \
                             IPV6_UNICAST_HOPS/TCLASS (kept and read back); other known options stop the run";
 const CMSG_NOTE: &str =
     "SCM_RIGHTS and SCM_CREDENTIALS on AF_UNIX; control messages on other sockets stop the run";

@@ -655,7 +655,9 @@ impl Vfs {
             Some(r) => {
                 let rs = self.sock(r);
                 // A full receive queue (or an exhausted memory budget) drops the datagram.
-                if rs.rx_bytes <= rs.opts.rcvbuf as usize && !rs.shut_rd {
+                // (__udp_enqueue_schedule_skb: the queued sk_buffs' truesize against
+                // SO_RCVBUF.)
+                if rs.rx_truesize() <= rs.opts.rcvbuf as usize && !rs.shut_rd {
                     let m = Msg {
                         data: data.to_vec(),
                         from: Some(Addr::Inet(from)),

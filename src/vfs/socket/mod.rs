@@ -178,11 +178,37 @@ impl Socket {
         })
     }
 
+    /// The memory Linux charges for the queued messages (the sum of their sk_buffs'
+    /// truesize): what SO_RCVBUF limits for UDP and SO_SNDBUF for a connected AF_UNIX
+    /// datagram pair. At most a few hundred messages fit under the largest buffer.
+    pub fn rx_truesize(&self) -> usize {
+        self.rx
+            .iter()
+            .map(|m| skb_truesize(m.data.len()))
+            .fold(0, usize::saturating_add)
+    }
+
     fn push(&mut self, m: Msg) {
         self.rx_bytes += m.data.len();
         self.rx.push_back(m);
         self.activity += 1;
     }
+}
+
+/// An sk_buff's truesize for `len` bytes of data on a 64-bit kernel: the head allocation
+/// (the data cache-line aligned, then `skb_shared_info`, 320 bytes, rounded up to kmalloc's
+/// size class, or to whole pages beyond 8 KiB where the data goes to page fragments) plus
+/// the `sk_buff` itself (256 bytes aligned). A 7-byte datagram costs 768, as on Linux.
+pub fn skb_truesize(len: usize) -> usize {
+    const SHINFO: usize = 320;
+    const SKBUFF: usize = 256;
+    let head = len.div_ceil(64).saturating_mul(64).saturating_add(SHINFO);
+    let alloc = if head <= 8192 {
+        head.next_power_of_two()
+    } else {
+        head.div_ceil(4096).saturating_mul(4096)
+    };
+    alloc.saturating_add(SKBUFF)
 }
 
 /// What a receive returns.
@@ -278,6 +304,14 @@ impl Vfs {
     }
 
     /// The socket at `ino` if that inode still is one.
+    pub(crate) fn try_sock(&self, ino: Ino) -> Option<&Socket> {
+        match self.inodes.try_get(ino).map(|i| &i.node) {
+            Some(Node::Socket(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The socket at `ino` mutably, if that inode still is one.
     pub(crate) fn try_sock_mut(&mut self, ino: Ino) -> Option<&mut Socket> {
         match self.inodes.try_get_mut(ino).map(|i| &mut i.node) {
             Some(Node::Socket(s)) => Some(s),
@@ -854,7 +888,16 @@ impl Vfs {
                 if s.stype == SOCK_SEQPACKET && !s.connected() {
                     r.hangup = true;
                 }
-                r.writable = writable;
+                // unix_writable: a pair's in-flight memory, times 4, within the send buffer.
+                let pair = s
+                    .peer
+                    .and_then(|p| self.try_sock(p).filter(|o| p != ino && o.peer == Some(ino)));
+                r.writable = match pair {
+                    Some(o) if s.stype == SOCK_DGRAM => {
+                        o.rx_truesize().saturating_mul(4) <= s.opts.sndbuf as usize
+                    }
+                    _ => writable,
+                };
             }
             (_, SOCK_STREAM) => {
                 r.hangup |= !s.connected();
@@ -894,14 +937,21 @@ impl Vfs {
                 Some(p) => (s.opts.sndbuf as usize).saturating_sub(self.sock(p).rx_bytes),
                 None => 1,
             },
-            (AF_UNIX, _) => match s.peer {
-                Some(p) if self.sock(p).peer != Some(ino) || s.stype == SOCK_SEQPACKET => {
-                    let q = self.sock(p).rx.len();
+            // A datagram peer that went away is not full (unix_dgram_poll: its queue was
+            // purged when it closed); the next send reports ECONNREFUSED.
+            (AF_UNIX, _) => match s.peer.and_then(|p| Some((p, self.try_sock(p)?))) {
+                Some((_, o)) if o.peer != Some(ino) || s.stype == SOCK_SEQPACKET => {
+                    let q = o.rx.len();
                     if q > UNIX_MAX_DGRAM_QLEN {
                         0
                     } else {
                         usize::MAX
                     }
+                }
+                // A connected pair: every datagram queued at the peer is this socket's, and
+                // sock_alloc_send_pskb waits while their truesize fills SO_SNDBUF.
+                Some((p, o)) if p != ino => {
+                    (s.opts.sndbuf as usize).saturating_sub(o.rx_truesize())
                 }
                 _ => usize::MAX,
             },

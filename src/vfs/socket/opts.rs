@@ -82,13 +82,33 @@ fn plain_int(level: i32, name: i32, stream: bool) -> Option<i32> {
         (SOL_TCP, TCP_KEEPCNT) if stream => Some(9),
         (SOL_TCP, TCP_USER_TIMEOUT) if stream => Some(0),
         (SOL_TCP, TCP_MAXSEG) if stream => Some(536),
+        // Not in delayed-ACK ("pingpong") mode.
+        (SOL_TCP, TCP_QUICKACK) if stream => Some(1),
         (SOL_IP, IP_TOS) => Some(0),
         (SOL_IP, IP_TTL) => Some(64),
         (SOL_IP, IP_MULTICAST_LOOP) => Some(1),
+        (SOL_IP, IP_MULTICAST_TTL) => Some(1),
         (SOL_IPV6, IPV6_UNICAST_HOPS) => Some(64),
         (SOL_IPV6, IPV6_MULTICAST_LOOP) => Some(1),
         (SOL_IPV6, IPV6_TCLASS) => Some(0),
         _ => None,
+    }
+}
+
+/// The value an integer option keeps for `v` as Linux stores it, or its EINVAL.
+fn stored_int(level: i32, name: i32, stream: bool, connected: bool, v: i32) -> Result<i32, Errno> {
+    match (level, name) {
+        // __tcp_sock_set_quickack: 0 enters pingpong mode; other values leave it, and on a
+        // connection an even value enters it again after the immediate ACK.
+        (SOL_TCP, TCP_QUICKACK) => Ok((v != 0 && (!connected || v & 1 != 0)) as i32),
+        // do_ip_setsockopt: not for TCP; -1 is the default 1; 0..=255.
+        (SOL_IP, IP_MULTICAST_TTL) => match v {
+            _ if stream => Err(Errno::EINVAL),
+            -1 => Ok(1),
+            0..=255 => Ok(v),
+            _ => Err(Errno::EINVAL),
+        },
+        _ => Ok(v),
     }
 }
 
@@ -141,7 +161,8 @@ impl Vfs {
                 return Ok(Ok(()));
             }
             if plain_int(level, name, stream).is_some() {
-                let v = int()?;
+                let connected = self.sock(ino).connected();
+                let v = stored_int(level, name, stream, connected, int()?)?;
                 self.sock_mut(ino).opts.ints.insert((level, name), v);
                 return Ok(Ok(()));
             }

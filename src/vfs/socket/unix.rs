@@ -329,7 +329,14 @@ impl Vfs {
         if o.shut_rd {
             return Err(Errno::EPIPE.into());
         }
-        if other != ino && o.peer != Some(ino) && o.rx.len() > UNIX_MAX_DGRAM_QLEN {
+        // A connected pair (the peer connected back): the in-flight datagrams' memory
+        // against SO_SNDBUF (sock_alloc_send_pskb); otherwise the peer's queue length.
+        let full = if o.peer == Some(ino) {
+            other != ino && !seqpacket && self.send_space(ino) == 0
+        } else {
+            other != ino && o.rx.len() > UNIX_MAX_DGRAM_QLEN
+        };
+        if full {
             if nonblock {
                 return Err(Errno::EAGAIN.into());
             }
