@@ -274,7 +274,7 @@ fn run_rvrun(binary: &Path, dir: &Path, args: &[String]) -> Result<Run, String> 
         ));
     }
     let mut cmd = Command::new(RVRUN);
-    cmd.arg("run").arg("--stats");
+    cmd.arg("run").arg("--stats").args(common::census_args());
     cmd.arg("--mount")
         .arg(format!("{}:{}", dir.display(), dir.display()));
     cmd.arg("--cwd").arg(dir);
@@ -614,7 +614,7 @@ fn revme_statetest() {
     files.sort();
     assert!(!files.is_empty(), "no state tests in {}", dir.display());
     let mut cmd = Command::new(RVRUN);
-    cmd.arg("run").arg("--stats");
+    cmd.arg("run").arg("--stats").args(common::census_args());
     cmd.arg("--mount")
         .arg(format!("{}:/statetests:ro", dir.display()));
     cmd.args(["--cwd", "/statetests", "--"]).arg(&revme);
@@ -725,7 +725,7 @@ fn revme_evm() {
         };
         let want = read(&revme_dir().join("expected").join(format!("evm-{name}.txt")));
         let mut cmd = Command::new(RVRUN);
-        cmd.arg("run").arg("--stats");
+        cmd.arg("run").arg("--stats").args(common::census_args());
         cmd.arg("--mount")
             .arg(format!("{}:/bench:ro", bench_src.display()));
         cmd.arg("--").arg(&revme);
