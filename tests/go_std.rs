@@ -597,19 +597,10 @@ fn go_std_manifests_and_expected_files_agree() {
             let needed = quick
                 .iter()
                 .any(|(c, p)| c.name == config.name && p.path == pkg.path);
-            let expected = match load_expected(config, pkg) {
-                Ok(e) => e,
-                Err(_) if !needed && !expected_path(config, pkg).exists() => continue,
-                Err(e) => {
-                    problems.push(format!("{e} (run gen-expected.sh)"));
-                    continue;
-                }
-            };
-            if expected.results.is_empty() && expected.status == 0 {
-                problems.push(format!(
-                    "{flavour}/{}: QEMU's recorded run has no results",
-                    pkg.path
-                ));
+            match load_expected(config, pkg) {
+                Ok(_) => {}
+                Err(_) if !needed && !expected_path(config, pkg).exists() => {}
+                Err(e) => problems.push(format!("{e} (run gen-expected.sh)")),
             }
         }
     }
