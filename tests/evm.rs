@@ -78,8 +78,8 @@ fn evm_dir() -> PathBuf {
     dir
 }
 
-/// Masks what differs between two runs of the same log: `[MM-DD|HH:MM:SS.mmm]` time stamps and
-/// `elapsed=DURATION` fields.
+/// Masks what differs between two runs of the same log: `[MM-DD|HH:MM:SS.mmm]` time stamps,
+/// `elapsed=DURATION` fields, and the host's temporary output directory of a QEMU run.
 fn mask_log(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
@@ -99,6 +99,15 @@ fn mask_log(text: &str) -> String {
             if stamp {
                 out.push_str("[TIME]");
                 rest = &rest[20..];
+            } else if let Some(r) = rest
+                .strip_prefix("/tmp/.tmp")
+                .filter(|r| r.len() > 6 && r.as_bytes()[..6].iter().all(u8::is_ascii_alphanumeric))
+                .and_then(|r| r[6..].strip_prefix('/'))
+            {
+                // QEMU's runs write to a fresh host directory (tempfile's /tmp/.tmpXXXXXX)
+                // where rvrun's write to the guest's /tmp
+                out.push_str("/tmp/");
+                rest = r;
             } else if let Some(r) = rest.strip_prefix("elapsed=") {
                 out.push_str("elapsed=X");
                 let end = r.find(|c: char| c.is_whitespace()).unwrap_or(r.len());
@@ -293,7 +302,7 @@ fn evm() {
             Ok(_) => problems.push("stdout differs from QEMU's".into()),
             Err(e) => problems.push(format!("QEMU's stdout: {e} (run gen-expected.sh)")),
         }
-        match fs::read_to_string(expected_file(&case, "stderr")) {
+        match fs::read_to_string(expected_file(&case, "stderr")).map(|w| mask_log(&w)) {
             Ok(w) if w == mask_log(guest_stderr) => {}
             Ok(w) => problems.push(format!(
                 "stderr (masked) differs from QEMU's:\n{}",
@@ -387,6 +396,10 @@ fn log_masking() {
     );
     assert_eq!(mask_log("[12-07|17:52:44.49x]"), "[12-07|17:52:44.49x]");
     assert_eq!(mask_log("elapsed="), "elapsed=X");
+    assert_eq!(
+        mask_log("file=/tmp/.tmpGYIpVg/alloc.json /tmp/.tmpGY/x /tmp/.tmpGYIpVgz"),
+        "file=/tmp/alloc.json /tmp/.tmpGY/x /tmp/.tmpGYIpVgz"
+    );
 }
 
 #[test]
