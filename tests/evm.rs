@@ -20,7 +20,7 @@
 
 mod common;
 
-use common::guests_dir;
+use common::{guests_dir, instructions, report};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fs;
@@ -248,18 +248,6 @@ fn qemu_seconds() -> BTreeMap<String, f64> {
             Some((n.to_string(), s.trim().parse().ok()?))
         })
         .collect()
-}
-
-fn report(line: std::fmt::Arguments) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
-}
-
-fn instructions(stderr: &str) -> Option<u64> {
-    stderr
-        .lines()
-        .find_map(|l| l.strip_prefix("instructions: "))
-        .and_then(|n| n.trim().parse().ok())
 }
 
 /// Splits rvrun's stderr into the guest's and rvrun's own: the --stats lines at the end and

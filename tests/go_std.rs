@@ -34,7 +34,7 @@
 
 mod common;
 
-use common::guests_dir;
+use common::{guests_dir, instructions, report};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -421,21 +421,6 @@ fn run_rvrun(
         stderr: String::from_utf8_lossy(&done.stderr).into_owned(),
         secs: done.secs,
     })
-}
-
-/// Prints a progress or summary line on stderr. Written to the stream directly, not through
-/// `eprintln!`, which the test harness captures: CI logs show every run's counts.
-fn report(line: std::fmt::Arguments) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
-}
-
-/// The `instructions: N` line of rvrun's --stats.
-fn instructions(stderr: &str) -> Option<u64> {
-    stderr
-        .lines()
-        .find_map(|l| l.strip_prefix("instructions: "))
-        .and_then(|n| n.trim().parse().ok())
 }
 
 /// Compares an rvrun run with QEMU's recorded results; returns the problems found.

@@ -160,3 +160,18 @@ pub fn census_args() -> Vec<String> {
         _ => Vec::new(),
     }
 }
+
+/// Prints a progress or summary line on stderr. Written to the stream directly, not through
+/// `eprintln!`, which the test harness captures: CI logs show every run's counts.
+pub fn report(line: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+/// The `instructions: N` line of rvrun's `--stats` output.
+pub fn instructions(stderr: &str) -> Option<u64> {
+    stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("instructions: "))
+        .and_then(|n| n.trim().parse().ok())
+}
